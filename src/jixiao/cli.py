@@ -1,0 +1,96 @@
+"""The ``jixiao`` command: ``run`` and ``check``. Exit codes: 0 ok, 1 invalid input,
+2 failure while running."""
+
+import argparse
+import shutil
+import sys
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+
+from .config import FORMATS
+from .errors import InputError, JixiaoError
+from .project import load_project
+from .rounding import fixed2
+
+
+def _formats(text: str) -> list[str]:
+    chosen = [f.strip() for f in text.split(",") if f.strip()]
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"不支持的格式：{'、'.join(unknown) or '（空）'}，可选 html、pdf、docx")
+    return chosen
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jixiao", description="项目支出绩效评价报告生成工具")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="校验参数并生成报告（HTML、PDF、Word 与 summary.json）")
+    run.add_argument("params", nargs="+", help="参数文件，如 params/shanghai-credit-2018.yaml")
+    run.add_argument("--to", type=_formats, default=list(FORMATS), help="输出格式，逗号分隔（默认 html,pdf,docx）")
+    run.add_argument("--jobs", type=int, default=1, help="同时处理的项目数（默认 1）")
+    run.add_argument("--engine", choices=["auto", "quarto", "builtin"], default="auto",
+                     help="渲染引擎：auto 在装有 Quarto 时用 Quarto，否则用内置引擎")
+    run.add_argument("--verbose", action="store_true", help="出错时显示完整的 Python 调用栈")
+    check = sub.add_parser("check", help="只校验参数文件和数据表，不生成报告")
+    check.add_argument("params", nargs="+")
+    return parser
+
+
+def check(paths: list[str]) -> int:
+    worst = 0
+    for path in paths:
+        try:
+            project = load_project(path)
+        except InputError as exc:
+            print(f"✗ {path}：发现 {len(exc.messages)} 处问题", file=sys.stderr)
+            for message in exc.messages:
+                print(f"  - {message}", file=sys.stderr)
+            worst = max(worst, 1)
+            continue
+        card = project.card
+        print(f"✓ {path}：{len(card.indicators)} 个三级指标，总分 {fixed2(card.total)}，评级 {card.grade}")
+    return worst
+
+
+def _run_one(path: str, formats: list[str], engine: str, verbose: bool) -> tuple[str, int, str]:
+    from .runner import run_project
+
+    try:
+        run_project(path, formats, engine)
+        return path, 0, ""
+    except JixiaoError as exc:
+        return path, exc.exit_code, "\n".join(exc.messages)
+    except Exception as exc:  # an unexpected failure still gets a readable line
+        detail = traceback.format_exc() if verbose else f"{type(exc).__name__}: {exc}（加 --verbose 查看详情）"
+        return path, 2, f"运行时发生意外错误：{detail}"
+
+
+def run(args) -> int:
+    engine = args.engine
+    if engine == "auto":
+        engine = "quarto" if shutil.which("quarto") else "builtin"
+    jobs = max(1, min(args.jobs, len(args.params)))
+    if jobs == 1:
+        results = [_run_one(p, args.to, engine, args.verbose) for p in args.params]
+    else:
+        with ProcessPoolExecutor(jobs) as pool:
+            results = list(pool.map(_run_one, args.params, [args.to] * len(args.params),
+                                    [engine] * len(args.params), [args.verbose] * len(args.params)))
+    for path, code, message in results:
+        if code:
+            kind = "输入有误" if code == 1 else "运行失败"
+            print(f"✗ {path}：{kind}", file=sys.stderr)
+            for line in message.splitlines():
+                print(f"  {line}", file=sys.stderr)
+    return max(code for _, code, _ in results)
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "check":
+        return check(args.params)
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

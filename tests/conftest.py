@@ -1,0 +1,41 @@
+"""Shared fixtures: copies of the example project, and one rendered report per session."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = "shanghai-credit-2018"
+REFERENCE = ROOT.parent / "shared" / "reference" / "000_8e39e6410ea412fa.txt"
+
+
+def copy_example(target: Path) -> Path:
+    """Copy params/ and data/ of the example into ``target``; return the params path."""
+    (target / "params").mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "params" / f"{EXAMPLE}.yaml", target / "params")
+    shutil.copytree(ROOT / "data" / EXAMPLE, target / "data" / EXAMPLE)
+    return target / "params" / f"{EXAMPLE}.yaml"
+
+
+def jixiao(*args, cwd=None):
+    """Run the jixiao command as an analyst would."""
+    return subprocess.run([sys.executable, "-m", "jixiao.cli", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture
+def example(tmp_path) -> Path:
+    return copy_example(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory) -> Path:
+    """output/<name>/ of one full `jixiao run` of the example with the built-in engine."""
+    root = tmp_path_factory.mktemp("run")
+    params = copy_example(root)
+    done = jixiao("run", params, "--engine", "builtin", cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return root / "output" / EXAMPLE

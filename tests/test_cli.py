@@ -1,0 +1,49 @@
+"""`jixiao check` on the example and on broken copies of it: exit codes and Chinese messages."""
+
+import re
+
+from conftest import jixiao
+
+
+def _replace(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _assert_clean_failure(done, *needles):
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    for needle in needles:
+        assert needle in done.stderr, done.stderr
+
+
+def test_check_passes_on_the_example(example):
+    done = jixiao("check", example)
+    assert done.returncode == 0, done.stderr
+    assert "38 个三级指标，总分 90.71，评级 优秀" in done.stdout
+
+
+def test_score_above_max(example):
+    table = example.parent.parent / "data" / "shanghai-credit-2018" / "indicators.csv"
+    _replace(table, "B203,财务监控有效性,1,0.5", "B203,财务监控有效性,1,1.5")
+    done = jixiao("check", example)
+    _assert_clean_failure(done, "indicators.csv", "指标 B203", "评分值 1.5 超出范围", "满分值 1")
+    assert re.search(r"第 \d+ 行", done.stderr)
+
+
+def test_level1_weights_not_summing_to_100(example):
+    _replace(example, "      weight: 60\n", "      weight: 50\n")
+    done = jixiao("check", example)
+    _assert_clean_failure(done, str(example), "一级指标权重合计为 90，应为 100", "一级指标『C 项目绩效』权重为 50")
+
+
+def test_missing_data_file(example):
+    (example.parent.parent / "data" / "shanghai-credit-2018" / "staff.csv").unlink()
+    done = jixiao("check", example)
+    _assert_clean_failure(done, "staff.csv", "人员表文件不存在", "data.staff")
+
+
+def test_missing_parameter_file(tmp_path):
+    done = jixiao("check", tmp_path / "params" / "none.yaml")
+    _assert_clean_failure(done, "none.yaml", "参数文件不存在")
