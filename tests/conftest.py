@@ -9,7 +9,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = "shanghai-credit-2018"
-REFERENCE = ROOT.parent / "shared" / "reference" / "000_8e39e6410ea412fa.txt"
 
 
 def copy_example(target: Path) -> Path:
