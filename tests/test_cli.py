@@ -47,3 +47,10 @@ def test_missing_data_file(example):
 def test_missing_parameter_file(tmp_path):
     done = jixiao("check", tmp_path / "params" / "none.yaml")
     _assert_clean_failure(done, "none.yaml", "参数文件不存在")
+
+
+def test_run_on_invalid_input_exits_1_and_writes_nothing(example):
+    _replace(example, "      weight: 60\n", "      weight: 50\n")
+    done = jixiao("run", example, "--engine", "builtin", cwd=example.parent.parent)
+    _assert_clean_failure(done, "输入有误", "一级指标权重合计为 90")
+    assert not (example.parent.parent / "output").exists()

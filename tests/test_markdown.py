@@ -7,7 +7,8 @@ def test_grid_table_row_spans_survive_pandoc():
     text = grid_table(["一级", "二级", "三级"], [["A 决策", "A1 立项", "A101"], [SPAN, SPAN, "A102"], [SPAN, "A2 目标", "A201"]],
                       "t", "测试表")
     html = pypandoc.convert_text(text, "html", format="markdown")
-    assert '<td rowspan="3">A 决策</td>' in html and '<td rowspan="2">A1 立项</td>' in html
+    assert 'rowspan="3" style="text-align: left;">A 决策</td>' in html
+    assert 'rowspan="2" style="text-align: left;">A1 立项</td>' in html
     assert "<caption>[[tbl:t]] 测试表</caption>" in html
 
 

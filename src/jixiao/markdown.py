@@ -34,12 +34,16 @@ def _pad(text: str, size: int) -> str:
 def pipe_table(headers, rows, label=None, caption=None, align=None) -> str:
     """A pipe table; ``align`` is a string of l/c/r per column."""
     align = align or "l" * len(headers)
-    marks = {"l": ":---", "c": ":---:", "r": "---:"}
+    head = [escape(h) for h in headers]
+    body = [[escape(c) for c in row] for row in rows]
+    # Dash counts follow content widths: pandoc turns them into relative column widths.
+    sizes = [max(3, *(width(r[i]) for r in [head, *body])) for i in range(len(head))]
+    marks = {"l": ":{}", "c": ":{}:", "r": "{}:"}
     lines = [
-        "| " + " | ".join(escape(h) for h in headers) + " |",
-        "|" + "|".join(marks[a] for a in align) + "|",
+        "| " + " | ".join(head) + " |",
+        "|" + "|".join(marks[a].format("-" * n) for a, n in zip(align, sizes)) + "|",
     ]
-    lines += ["| " + " | ".join(escape(c) for c in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(row) + " |" for row in body]
     if label:
         lines = [caption_line(label, caption), ""] + lines
     return "\n".join(lines) + "\n"
@@ -74,6 +78,8 @@ def grid_table(headers, rows, label=None, caption=None, align=None) -> str:
             seg = ":" + seg[1:-1] + ":"
         elif a == "r":
             seg = seg[:-1] + ":"
+        else:
+            seg = ":" + seg[1:]
         marks.append(seg)
     lines = [border(None), content(cells[0]), "+" + "+".join(marks) + "+"]
     body = cells[1:]
