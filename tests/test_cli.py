@@ -54,3 +54,23 @@ def test_run_on_invalid_input_exits_1_and_writes_nothing(example):
     done = jixiao("run", example, "--engine", "builtin", cwd=example.parent.parent)
     _assert_clean_failure(done, "输入有误", "一级指标权重合计为 90")
     assert not (example.parent.parent / "output").exists()
+
+
+def test_indicator_sheet_may_be_excel(example):
+    import csv
+
+    from openpyxl import Workbook
+
+    data = example.parent.parent / "data" / "shanghai-credit-2018"
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "评分表"
+    with open(data / "indicators.csv", encoding="utf-8") as f:
+        for n, row in enumerate(csv.reader(f)):
+            sheet.append(row if n == 0 else row[:4] + [float(row[4]), float(row[5])] + row[6:])
+    book.save(data / "indicators.xlsx")
+    (data / "indicators.csv").unlink()
+    _replace(example, "  indicators: indicators.csv\n", "  indicators: {file: indicators.xlsx, sheet: 评分表}\n")
+    done = jixiao("check", example)
+    assert done.returncode == 0, done.stderr
+    assert "总分 90.71，评级 优秀" in done.stdout

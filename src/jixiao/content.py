@@ -80,7 +80,11 @@ def framework_table(project) -> str:
 
 
 def methods_list(project) -> str:
-    return bullets(f"**{escape(m.name)}：**{escape(m.description)}" for m in project.params.evaluation.methods)
+    evaluation = project.params.evaluation
+    listed = bullets(f"**{escape(m.name)}：**{escape(m.description)}" for m in evaluation.methods)
+    if evaluation.period:
+        return f"本次评价工作于{escape(evaluation.period)}开展，主要采用以下方法：\n\n{listed}"
+    return listed
 
 
 def result_paragraph(project) -> str:
