@@ -3,14 +3,14 @@
 import pytest
 
 from conftest import ROOT
-from jixiao.params import Budget, Dimension, Evaluation, Framework, Group, Params, ProjectInfo
+from jixiao.params import Budget, Constraint, Dimension, Evaluation, Framework, Group, Params, ProjectInfo
 from jixiao.tables import SPECS
 from jixiao.texts import TEXT_KEYS
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("model", [Params, ProjectInfo, Budget, Evaluation, Framework, Dimension, Group])
+@pytest.mark.parametrize("model", [Params, ProjectInfo, Budget, Evaluation, Framework, Dimension, Group, Constraint])
 def test_parameter_keys_documented(model):
     for key in model.model_fields:
         assert f"`{key}`" in README or f"{key}`" in README, f"{model.__name__}.{key}"

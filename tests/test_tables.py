@@ -40,10 +40,10 @@ def test_missing_sheet_is_named(tmp_path):
 
 def test_missing_column_and_bad_number_name_the_place(tmp_path):
     path = tmp_path / "indicators.csv"
-    path.write_text("一级指标,二级指标,指标编码,三级指标,满分值\nA,A1,A101,x,1.5\n", encoding="utf-8")
+    path.write_text("一级指标,二级指标,指标编码,三级指标,评分值\nA,A1,A101,x,1.5\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
         read_table(SPECS["indicators"], path)
-    assert "缺少列『评分值』" in err.value.messages[0]
+    assert "缺少列『满分值』" in err.value.messages[0]
     path.write_text("一级指标,二级指标,指标编码,三级指标,满分值,评分值\nA,A1,A101,x,1.5,一分\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
         read_table(SPECS["indicators"], path)

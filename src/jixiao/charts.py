@@ -99,3 +99,22 @@ def queries_by_subject(rows) -> plt.Figure:
     ax.legend(title="", loc="lower right")
     fig.tight_layout()
     return fig
+
+
+def year_over_year(card, previous) -> plt.Figure:
+    """得分率 by level-1 dimension, this year against last year."""
+    style()
+    before = {d.code: d for d in previous.dimensions}
+    shared = [d for d in card.dimensions if d.code in before]
+    frame = pd.DataFrame({
+        "维度": [d.label for d in shared] * 2,
+        "年度": ["上年"] * len(shared) + ["本年"] * len(shared),
+        "得分率": [float(before[d.code].rate) for d in shared] + [float(d.rate) for d in shared],
+    })
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.2))
+    sns.barplot(frame, x="维度", y="得分率", hue="年度", ax=ax)
+    _label_bars(ax, [[f"{fixed2(before[d.code].rate)}%" for d in shared], [f"{fixed2(d.rate)}%" for d in shared]])
+    ax.set(ylim=(0, 115), xlabel="", ylabel="得分率（%）", title="各一级指标得分率与上年比较")
+    ax.legend(title="", loc="lower right")
+    fig.tight_layout()
+    return fig

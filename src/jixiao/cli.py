@@ -7,6 +7,9 @@ import sys
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 
+from pathlib import Path
+
+from . import frameworks
 from .config import FORMATS
 from .errors import InputError, JixiaoError
 from .project import load_project
@@ -33,7 +36,32 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--verbose", action="store_true", help="出错时显示完整的 Python 调用栈")
     check = sub.add_parser("check", help="只校验参数文件和数据表，不生成报告")
     check.add_argument("params", nargs="+")
+    new = sub.add_parser("new", help="新建项目：按指标框架生成参数文件和评分表，或复制上年项目")
+    new.add_argument("name", help="项目名称（英文或拼音，用作文件名），如 shanghai-credit-2019")
+    source = new.add_mutually_exclusive_group(required=True)
+    source.add_argument("--framework", help=f"指标框架：{'、'.join(frameworks.names())}")
+    source.add_argument("--from", dest="previous", help="上年参数文件，如 params/shanghai-credit-2018.yaml")
+    new.add_argument("--year", type=int, help="评价年度（默认上一年；--from 时为上年 +1）")
+    new.add_argument("--root", default=".", help="项目根目录（含 params/、data/），默认当前目录")
     return parser
+
+
+def new(args) -> int:
+    from .scaffold import new_from_framework, new_from_previous
+
+    root = Path(args.root)
+    try:
+        if args.framework:
+            made = new_from_framework(root, args.name, args.framework, args.year)
+        else:
+            made = new_from_previous(root, args.name, Path(args.previous))
+    except InputError as exc:
+        for message in exc.messages:
+            print(f"✗ {message}", file=sys.stderr)
+        return 1
+    print(f"✓ 已生成 {made} 和 {root / 'data' / args.name}/")
+    print("  下一步：填写其中所有「待填写」的内容，然后运行 jixiao check 和 jixiao run")
+    return 0
 
 
 def check(paths: list[str]) -> int:
@@ -49,6 +77,8 @@ def check(paths: list[str]) -> int:
             continue
         card = project.card
         print(f"✓ {path}：{len(card.indicators)} 个三级指标，总分 {fixed2(card.total)}，评级 {card.grade}")
+        for warning in project.warnings:
+            print(f"  ⚠ {warning}")
     return worst
 
 
@@ -89,6 +119,8 @@ def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check":
         return check(args.params)
+    if args.command == "new":
+        return new(args)
     return run(args)
 
 

@@ -6,10 +6,13 @@ from decimal import Decimal
 from itertools import groupby
 
 from .markdown import SPAN, bullets, escape, grid_table, pipe_table
-from .rounding import fixed2, month_text, percent, thousands, trimmed, wan, yuan
+from .scoring import score_text
+from .rounding import fixed2, month_text, share, thousands, trimmed, wan, yuan
 
 
 def score_sentence(ind) -> str:
+    if not ind.applicable:
+        return f"该指标不适用，不参与评分（满分 {trimmed(ind.max)} 分剔除后按百分制折算）。"
     return f"根据评价标准该指标评分为 {trimmed(ind.score)} 分（满分 {trimmed(ind.max)} 分）。"
 
 
@@ -19,14 +22,14 @@ def budget_paragraphs(project) -> str:
         f"**（1）项目预算。** 本项目资金列入{escape(b.category)}，项目预算 {wan(b.total)} 万元，"
         f"按 {len(project.table('budget_lines'))} 个子项目分解，明细见[[ref:budget-lines]]。",
         f"**（2）资金来源。** {escape(b.source)}。",
-        f"**（3）预算执行情况。** 项目实际支出 {wan(b.spent)} 万元，预算执行率 {percent(b.spent, b.total)}。",
+        f"**（3）预算执行情况。** 项目实际支出 {wan(b.spent)} 万元，预算执行率 {share(b.spent, b.total)}。",
     ]
     if b.receipts:
         received = sum((r.amount for r in b.receipts), Decimal(0))
         steps = "，".join(f"{month_text(r.date)}到位 {wan(r.amount)} 万元" for r in b.receipts)
         lines.append(
             f"**（4）资金到位情况。** 资金分 {len(b.receipts)} 次到位：{steps}，"
-            f"合计到位 {wan(received)} 万元，到位率 {percent(received, b.total)}。"
+            f"合计到位 {wan(received)} 万元，到位率 {share(received, b.total)}。"
         )
     return "\n\n".join(lines) + "\n"
 
@@ -34,8 +37,8 @@ def budget_paragraphs(project) -> str:
 def budget_table(project) -> str:
     rows = project.table("budget_lines")
     total = sum((r.amount for r in rows), Decimal(0))
-    body = [[str(r.no), r.name, yuan(r.amount), percent(r.amount, total)] for r in rows]
-    body.append(["", "合计", yuan(total), percent(total, total)])
+    body = [[str(r.no), r.name, yuan(r.amount), share(r.amount, total)] for r in rows]
+    body.append(["", "合计", yuan(total), share(total, total)])
     return pipe_table(["序号", "子项目名称", "预算金额（元）", "占比"], body,
                       "budget-lines", "项目预算明细表", "clrr")
 
@@ -89,12 +92,22 @@ def methods_list(project) -> str:
 
 def result_paragraph(project) -> str:
     card = project.card
-    return (
+    text = (
         f"本次评价通过资料核查、现场调研、问卷调查和访谈，对照指标体系逐项打分，"
         f"最终总得分为 {fixed2(card.total)} 分（满分 {trimmed(card.weight)} 分），"
         f"得分率 {fixed2(card.rate)}%，绩效评级为“{card.grade}”。"
         f"各一级指标的权重与得分见[[ref:score-summary]]，各项指标得分见[[ref:score-detail]]。\n"
     )
+    if card.rescaled:
+        dropped = card.not_applicable
+        text += (
+            f"\n其中 {'、'.join(escape(i.label) for i in dropped)} 共 {len(dropped)} 项指标不适用"
+            f"（满分合计 {trimmed(card.weight - card.applicable_weight)} 分），不参与评分。其余指标实得 "
+            f"{fixed2(card.raw_total)} 分（满分 {trimmed(card.applicable_weight)} 分），按百分制折算："
+            f"总得分 = {fixed2(card.raw_total)} ÷ {trimmed(card.applicable_weight)} × {trimmed(card.weight)} = "
+            f"{fixed2(card.total)} 分。\n"
+        )
+    return text
 
 
 def summary_table(project) -> str:
@@ -119,7 +132,7 @@ def score_table(project) -> str:
                     group.label if i_n == 0 else SPAN,
                     ind.label,
                     trimmed(ind.max),
-                    trimmed(ind.score),
+                    score_text(ind),
                 ])
     body.append(["合计", "", "", trimmed(card.weight), fixed2(card.total)])
     return grid_table(["一级指标", "二级指标", "三级指标", "满分值", "评分值"], body,
@@ -143,6 +156,8 @@ def analysis_sections(project, code: str, extras: dict | None = None) -> list[tu
             parts = [f"##### {escape(ind.label)}\n", project.analyses[ind.code].strip() + "\n"]
             if ind.code in extras:
                 parts.append(extras[ind.code])
+            if ind.working and ind.applicable:
+                parts.append(f"评分计算：{escape(ind.working)}。\n")
             parts.append(score_sentence(ind) + "\n")
             pieces.append((ind.code, "\n".join(parts)))
     return pieces
@@ -212,3 +227,56 @@ def framework_intro(project) -> str:
         f"指标体系共设一级指标 {len(card.dimensions)} 个：{dims}，下设二级指标 {n2} 个、"
         f"三级指标 {len(card.indicators)} 个，满分 {trimmed(card.weight)} 分，框架见[[ref:framework]]。\n"
     )
+
+
+SECTION_DIMENSIONS = {"decision": slice(0, 1), "management": slice(1, 2), "performance": slice(2, None)}
+
+
+def section_dimensions(project, section: str) -> list[str]:
+    """Level-1 codes a section notebook analyses: the first (决策), the second (管理/过程),
+    and all the rest (绩效, or 产出 and 效益) — whatever the framework."""
+    return [d.code for d in project.card.dimensions[SECTION_DIMENSIONS[section]]]
+
+
+def _change(now, before) -> str:
+    delta = now - before
+    return f"{'+' if delta > 0 else ''}{fixed2(delta)}"
+
+
+def comparison_paragraph(project) -> str:
+    now, before = project.card, project.previous.card
+    return (
+        f"本年度总得分 {fixed2(now.total)} 分（{now.grade}），上年度 {fixed2(before.total)} 分（{before.grade}），"
+        f"变化 {_change(now.total, before.total)} 分。各一级指标及三级指标得分与上年的对比见"
+        f"[[ref:yoy-dimensions]]、[[ref:yoy-indicators]]。\n"
+    )
+
+
+def comparison_tables(project) -> str:
+    now, before = project.card, project.previous.card
+    previous_dims = {d.code: d for d in before.dimensions}
+    dims = []
+    for d in now.dimensions:
+        old = previous_dims.get(d.code)
+        dims.append([d.label, fixed2(old.score) if old else "—", fixed2(d.score),
+                     _change(d.score, old.score) if old else "—"])
+    dims.append(["总分", fixed2(before.total), fixed2(now.total), _change(now.total, before.total)])
+    previous_inds = {i.code: i for i in before.indicators}
+    inds = []
+    for i in now.indicators:
+        old = previous_inds.get(i.code)
+        both = old is not None and old.applicable and i.applicable
+        inds.append([i.label, score_text(old) if old else "—", score_text(i),
+                     _change(i.score, old.score) if both else "—"])
+    return (
+        pipe_table(["一级指标", "上年得分", "本年得分", "变化"], dims, "yoy-dimensions",
+                   "一级指标得分与上年比较", "lrrr")
+        + "\n"
+        + pipe_table(["三级指标", "上年得分", "本年得分", "变化"], inds, "yoy-indicators",
+                     "三级指标得分与上年比较", "lrrr")
+    )
+
+
+def quality_notes(project) -> str:
+    """The review appendix: rule/typed-score disagreements and other warnings."""
+    return bullets(escape(w) for w in project.warnings)

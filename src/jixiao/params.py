@@ -83,10 +83,17 @@ DEFAULT_GRADES = [
 ]
 
 
+class Constraint(Strict):
+    codes: list[str] = Field(description="一级指标编码")
+    min: Decimal = Field(description="这些一级指标权重合计的下限")
+    label: str
+
+
 class Framework(Strict):
     name: str
-    dimensions: list[Dimension]
-    grades: list[Grade] = Field(default_factory=lambda: list(DEFAULT_GRADES))
+    dimensions: list[Dimension] | None = None
+    grades: list[Grade] | None = None
+    constraints: list[Constraint] | None = None
 
 
 class TableFile(Strict):
@@ -103,6 +110,7 @@ class Params(Strict):
     data: dict[str, str | TableFile]
     texts: dict[str, str] = Field(default_factory=dict)
     facts: dict[str, str | int | float] = Field(default_factory=dict)
+    previous: str | None = Field(default=None, description="上年参数文件，相对于本参数文件所在目录")
 
 
 TOP_LEVEL_KEYS = tuple(Params.model_fields)

@@ -10,10 +10,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from . import frameworks
 from .errors import InputError
+from .evidence import apply_rules, flag
 from .params import TOP_LEVEL_KEYS, Params, read_yaml, validate_params
-from .rounding import fixed2, month_text, percent, thousands, trimmed, wan
-from .scoring import Indicator, Scorecard, build_scorecard
+from .rounding import fixed2, month_text, share, thousands, trimmed, wan
+from .scoring import Indicator, Scorecard, build_scorecard, score_text
+from .rules import MANUAL
 from .tables import SPECS, Row, read_table
 from .texts import TEXT_KEYS, fill, read_text, split_sections
 
@@ -29,6 +32,8 @@ class Project:
     card: Scorecard
     texts: dict[str, str]
     analyses: dict[str, str]
+    warnings: list[str]
+    previous: "Project | None" = None
 
     @property
     def info(self):
@@ -41,14 +46,18 @@ class Project:
         return bool(self.tables.get(name))
 
 
-def load_project(path) -> Project:
+PENDING = "待填写"
+
+
+def load_project(path, with_previous: bool = True) -> Project:
     """Read, validate and assemble the project described by a parameter file."""
     path = Path(path)
-    return project_from_mapping(read_yaml(path), path.parent, str(path))
+    return project_from_mapping(read_yaml(path), path.parent, str(path), with_previous)
 
 
-def project_from_mapping(raw: dict, base_dir: Path, source: str) -> Project:
+def project_from_mapping(raw: dict, base_dir: Path, source: str, with_previous: bool = True) -> Project:
     params = validate_params(raw, source)
+    params.framework = frameworks.resolve(params.framework, source)
     data_dir = (Path(base_dir) / params.data_dir).resolve()
     if not data_dir.is_dir():
         raise InputError(f"{source}：data_dir 指向的数据目录 {data_dir} 不存在，请检查路径")
@@ -56,10 +65,9 @@ def project_from_mapping(raw: dict, base_dir: Path, source: str) -> Project:
     tables = _read_tables(params, data_dir, source, problems)
     if problems:
         raise InputError(problems)
-    indicators = [
-        Indicator(r.code, r.name, r.level1, r.level2, r.max, r.score, r.reason, r.analysis or "", r.source, r.line)
-        for r in tables["indicators"]
-    ]
+    indicators = [_indicator(r, problems) for r in tables["indicators"]]
+    warnings = []
+    apply_rules(indicators, params, tables, problems, warnings)
     card, tree_problems = build_scorecard(params.framework, indicators, source)
     problems += tree_problems
     problems += _check_budget(params, tables, source)
@@ -71,7 +79,39 @@ def project_from_mapping(raw: dict, base_dir: Path, source: str) -> Project:
     analyses = _load_analyses(card, data_dir, values, problems)
     if problems:
         raise InputError(problems)
-    return Project(params, source, data_dir, tables, card, texts, analyses)
+    warnings += _pending(params, texts, analyses, source)
+    if params.budget.total == 0:
+        warnings.append(f"{source}：budget.total 为 0，预算信息待填写")
+    previous = _previous(params, Path(base_dir), source) if with_previous and params.previous else None
+    return Project(params, source, data_dir, tables, card, texts, analyses, warnings, previous)
+
+
+def _previous(params: Params, base_dir: Path, source: str) -> "Project":
+    path = base_dir / params.previous
+    try:
+        return load_project(path, with_previous=False)
+    except InputError as exc:
+        raise InputError([f"{source}：previous 指向的上年项目 {path} 有误："] + exc.messages) from None
+
+
+def _pending(params: Params, texts: dict, analyses: dict, source: str) -> list[str]:
+    """Places still holding the 待填写 placeholders that `jixiao new` writes."""
+    places = [f"project.{k}" for k, v in params.project.model_dump().items() if PENDING in str(v)]
+    places += [f"texts.{k}" for k, v in texts.items() if PENDING in v]
+    places += [f"{code} 的分析" for code, v in analyses.items() if PENDING in v]
+    if not places:
+        return []
+    shown = "、".join(places[:8]) + (f" 等 {len(places)} 处" if len(places) > 8 else "")
+    return [f"{source}：仍有待填写的内容：{shown}"]
+
+
+def _indicator(row: Row, problems: list) -> Indicator:
+    applicable = flag(row.na)
+    if applicable is None:
+        problems.append(f"{row.source} 第 {row.line} 行：『不适用』应填 是 或留空，而不是『{row.na}』")
+    return Indicator(row.code, row.name, row.level1, row.level2, row.max, row.score, row.reason,
+                     row.analysis or "", row.source, row.line, rule=row.rule or MANUAL, inputs=row.inputs,
+                     applicable=not applicable)
 
 
 def _read_tables(params: Params, data_dir: Path, source: str, problems: list) -> dict:
@@ -125,7 +165,7 @@ def _placeholder_values(params: Params, tables: dict, card: Scorecard) -> dict:
             f"dim.{dim.code}.rate": f"{fixed2(dim.rate)}%",
         }
     for ind in card.indicators:
-        values |= {f"score.{ind.code}": trimmed(ind.score), f"max.{ind.code}": trimmed(ind.max)}
+        values |= {f"score.{ind.code}": score_text(ind), f"max.{ind.code}": trimmed(ind.max)}
     values |= _budget_values(params.budget)
     values |= {"project.name": params.project.name, "project.year": str(params.project.year)}
     for r in tables.get("surveys", []):
@@ -145,10 +185,10 @@ def _budget_values(b) -> dict:
     return {
         "budget.total_wan": f"{wan(b.total)}万元",
         "budget.spent_wan": f"{wan(b.spent)}万元",
-        "budget.exec_rate": percent(b.spent, b.total),
+        "budget.exec_rate": share(b.spent, b.total),
         "budget.receipt_count": str(len(b.receipts)),
         "budget.receipt_steps": "，".join(f"{month_text(r.date)}到位{wan(r.amount)}万元" for r in b.receipts),
-        "budget.receipt_rate": percent(received, b.total),
+        "budget.receipt_rate": share(received, b.total),
     }
 
 

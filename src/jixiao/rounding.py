@@ -46,6 +46,11 @@ def percent(numerator, denominator) -> str:
     return f"{fixed2(to_decimal(numerator) * HUNDRED / den)}%"
 
 
+def share(numerator, denominator) -> str:
+    """Like ``percent``, but "—" when the denominator is zero (a figure not filled in yet)."""
+    return "—" if to_decimal(denominator) == 0 else percent(numerator, denominator)
+
+
 def growth(current, previous) -> str:
     """Year-on-year change (current − previous) / previous as a percentage: 14.48%."""
     prev = to_decimal(previous)

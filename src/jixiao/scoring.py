@@ -18,15 +18,24 @@ class Indicator:
     level1: str
     level2: str
     max: Decimal
-    score: Decimal
+    score: Decimal | None
     reason: str = ""
     analysis: str = ""
     source: str = ""
     line: int = 0
+    rule: str = "手工"
+    inputs: str = ""
+    applicable: bool = True
+    working: str = ""
 
     @property
     def lost(self) -> Decimal:
-        return self.max - self.score
+        return self.max - self.score if self.applicable else Decimal(0)
+
+    @property
+    def counted(self) -> Decimal:
+        """The score that enters the roll-up: nothing for a not-applicable indicator."""
+        return self.score if self.applicable else Decimal(0)
 
     @property
     def label(self) -> str:
@@ -43,7 +52,7 @@ class Group:
 
     @property
     def score(self) -> Decimal:
-        return sum((i.score for i in self.indicators), Decimal(0))
+        return sum((i.counted for i in self.indicators), Decimal(0))
 
     @property
     def label(self) -> str:
@@ -62,8 +71,13 @@ class Dimension:
         return sum((g.score for g in self.groups), Decimal(0))
 
     @property
+    def applicable_weight(self) -> Decimal:
+        return self.weight - sum((i.max for i in self.indicators if not i.applicable), Decimal(0))
+
+    @property
     def rate(self) -> Decimal:
-        return self.score * HUNDRED / self.weight
+        weight = self.applicable_weight
+        return self.score * HUNDRED / weight if weight else Decimal(0)
 
     @property
     def indicators(self) -> list[Indicator]:
@@ -84,8 +98,27 @@ class Scorecard:
         return sum((d.weight for d in self.dimensions), Decimal(0))
 
     @property
-    def total(self) -> Decimal:
+    def raw_total(self) -> Decimal:
         return sum((d.score for d in self.dimensions), Decimal(0))
+
+    @property
+    def applicable_weight(self) -> Decimal:
+        return sum((d.applicable_weight for d in self.dimensions), Decimal(0))
+
+    @property
+    def rescaled(self) -> bool:
+        """Whether not-applicable indicators were dropped and the rest rescaled (按百分制折算)."""
+        return self.applicable_weight != self.weight
+
+    @property
+    def not_applicable(self) -> list[Indicator]:
+        return [i for i in self.indicators if not i.applicable]
+
+    @property
+    def total(self) -> Decimal:
+        if not self.rescaled:
+            return self.raw_total
+        return self.raw_total * self.weight / self.applicable_weight
 
     @property
     def rate(self) -> Decimal:
@@ -147,10 +180,11 @@ def build_scorecard(framework: Framework, indicators: list[Indicator], source: s
         seen[ind.code] = ind.line
         if ind.max <= 0:
             problems.append(f"{where}：满分值 {trimmed(ind.max)} 应大于 0")
-        if ind.score < 0 or ind.score > ind.max:
-            problems.append(f"{where}：评分值 {trimmed(ind.score)} 超出范围，应在 0 到满分值 {trimmed(ind.max)} 之间")
-        if round2(ind.score) != ind.score:
-            problems.append(f"{where}：评分值 {ind.score} 超过两位小数，请四舍五入到两位")
+        if ind.applicable and ind.score is not None:
+            if ind.score < 0 or ind.score > ind.max:
+                problems.append(f"{where}：评分值 {trimmed(ind.score)} 超出范围，应在 0 到满分值 {trimmed(ind.max)} 之间")
+            if round2(ind.score) != ind.score:
+                problems.append(f"{where}：评分值 {ind.score} 超过两位小数，请四舍五入到两位")
         parent = groups_by_code.get(ind.level2)
         if parent is None:
             problems.append(f"{where}：二级指标『{ind.level2}』在参数文件 framework 中不存在，请先在对应一级指标的 groups 中声明")
@@ -173,16 +207,30 @@ def build_scorecard(framework: Framework, indicators: list[Indicator], source: s
         level2 = sum((g.weight for g in dim.groups), Decimal(0))
         if level2 != dim.weight:
             problems.append(f"{source}：一级指标『{dim.label}』权重为 {trimmed(dim.weight)}，但其下指标满分值合计为 {trimmed(level2)}，两者应相等")
+    for dim in dims:
+        if dim.applicable_weight <= 0:
+            problems.append(f"{source}：一级指标『{dim.label}』下的指标全部不适用，无法评分")
+    for rule in framework.constraints:
+        weight = sum((d.weight for d in dims if d.code in rule.codes), Decimal(0))
+        if weight < rule.min:
+            problems.append(f"{source}：{rule.label}（{'、'.join(rule.codes)}）为 {trimmed(weight)}，应不低于 {trimmed(rule.min)}")
     total = sum((d.weight for d in dims), Decimal(0))
     if total != 100:
         problems.append(f"{source}：一级指标权重合计为 {trimmed(total)}，应为 100（{'、'.join(f'{d.code} {trimmed(d.weight)}' for d in dims)}）")
     return Scorecard(dims, framework.grades), problems
 
 
+def score_text(ind: Indicator) -> str:
+    """An indicator's score as tables print it: 4.4, or 不适用."""
+    return trimmed(ind.score) if ind.applicable else "不适用"
+
+
 def printed(card: Scorecard) -> dict:
     """The figures as the report prints them, for summary.json and tests."""
     return {
         "total": fixed2(card.total),
+        "raw_total": fixed2(card.raw_total),
+        "rescaled": card.rescaled,
         "rate": f"{fixed2(card.rate)}%",
         "grade": card.grade,
         "weight": trimmed(card.weight),
@@ -203,7 +251,7 @@ def printed(card: Scorecard) -> dict:
                 "level1": {"code": d.code, "name": d.name},
                 "level2": {"code": g.code, "name": g.name},
                 "max": trimmed(i.max),
-                "score": trimmed(i.score),
+                "score": score_text(i),
             }
             for d in card.dimensions
             for g in d.groups

@@ -27,6 +27,7 @@ class TableSpec:
     title: str
     columns: tuple[Column, ...]
     required: bool = False
+    extra: str | None = None  # key collecting all other columns (question → answer), if any
 
 
 SPECS = {
@@ -38,10 +39,23 @@ SPECS = {
             Column("code", "指标编码"),
             Column("name", "三级指标"),
             Column("max", "满分值", "number"),
-            Column("score", "评分值", "number"),
+            Column("score", "评分值", "number", required=False),
+            Column("rule", "评分方法", required=False),
+            Column("inputs", "评分参数", required=False),
+            Column("na", "不适用", required=False),
             Column("reason", "评分理由", required=False),
             Column("analysis", "分析", required=False),
+            Column("standard", "评分标准", required=False),
         ), required=True),
+        TableSpec("keypoints", "要点表", (
+            Column("code", "指标编码"),
+            Column("point", "要点"),
+            Column("marks", "分值", "number"),
+            Column("met", "是否达到"),
+        )),
+        TableSpec("responses", "问卷答卷表", (
+            Column("group", "调查对象"),
+        ), extra="answers"),
         TableSpec("budget_lines", "预算明细表", (
             Column("no", "序号", "int"),
             Column("name", "子项目名称"),
@@ -191,6 +205,12 @@ def read_table(spec: TableSpec, path: Path, sheet: str | None = None) -> list[Ro
                 record[column.key] = _convert(value, column, f"{where}：") if value else _empty(column)
             except InputError as exc:
                 problems.extend(exc.messages)
+        if spec.extra:
+            record[spec.extra] = {
+                name: values[pos] if pos < len(values) else ""
+                for pos, name in enumerate(header)
+                if name and pos not in positions.values()
+            }
         rows.append(Row(record, offset))
     if problems:
         raise InputError(problems)
