@@ -94,3 +94,23 @@ def test_previous_year_comparison(example, tmp_path):
     from jixiao import content
     assert "变化 0.00 分" in content.comparison_paragraph(project)
     assert "| A 项目决策 | 9.25 | 9.25 | 0.00 |" in content.comparison_tables(project)
+
+
+def test_review_appendix_lists_the_disagreement(example, tmp_path):
+    import subprocess
+    import sys
+
+    import nbformat
+
+    def edit(row):
+        if row["指标编码"] == "C101":
+            row["评分值"] = "4.6"
+    _edit_indicators(example, edit)
+    out = tmp_path / "findings.ipynb"
+    done = subprocess.run([sys.executable, "-m", "papermill", str(ROOT / "notebooks" / "06_findings.ipynb"), str(out),
+                           "-f", str(example), "--no-progress-bar"], cwd=example.parent.parent,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    shown = "".join(o.get("data", {}).get("text/markdown", "") for c in nbformat.read(out, as_version=4).cells
+                    if c.cell_type == "code" for o in c.outputs)
+    assert "# 附：评分复核说明" in shown and "填写的评分值 4.6 与按「完成率」计算的 4.4 不一致" in shown

@@ -84,7 +84,8 @@ def apply_rules(indicators, params, tables, problems: list, warnings: list) -> N
             continue
         try:
             result = RULES[ind.rule](ind.max, parse_inputs(ind.inputs, lookup),
-                                     {"keypoints": points.get(ind.code, []), "group_rates": rates})
+                                     {"keypoints": points.get(ind.code, []), "group_rates": rates,
+                                      "label": ind.name if ind.name.endswith("率") else None})
         except RuleError as exc:
             problems.append(f"{where}：{exc}")
             continue

@@ -85,13 +85,14 @@ def _rate_score(full: Decimal, rate: Decimal, label: str, value_text: str) -> Re
                          f"{fixed2(score)} 分")
 
 
-def completion(full, inputs, _context=None) -> Result:
-    """完成率: actual ÷ target × full marks, capped at full marks."""
+def completion(full, inputs, context=None) -> Result:
+    """完成率: actual ÷ target × full marks, capped at full marks. The working names the rate
+    after the indicator when it is itself a rate (预算执行率), else 实际完成率."""
     actual, target = _need(inputs, "实际", "目标")
     if target == 0:
         raise RuleError("评分参数『目标』不能为 0")
     rate = round2(actual * HUNDRED / target)
-    return _rate_score(full, rate, "实际完成率", f"{show(actual)} ÷ {show(target)}")
+    return _rate_score(full, rate, (context or {}).get("label") or "实际完成率", f"{show(actual)} ÷ {show(target)}")
 
 
 def reverse_completion(full, inputs, _context=None) -> Result:
