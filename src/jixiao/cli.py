@@ -117,11 +117,17 @@ def run(args) -> int:
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "check":
-        return check(args.params)
-    if args.command == "new":
-        return new(args)
-    return run(args)
+    commands = {"check": lambda: check(args.params), "new": lambda: new(args), "run": lambda: run(args)}
+    try:
+        return commands[args.command]()
+    except KeyboardInterrupt:
+        print("已中断：output/ 中原有的报告未被改动", file=sys.stderr)
+        return 2
+    except Exception as exc:  # never a traceback wall for the analyst
+        if getattr(args, "verbose", False):
+            raise
+        print(f"运行时发生意外错误：{type(exc).__name__}: {exc}（加 --verbose 查看详情）", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

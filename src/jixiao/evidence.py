@@ -4,8 +4,9 @@ satisfaction rates, and each indicator's score computed by its rule."""
 from collections import defaultdict
 from decimal import Decimal
 
-from .rounding import to_decimal, trimmed
+from .rounding import trimmed
 from .rules import MANUAL, RULE_NAMES, RULES, RuleError, parse_inputs
+from .tables import parse_number
 
 YES = {"是", "y", "yes", "true", "1", "√", "✓"}
 NO = {"否", "", "n", "no", "false", "0", "×"}
@@ -23,7 +24,7 @@ def numeric_values(params, tables) -> dict[str, Decimal]:
     values = {}
     for key, value in params.facts.items():
         try:
-            values[f"facts.{key}"] = to_decimal(str(value).replace(",", "").rstrip("%"))
+            values[f"facts.{key}"] = parse_number(str(value))
         except ValueError:
             continue  # a fact written as text (3.2亿条) is for reading, not for rules
     budget = params.budget

@@ -2,6 +2,7 @@
 
 import difflib
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -16,6 +17,19 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+CHINESE_DATE = re.compile(r"\s*(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?\s*")
+
+
+def iso_date(value):
+    """2019年7月1日 → 2019-07-01, 2018年8月 → 2018-08; anything else unchanged."""
+    if isinstance(value, str):
+        value = unicodedata.normalize("NFKC", value)
+        match = CHINESE_DATE.fullmatch(value)
+        if match:
+            return "-".join(f"{int(p):02d}" if n else p for n, p in enumerate(match.groups()) if p)
+    return value
+
+
 class ProjectInfo(Strict):
     name: str = Field(description="项目名称")
     year: int = Field(description="评价年度")
@@ -26,16 +40,19 @@ class ProjectInfo(Strict):
     report_date: date = Field(description="报告日期")
     period: str = Field(description="项目实施周期")
 
+    _chinese_date = field_validator("report_date", mode="before")(iso_date)
+
 
 class Receipt(Strict):
     date: str = Field(description="到位日期，YYYY-MM 或 YYYY-MM-DD")
     amount: Decimal = Field(description="到位金额（元）")
 
-    @field_validator("date")
+    @field_validator("date", mode="before")
     @classmethod
-    def _month_or_day(cls, value: str) -> str:
+    def _month_or_day(cls, value):
+        value = iso_date(str(value))
         if not re.fullmatch(r"\d{4}-\d{1,2}(-\d{1,2})?", value):
-            raise ValueError("日期格式应为 YYYY-MM 或 YYYY-MM-DD")
+            raise ValueError("日期格式应为 2018-08、2018-08-15 或 2018年8月")
         return value
 
 
@@ -179,12 +196,22 @@ def describe_errors(exc: ValidationError, source: str) -> list[str]:
     return messages
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML with dates left as text, so a bad date is reported by key, not by PyYAML."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def read_yaml(path: Path) -> dict:
     """Read a parameter file safely; syntax errors name line and column."""
     if not path.is_file():
         raise InputError(f"{path}：参数文件不存在，请检查路径")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        raw = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)  # noqa: S506 - a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""

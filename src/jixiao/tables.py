@@ -5,12 +5,18 @@ documentation and the ``jixiao new`` templates follow these declarations.
 """
 
 import csv
+import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from .errors import InputError
 from .rounding import to_decimal
+
+HEADER_SEARCH = 10  # rows searched for the header, below title rows
+NUMBER = re.compile(r"([+-]?\d+(?:\.\d+)?)(万|亿)?(?:元|人次|次|家|个|人|项|分|条|%)?")
+SCALE = {"万": Decimal(10000), "亿": Decimal(100000000)}
 
 
 @dataclass(frozen=True)
@@ -133,28 +139,53 @@ def _read_csv(path: Path) -> list[list[str]]:
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> list[list[str]]:
+    """Cell values of one sheet; a merged range gives its value to every cell it covers."""
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for damaged files
         raise InputError(f"{path}：无法打开 Excel 文件（{type(exc).__name__}），请确认文件未损坏且为 .xlsx 格式") from None
     if sheet is not None and sheet not in book.sheetnames:
         raise InputError(f"{path}：找不到工作表『{sheet}』，现有工作表：{'、'.join(book.sheetnames)}")
     ws = book[sheet] if sheet else book.worksheets[0]
     rows = [["" if v is None else v for v in row] for row in ws.iter_rows(values_only=True)]
-    book.close()
+    for merged in ws.merged_cells.ranges:
+        value = rows[merged.min_row - 1][merged.min_col - 1]
+        for r in range(merged.min_row - 1, merged.max_row):
+            for c in range(merged.min_col - 1, merged.max_col):
+                rows[r][c] = value
     return rows
+
+
+def _header_row(raw: list[list[str]], spec: TableSpec) -> int:
+    """Index of the header row: the first of the top rows naming every required column
+    (title rows above the header are skipped)."""
+    required = {c.header for c in spec.columns if c.required}
+    for index, row in enumerate(raw[:HEADER_SEARCH]):
+        if required <= set(row):
+            return index
+    return 0
+
+
+def parse_number(value: str) -> Decimal:
+    """A number as analysts type it: 1,341 · 400万元 · 3.2亿 · 92.5% · １２３ (the % sign is
+    dropped: percentages are kept in percent)."""
+    text = unicodedata.normalize("NFKC", str(value)).replace(",", "").replace(" ", "")
+    match = NUMBER.fullmatch(text)
+    if not match:
+        raise ValueError(value)
+    number = to_decimal(match.group(1))
+    return number * SCALE.get(match.group(2) or "", 1)
 
 
 def _convert(value: str, column: Column, where: str):
     if column.kind == "text":
         return value
-    text = unicodedata.normalize("NFKC", value).replace(",", "").rstrip("%")
     try:
-        number = to_decimal(text)
+        number = parse_number(value)
     except ValueError:
-        raise InputError(f"{where}『{column.header}』的值『{value}』不是数字，请填写数字") from None
+        raise InputError(f"{where}『{column.header}』的值『{value}』不是数字，请填写数字（可带千分位逗号、%、万、亿或单位）") from None
     if column.kind == "int":
         if number != number.to_integral_value():
             raise InputError(f"{where}『{column.header}』的值『{value}』应为整数")
@@ -178,10 +209,11 @@ def read_table(spec: TableSpec, path: Path, sheet: str | None = None) -> list[Ro
     else:
         raise InputError(f"{path}：不支持的文件类型『{suffix}』，{spec.title}请用 .csv 或 .xlsx")
     raw = [[_clean(v) for v in r] for r in raw]
-    raw = [r for r in raw if any(r)]
-    if not raw:
+    numbered = [(n, r) for n, r in enumerate(raw, start=1) if any(r)]
+    if not numbered:
         raise InputError(f"{path}：{spec.title}是空的，至少需要表头一行")
-    header = raw[0]
+    start = _header_row([r for _, r in numbered], spec)
+    header = numbered[start][1]
     positions = {}
     problems = []
     for column in spec.columns:
@@ -191,8 +223,11 @@ def read_table(spec: TableSpec, path: Path, sheet: str | None = None) -> list[Ro
             problems.append(f"{path}：{spec.title}缺少列『{column.header}』（表头应包含：{'、'.join(c.header for c in spec.columns)}）")
     if problems:
         raise InputError(problems)
+    body = numbered[start + 1:]
+    while body and body[0][1] == header:  # the lower half of a header merged over two rows
+        body = body[1:]
     rows = []
-    for offset, values in enumerate(raw[1:], start=2):
+    for offset, values in body:
         where = f"{path} 第 {offset} 行"
         record = {}
         for column in spec.columns:
