@@ -54,7 +54,7 @@ def pdf(source: Path, target: Path) -> None:
     serif, sans = fonts.serif(), fonts.sans()
     if not (serif and sans):
         raise RunFailure(fonts.MISSING)
-    args = [f"--template={TEMPLATES / 'report.typ'}", "--metadata", f"serif-fonts={serif[0]}",
+    args = [f"--template={TEMPLATES / 'report.typ'}", "--wrap=none", "--metadata", f"serif-fonts={serif[0]}",
             "--metadata", f"sans-fonts={sans[0]}"]
     _pandoc(source, "typst", typ, args)
     try:

@@ -18,6 +18,7 @@ from .summary import summary, write_summary
 def metadata(project) -> dict:
     return {
         "title": content.report_title(project),
+        "cover-title": content.cover_title(project),
         "project": project.info.name,
         "cover": [{"label": k, "value": v} for k, v in content.cover_fields(project)],
         "date": content.report_date(project),
