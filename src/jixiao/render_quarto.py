@@ -10,7 +10,8 @@ import yaml
 
 from . import fonts
 from .errors import RunFailure
-from .render_builtin import TEMPLATES, write_reference_docx
+from .docx_reference import write_reference_docx
+from .render_builtin import TEMPLATES
 
 OUTPUT_DIR = "_output"
 
