@@ -35,7 +35,7 @@ def docx(source: Path, target: Path) -> None:
     """Word, with the cover as the title block: the two title lines as title and subtitle,
     the cover fields as author lines."""
     reference = source.parent / "reference.docx"
-    meta = _front_matter(source)
+    meta = front_matter(source)
     write_reference_docx(reference, meta.get("project", ""))
     cover = []
     if len(meta.get("cover-title", [])) == 2:
@@ -46,7 +46,8 @@ def docx(source: Path, target: Path) -> None:
                                       f"--resource-path={source.parent}", *cover])
 
 
-def _front_matter(source: Path) -> dict:
+def front_matter(source: Path) -> dict:
+    """The YAML metadata block of the stitched document."""
     text = source.read_text(encoding="utf-8")
     return yaml.safe_load(text.split("---\n", 2)[1]) if text.startswith("---\n") else {}
 
@@ -55,12 +56,9 @@ def pdf(source: Path, target: Path) -> None:
     import typst
 
     typ = source.with_suffix(".typ")
-    serif, sans = fonts.serif(), fonts.sans()
-    if not (serif and sans):
+    if not (fonts.serif() and fonts.sans()):
         raise RunFailure(fonts.MISSING)
-    args = [f"--template={TEMPLATES / 'report.typ'}", "--wrap=none", "--metadata", f"serif-fonts={serif[0]}",
-            "--metadata", f"sans-fonts={sans[0]}"]
-    _pandoc(source, "typst", typ, args)
+    _pandoc(source, "typst", typ, [f"--template={TEMPLATES / 'report.typ'}", "--wrap=none"])
     try:
         typst.compile(str(typ), output=str(target), font_paths=fonts.font_dirs(), root=str(source.parent))
     except Exception as exc:  # typst raises its own error types

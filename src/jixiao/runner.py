@@ -6,7 +6,7 @@ import shutil
 import time
 from pathlib import Path
 
-from . import content, render_builtin, render_quarto
+from . import content, fonts, render_builtin, render_quarto
 from .config import notebooks_dir, output_dir, project_root
 from .execute import execute_sections
 from .params import read_yaml
@@ -24,6 +24,8 @@ def metadata(project) -> dict:
         "date": content.report_date(project),
         "lang": "zh-Hans",
         "toc-title": "目录",
+        "serif-fonts": [f[0] for f in [fonts.serif()] if f],
+        "sans-fonts": [f[0] for f in [fonts.sans()] if f],
     }
 
 
