@@ -1,6 +1,6 @@
 import pypandoc
 
-from jixiao.markdown import SPAN, escape, grid_table, pipe_table, shift_headings, width
+from jixiao.markdown import SPAN, escape, grid_table, pipe_table, shift_headings, width, wrap
 
 
 def test_grid_table_row_spans_survive_pandoc():
@@ -25,3 +25,18 @@ def test_width_counts_cjk_double():
 
 def test_shift_headings():
     assert shift_headings("### 一\n\n#### 二", 4) == "#### 一\n\n##### 二"
+
+
+def test_short_headers_get_room_and_long_columns_are_held_back():
+    text = grid_table(["一级指标", "三级指标", "满分值"], [["A 项目决策", "长" * 60, "1.5"]])
+    dashes = [len(seg) for seg in text.splitlines()[0].strip("+").split("+")]
+    assert dashes[2] >= width("满分值") + 4 + 2
+    assert dashes[1] < width("长" * 60)
+    html = pypandoc.convert_text(text, "html", format="markdown+east_asian_line_breaks")
+    assert "长" * 60 in html  # wrapped in the grid, joined again by the reader
+
+
+def test_wrap_breaks_only_where_no_space_appears():
+    assert wrap("C103 平台支撑政府和市场", 8) == ["C103 平", "台支撑政", "府和市场"]
+    assert wrap("2018年报告", 3) == ["2018年", "报", "告"]  # never inside 2018
+    assert wrap(r"\*\*", 1) == [r"\*\*"]

@@ -29,9 +29,13 @@ def test_project_has_documented_options_only(build):
     project = render_quarto.write_project(build, build / "quarto")
     config = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8"))
     assert config["project"]["output-dir"] == "_output"
+    # each key below is listed in Quarto's format reference (html, typst) or its Typst partials guide
     assert set(config["format"]["html"]) <= {"embed-resources", "toc", "toc-depth", "css", "anchor-sections",
-                                             "smooth-scroll"}
-    assert set(config["format"]["typst"]) <= {"toc", "toc-depth", "papersize", "fontsize", "mainfont", "margin"}
+                                             "smooth-scroll", "include-before-body", "title-block-style"}
+    assert set(config["format"]["typst"]) <= {"toc", "toc-depth", "papersize", "fontsize", "mainfont", "margin",
+                                              "template-partials"}
+    for name in [config["format"]["html"]["include-before-body"], *config["format"]["typst"]["template-partials"]]:
+        assert (project / name).is_file(), name
     assert (project / "report.qmd").read_text(encoding="utf-8").startswith("---\ntitle: 测试")
     assert (project / "figures" / "a.png").is_file()
 
@@ -57,3 +61,13 @@ def test_missing_quarto_is_explained(build, monkeypatch):
     with pytest.raises(RunFailure) as err:
         render_quarto.render(build, build, ["html"])
     assert "未找到 quarto 命令" in err.value.messages[0]
+
+
+def test_typst_partials_are_the_builtin_look(build):
+    """Quarto's Typst PDF uses the very partials the built-in template includes."""
+    project = render_quarto.write_project(build, build / "quarto")
+    builtin = (render_quarto.TEMPLATES / "report.typ").read_text(encoding="utf-8")
+    for name in render_quarto.PARTIALS:
+        assert f"${name}()$" in builtin
+        assert (project / name).read_text(encoding="utf-8") == (render_quarto.TEMPLATES / name).read_text(encoding="utf-8")
+    assert "#show: doc => jixiao-report(" in (project / "typst-show.typ").read_text(encoding="utf-8")

@@ -88,3 +88,102 @@ def test_quarto_project_shape(rendered):
         assert (project / image).is_file()
     assert (project / "reference.docx").is_file() and (project / "report.css").is_file()
     assert "[[" not in qmd and "```" not in qmd
+
+
+# --- publication quality (issue 4) ---------------------------------------------------
+
+COVER = ["项目名称", "项目单位", "主管部门", "委托单位", "评价机构", "2018年上海市公共信用信息服务中心专项",
+         "项目支出绩效评价报告", "上海信策管理咨询有限公司", "上海市发展和改革委员会", "上海大华工程造价咨询有限公司",
+         "2019年7月1日"]
+CAPTIONS = ["表3-1项目评分汇总表", "表3-2项目绩效评分结果表"]
+
+
+def test_pdf_cover_page_holds_the_cover_fields(rendered):
+    reader = PdfReader(str(rendered / "report.pdf"))
+    cover = _squeeze(reader.pages[0].extract_text())
+    for field in COVER:
+        assert field in cover, field
+    assert "一、项目基本情况" not in cover  # the cover stands alone
+    contents = _squeeze(reader.pages[1].extract_text())
+    assert contents.startswith(("目录", "2018年")) and "一、项目基本情况" in contents
+
+
+def test_pdf_embeds_the_cjk_fonts(rendered):
+    """The PDF's font dictionaries name the chosen CJK serif and sans fonts, with font files."""
+    from jixiao import fonts
+
+    embedded = set()
+    for page in PdfReader(str(rendered / "report.pdf")).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            for part in font.get("/DescendantFonts", [font]):
+                descriptor = part.get_object().get("/FontDescriptor")
+                if descriptor and any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                    embedded.add(str(font["/BaseFont"]).split("+")[-1].lower())
+    for family, _ in (fonts.serif(), fonts.sans()):
+        assert any(family.replace(" ", "").lower() in name for name in embedded), (family, embedded)
+
+
+def test_pdf_has_page_numbers_and_running_header(rendered):
+    reader = PdfReader(str(rendered / "report.pdf"))
+    body = [_squeeze(p.extract_text()) for p in reader.pages[2:]]
+    assert all(text.startswith("2018年上海市公共信用信息服务中心专项") for text in body)
+    assert body[0].endswith("1") and body[1].endswith("2")
+
+
+def test_captions_in_all_three_formats(rendered):
+    pdf = _squeeze("".join(p.extract_text() for p in PdfReader(str(rendered / "report.pdf")).pages))
+    html = _squeeze(re.sub(r"<[^>]+>", "", (rendered / "report.html").read_text(encoding="utf-8")))
+    word = [_squeeze(p.text) for p in docx.Document(str(rendered / "report.docx")).paragraphs
+            if p.style.name == "Table Caption"]
+    for caption in CAPTIONS:
+        assert caption in pdf and caption in html and caption in word, caption
+
+
+def _vmerge_column(table, column: int) -> list[str]:
+    """Each body row's w:vMerge value in ``column``: 'restart', 'continue' or ''."""
+    from docx.oxml.ns import qn
+
+    values = []
+    for tr in table._tbl.tr_lst[1:]:
+        tc = tr.tc_lst[column] if column < len(tr.tc_lst) else None
+        merge = tc.tcPr.find(qn("w:vMerge")) if tc is not None and tc.tcPr is not None else None
+        values.append("" if merge is None else merge.get(qn("w:val"), "continue"))
+    return values
+
+
+def test_docx_score_table_merges_level_1_and_level_2_cells(rendered):
+    document = docx.Document(str(rendered / "report.docx"))
+    detail = next(t for t in document.tables if t.rows[0].cells[2].text == "三级指标")
+    codes = [g["code"] for g in _golden()]
+    level1 = _vmerge_column(detail, 0)
+    level2 = _vmerge_column(detail, 1)
+    assert level1.count("restart") == len({c[0] for c in codes})
+    assert level2.count("restart") == len({c[:2] for c in codes})
+    assert level1.count("continue") == len(codes) - len({c[0] for c in codes})
+
+
+def test_docx_cover_header_footer_and_fonts(rendered):
+    from docx.oxml.ns import qn
+
+    document = docx.Document(str(rendered / "report.docx"))
+    texts = [p.text for p in document.paragraphs[:10]]
+    for field in ["项目名称：2018年上海市公共信用信息服务中心专项", "评价机构：上海大华工程造价咨询有限公司", "2019年7月1日"]:
+        assert field in texts, field
+    section = document.sections[-1]
+    assert section.different_first_page_header_footer
+    assert section.header.paragraphs[0].text == "2018年上海市公共信用信息服务中心专项"
+    assert "PAGE" in section.footer._element.xml
+    heading = document.styles["Heading 1"].element.rPr.rFonts
+    assert heading.get(qn("w:eastAsia")) == "黑体" and heading.get(qn("w:eastAsiaTheme")) is None
+    assert document.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+
+
+def test_html_charts_have_alt_text_and_tables_scroll(rendered):
+    html = (rendered / "report.html").read_text(encoding="utf-8")
+    alts = re.findall(r'<img [^>]*alt="([^"]*)"', html)
+    assert len(alts) >= 5 and all(re.match(r"图 \d+-\d+ \S", a) for a in alts), alts
+    assert "图 3-4 各调查对象满意度" in alts
+    assert html.count('class="table-wrap"') == html.count("<table") - 1  # all but the cover's
+    assert 'id="TOC"' in html and "@media print" in html
+    assert not re.search(r"""url\(\s*["']?(https?:)?//|@import""", html, re.I)

@@ -15,7 +15,7 @@ import seaborn as sns  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
 from . import fonts  # noqa: E402
-from .rounding import fixed2, thousands, trimmed, wan  # noqa: E402
+from .rounding import fixed2, growth, thousands, trimmed, wan  # noqa: E402
 
 PALETTE = ["#1f4e79", "#c55a11", "#548235", "#7f6000", "#7030a0", "#2e75b6"]
 WIDTH = 6.3  # inches: the A4 text width
@@ -116,5 +116,41 @@ def year_over_year(card, previous) -> plt.Figure:
     _label_bars(ax, [[f"{fixed2(before[d.code].rate)}%" for d in shared], [f"{fixed2(d.rate)}%" for d in shared]])
     ax.set(ylim=(0, 115), xlabel="", ylabel="得分率（%）", title="各一级指标得分率与上年比较")
     ax.legend(title="", loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def has_previous_year(rows) -> bool:
+    """Whether every query row carries a positive count for last year (上年查询次数)."""
+    return bool(rows) and all(r.get("previous") for r in rows)
+
+
+def queries_year_on_year(rows) -> plt.Figure:
+    """Queries by subject: last year against this year, in 万次, growth in the labels."""
+    style()
+    frame = pd.DataFrame({
+        "查询主体": [r.subject for r in rows] * 2,
+        "年度": ["上年"] * len(rows) + ["本年"] * len(rows),
+        "次数": [r.previous / 10000 for r in rows] + [r.year / 10000 for r in rows],
+    })
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.4))
+    sns.barplot(frame, y="查询主体", x="次数", hue="年度", ax=ax)
+    _label_bars(ax, [[thousands(r.previous) for r in rows],
+                     [f"{thousands(r.year)}（同比 {growth(r.year, r.previous)}）" for r in rows]])
+    ax.set(xlabel="查询次数（万次）", ylabel="", title="各查询主体查询次数同比")
+    ax.set_xlim(0, frame["次数"].max() * 1.6)
+    ax.legend(title="", loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def survey_satisfaction(rows) -> plt.Figure:
+    """满意度 by respondent group, on a 0–100 scale."""
+    style()
+    frame = pd.DataFrame({"调查对象": [r.group for r in rows], "满意度": [float(r.rate) for r in rows]})
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.5 * len(rows) + 1.2))
+    sns.barplot(frame, y="调查对象", x="满意度", color=PALETTE[2], ax=ax)
+    _label_bars(ax, [[f"{fixed2(r.rate)}%" for r in rows]])
+    ax.set(xlim=(0, 110), xlabel="满意度（%）", ylabel="", title="各调查对象满意度")
     fig.tight_layout()
     return fig

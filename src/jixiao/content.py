@@ -192,8 +192,16 @@ def surveys_table(project) -> str:
     return pipe_table(["调查对象", "满意度", "对应指标"], rows, "surveys", "满意度调查结果", "lcc")
 
 
+REPORT_KIND = "项目支出绩效评价报告"
+
+
 def report_title(project) -> str:
-    return f"{project.info.name}项目支出绩效评价报告"
+    return f"{project.info.name}{REPORT_KIND}"
+
+
+def cover_title(project) -> list[str]:
+    """The title as set on the cover: the project name, then the kind of report."""
+    return [project.info.name, REPORT_KIND]
 
 
 def cover_fields(project) -> list[tuple[str, str]]:

@@ -25,6 +25,7 @@ FONT_DIRS = [
 # File name → family name, in order of preference.
 SERIF = {
     "simsun.ttc": "SimSun",
+    "simfang.ttf": "FangSong",
     "NotoSerifCJK-Regular.ttc": "Noto Serif CJK SC",
     "NotoSerifCJKsc-Regular.otf": "Noto Serif CJK SC",
     "SourceHanSerifSC-Regular.otf": "Source Han Serif SC",

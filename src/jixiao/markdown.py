@@ -10,6 +10,11 @@ import unicodedata
 
 SPECIALS = re.compile(r"([\\`*_{}\[\]<>#|$~^])")
 SPAN = None  # a grid cell covered by the cell above it (row span)
+# Column sizes (in display columns) set pandoc's relative widths: a column is at least its
+# header plus slack, so short headers (序号, 满分值) never wrap, and long text columns grow
+# only half as fast beyond CAP so they do not squeeze the label columns next to them.
+SLACK = 4
+CAP = 36
 
 
 def escape(text) -> str:
@@ -27,6 +32,40 @@ def width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def _sizes(cells) -> list[int]:
+    """Column sizes for a header row followed by body rows (SPAN cells ignored)."""
+    sizes = []
+    for i, head in enumerate(cells[0]):
+        longest = max((width(r[i]) for r in cells[1:] if r[i] is not SPAN), default=0)
+        if longest > CAP:
+            longest = CAP + min(longest - CAP, CAP) // 2
+        sizes.append(max(3, width(head) + SLACK, longest))
+    return sizes
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def wrap(text: str, size: int) -> list[str]:
+    """Lines of at most ``size`` columns, broken only where the reader adds no space:
+    at a space, or between two CJK characters (pandoc's east_asian_line_breaks)."""
+    tokens = re.findall(r"\\.|.", text)  # an escape and its character stay together
+    lines, line = [], ""
+    for tok in tokens:
+        if line and width(line + tok) > size:
+            prev = line[-1]
+            if tok == " ":
+                lines.append(line.rstrip())
+                line = ""
+                continue
+            if _wide(prev) and _wide(tok[-1]):
+                lines.append(line)
+                line = ""
+        line += tok
+    return lines + [line] if line or not lines else lines
+
+
 def _pad(text: str, size: int) -> str:
     return text + " " * (size - width(text))
 
@@ -36,8 +75,8 @@ def pipe_table(headers, rows, label=None, caption=None, align=None) -> str:
     align = align or "l" * len(headers)
     head = [escape(h) for h in headers]
     body = [[escape(c) for c in row] for row in rows]
-    # Dash counts follow content widths: pandoc turns them into relative column widths.
-    sizes = [max(3, *(width(r[i]) for r in [head, *body])) for i in range(len(head))]
+    # Dash counts give pandoc relative column widths (for lines wider than 72 columns).
+    sizes = _sizes([head, *body])
     marks = {"l": ":{}", "c": ":{}:", "r": "{}:"}
     lines = [
         "| " + " | ".join(head) + " |",
@@ -54,10 +93,16 @@ def grid_table(headers, rows, label=None, caption=None, align=None) -> str:
     ncol = len(headers)
     align = align or "l" * ncol
     cells = [[escape(h) for h in headers]] + [[c if c is SPAN else escape(c) for c in r] for r in rows]
-    sizes = [max(3, *(width(r[i]) for r in cells if r[i] is not SPAN)) for i in range(ncol)]
+    sizes = _sizes(cells)
+    wrapped = [[wrap("" if c is SPAN else c, sizes[i]) for i, c in enumerate(row)] for row in cells]
+    # a line that cannot be broken widens its column (rare: long Latin words)
+    sizes = [max(sizes[i], *(width(x) for row in wrapped for x in row[i])) for i in range(ncol)]
 
-    def content(row):
-        return "|" + "|".join(" " + _pad("" if c is SPAN else c, sizes[i]) + " " for i, c in enumerate(row)) + "|"
+    def content(n):
+        row = wrapped[n]
+        return "\n".join(
+            "|" + "|".join(" " + _pad(w[k] if k < len(w) else "", sizes[i]) + " " for i, w in enumerate(row)) + "|"
+            for k in range(max(len(w) for w in row)))
 
     def border(below, fill="-"):
         # below: the next row, or None for a full rule; a SPAN column leaves a gap
@@ -81,11 +126,10 @@ def grid_table(headers, rows, label=None, caption=None, align=None) -> str:
         else:
             seg = ":" + seg[1:]
         marks.append(seg)
-    lines = [border(None), content(cells[0]), "+" + "+".join(marks) + "+"]
-    body = cells[1:]
-    for n, row in enumerate(body):
-        lines.append(content(row))
-        lines.append(border(body[n + 1] if n + 1 < len(body) else None))
+    lines = [border(None), content(0), "+" + "+".join(marks) + "+"]
+    for n in range(1, len(cells)):
+        lines.append(content(n))
+        lines.append(border(cells[n + 1] if n + 1 < len(cells) else None))
     if label:
         lines = [caption_line(label, caption), ""] + lines
     return "\n".join(lines) + "\n"

@@ -1,7 +1,6 @@
 """The built-in engine: the stitched Markdown to HTML and Word with pandoc, and to PDF
 with pandoc's Typst writer and Typst (the engines Quarto itself bundles)."""
 
-import subprocess
 from importlib import resources
 from pathlib import Path
 
@@ -9,6 +8,7 @@ import pypandoc
 import yaml
 
 from . import fonts
+from .docx_reference import write_reference_docx
 from .errors import RunFailure
 
 READER = "markdown-raw_html-raw_tex-raw_attribute+east_asian_line_breaks"
@@ -27,22 +27,27 @@ def html(source: Path, target: Path) -> None:
     _pandoc(source, "html5", target, [
         "--standalone", "--embed-resources", "--toc", "--toc-depth=3",
         f"--template={TEMPLATES / 'report.html'}", f"--css={TEMPLATES / 'report.css'}",
-        f"--resource-path={source.parent}",
+        f"--lua-filter={TEMPLATES / 'table-wrap.lua'}", f"--resource-path={source.parent}",
     ])
 
 
 def docx(source: Path, target: Path) -> None:
-    """Word, with the cover fields as the title block's author lines."""
+    """Word, with the cover as the title block: the two title lines as title and subtitle,
+    the cover fields as author lines."""
     reference = source.parent / "reference.docx"
-    write_reference_docx(reference)
+    meta = front_matter(source)
+    write_reference_docx(reference, meta.get("project", ""))
     cover = []
-    for field in _front_matter(source).get("cover", []):
+    if len(meta.get("cover-title", [])) == 2:
+        cover += ["--metadata", f"title={meta['cover-title'][0]}", "--metadata", f"subtitle={meta['cover-title'][1]}"]
+    for field in meta.get("cover", []):
         cover += ["--metadata", f"author={field['label']}：{field['value']}"]
     _pandoc(source, "docx", target, ["--toc", "--toc-depth=3", f"--reference-doc={reference}",
                                       f"--resource-path={source.parent}", *cover])
 
 
-def _front_matter(source: Path) -> dict:
+def front_matter(source: Path) -> dict:
+    """The YAML metadata block of the stitched document."""
     text = source.read_text(encoding="utf-8")
     return yaml.safe_load(text.split("---\n", 2)[1]) if text.startswith("---\n") else {}
 
@@ -51,43 +56,13 @@ def pdf(source: Path, target: Path) -> None:
     import typst
 
     typ = source.with_suffix(".typ")
-    serif, sans = fonts.serif(), fonts.sans()
-    if not (serif and sans):
+    if not (fonts.serif() and fonts.sans()):
         raise RunFailure(fonts.MISSING)
-    args = [f"--template={TEMPLATES / 'report.typ'}", "--metadata", f"serif-fonts={serif[0]}",
-            "--metadata", f"sans-fonts={sans[0]}"]
-    _pandoc(source, "typst", typ, args)
+    _pandoc(source, "typst", typ, [f"--template={TEMPLATES / 'report.typ'}", "--wrap=none"])
     try:
         typst.compile(str(typ), output=str(target), font_paths=fonts.font_dirs(), root=str(source.parent))
     except Exception as exc:  # typst raises its own error types
         raise RunFailure(f"Typst 排版 PDF 失败：{exc}") from None
-
-
-def write_reference_docx(target: Path) -> None:
-    """pandoc's reference document with East Asian fonts set (w:eastAsia) on every style."""
-    from docx import Document
-    from docx.oxml.ns import qn
-
-    target.write_bytes(_default_reference())
-    doc = Document(str(target))
-    for style in doc.styles:
-        if not hasattr(style, "font") or style.font is None:
-            continue
-        heading = style.name.startswith(("Heading", "Title", "Subtitle", "Caption", "Table Caption", "Image Caption"))
-        east_asia = "黑体" if heading else "仿宋_GB2312"
-        rpr = style.element.get_or_add_rPr()
-        fonts_el = rpr.find(qn("w:rFonts"))
-        if fonts_el is None:
-            fonts_el = rpr.makeelement(qn("w:rFonts"), {})
-            rpr.append(fonts_el)
-        fonts_el.set(qn("w:eastAsia"), east_asia)
-    doc.save(str(target))
-
-
-def _default_reference() -> bytes:
-    done = subprocess.run([pypandoc.get_pandoc_path(), "--print-default-data-file", "reference.docx"],
-                          capture_output=True, check=True)
-    return done.stdout
 
 
 RENDERERS = {"html": html, "pdf": pdf, "docx": docx}

@@ -6,7 +6,7 @@ import shutil
 import time
 from pathlib import Path
 
-from . import content, render_builtin, render_quarto
+from . import content, fonts, render_builtin, render_quarto
 from .config import notebooks_dir, output_dir, project_root
 from .execute import execute_sections
 from .params import read_yaml
@@ -18,11 +18,14 @@ from .summary import summary, write_summary
 def metadata(project) -> dict:
     return {
         "title": content.report_title(project),
+        "cover-title": content.cover_title(project),
         "project": project.info.name,
         "cover": [{"label": k, "value": v} for k, v in content.cover_fields(project)],
         "date": content.report_date(project),
         "lang": "zh-Hans",
         "toc-title": "目录",
+        "serif-fonts": [f[0] for f in [fonts.serif()] if f],
+        "sans-fonts": [f[0] for f in [fonts.sans()] if f],
     }
 
 

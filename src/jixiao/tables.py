@@ -82,6 +82,7 @@ SPECS = {
             Column("subject", "查询主体"),
             Column("year", "本年查询次数", "int"),
             Column("cumulative", "累计查询次数", "int"),
+            Column("previous", "上年查询次数", "int", required=False),
         )),
         TableSpec("surveys", "满意度调查表", (
             Column("group", "调查对象"),

@@ -1,0 +1,164 @@
+"""The Word reference document whose styles and page setup pandoc copies into report.docx.
+
+East Asian fonts are set per style (``w:eastAsia``: 仿宋_GB2312 body, 黑体 headings) with the
+theme attributes removed, because a theme font would override them. Word has no font
+fallback list; the font table gives each font its Windows alternate name (``w:altName``:
+仿宋, SimHei) and the GB2312 character set, which Word and LibreOffice use to substitute a
+Chinese font where the named one is missing. The page is A4 with the project name in the
+header and the page number in the footer, both left off the cover page.
+"""
+
+import subprocess
+from pathlib import Path
+
+import pypandoc
+from lxml import etree
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+BODY_FONT = "仿宋_GB2312"
+HEADING_FONT = "黑体"
+ALT_NAMES = {BODY_FONT: "仿宋", HEADING_FONT: "SimHei"}
+HEADINGS = ("Title", "Subtitle", "Heading", "TOC Heading", "Table Caption", "Image Caption", "Caption")
+# style name → (size in pt, bold, alignment); sizes follow 二号/三号/小三/四号/小四
+SIZES = {
+    "Title": (22, True, WD_ALIGN_PARAGRAPH.CENTER),
+    "Subtitle": (22, True, WD_ALIGN_PARAGRAPH.CENTER),
+    "Heading 1": (16, True, None),
+    "Heading 2": (15, True, None),
+    "Heading 3": (14, True, None),
+    "Heading 4": (12, True, None),
+    "Heading 5": (12, True, None),
+    "Author": (14, False, WD_ALIGN_PARAGRAPH.CENTER),
+    "Date": (14, False, WD_ALIGN_PARAGRAPH.CENTER),
+    "TOC Heading": (16, True, WD_ALIGN_PARAGRAPH.CENTER),
+    "Table Caption": (10.5, True, WD_ALIGN_PARAGRAPH.CENTER),
+    "Image Caption": (10.5, True, WD_ALIGN_PARAGRAPH.CENTER),
+    "Compact": (10.5, False, None),
+}
+
+
+def write_reference_docx(target: Path, header: str = "") -> None:
+    """Write the reference document; ``header`` is the running header (the project name)."""
+    target.write_bytes(_default_reference())
+    doc = Document(str(target))
+    for style in doc.styles:
+        if getattr(style, "font", None) is not None:
+            _east_asian_font(style, HEADING_FONT if style.name.startswith(HEADINGS) else BODY_FONT)
+    _paragraph_styles(doc)
+    _table_rules(doc)
+    _font_table(doc)
+    _update_fields_on_open(doc)
+    _page(doc, header)
+    doc.save(str(target))
+
+
+def _default_reference() -> bytes:
+    done = subprocess.run([pypandoc.get_pandoc_path(), "--print-default-data-file", "reference.docx"],
+                          capture_output=True, check=True)
+    return done.stdout
+
+
+def _east_asian_font(style, name: str) -> None:
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:eastAsiaTheme", "w:asciiTheme", "w:hAnsiTheme"):
+        fonts.attrib.pop(qn(attr), None)
+    fonts.set(qn("w:eastAsia"), name)
+
+
+def _paragraph_styles(doc) -> None:
+    for name, (size, bold, align) in SIZES.items():
+        style = doc.styles[name]
+        style.font.size = Pt(size)
+        style.font.bold = bold
+        style.font.italic = False
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        if align is not None:
+            style.paragraph_format.alignment = align
+    for name in ("Normal", "Body Text", "First Paragraph"):
+        doc.styles[name].font.size = Pt(12)
+        doc.styles[name].paragraph_format.line_spacing = 1.5
+    for name in ("Body Text", "First Paragraph"):
+        doc.styles[name].paragraph_format.first_line_indent = Pt(24)  # two characters
+    doc.styles["Compact"].paragraph_format.line_spacing = 1.0
+    doc.styles["Compact"].paragraph_format.first_line_indent = Pt(0)
+    doc.styles["Title"].paragraph_format.space_before = Cm(4)
+    doc.styles["Title"].paragraph_format.space_after = Pt(6)
+    doc.styles["Subtitle"].paragraph_format.space_before = Pt(0)
+    doc.styles["Subtitle"].paragraph_format.space_after = Cm(3)
+    doc.styles["Date"].paragraph_format.space_before = Cm(3)
+    doc.styles["TOC Heading"].paragraph_format.page_break_before = True  # the cover stands alone
+
+
+def _table_rules(doc) -> None:
+    """pandoc's "Table" style: single rules on every edge and between all cells, a shaded
+    header row, cells centred vertically."""
+    style = doc.styles["Table"].element
+    tbl_pr = style.find(qn("w:tblPr"))
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        rule = OxmlElement(f"w:{edge}")
+        for key, value in (("val", "single"), ("sz", "4"), ("space", "0"), ("color", "000000")):
+            rule.set(qn(f"w:{key}"), value)
+        borders.append(rule)
+    tbl_pr.find(qn("w:tblCellMar")).addprevious(borders)  # schema order: tblInd, tblBorders, tblCellMar
+    first_row = style.find(qn("w:tblStylePr")).find(qn("w:tcPr"))
+    shade = OxmlElement("w:shd")
+    for key, value in (("val", "clear"), ("color", "auto"), ("fill", "E8EEF5")):
+        shade.set(qn(f"w:{key}"), value)
+    first_row.find(qn("w:tcBorders")).addnext(shade)
+    first_row.find(qn("w:vAlign")).set(qn("w:val"), "center")
+
+
+def _font_table(doc) -> None:
+    """Declare the Chinese fonts with alternate names and the GB2312 character set."""
+    part = next(p for p in doc.part.package.iter_parts() if p.partname == "/word/fontTable.xml")
+    root = etree.fromstring(part.blob)
+    for name, alt in ALT_NAMES.items():
+        font = etree.SubElement(root, qn("w:font"), {qn("w:name"): name})
+        for tag, value in (("altName", alt), ("charset", "86"), ("family", "modern"), ("pitch", "fixed")):
+            etree.SubElement(font, qn(f"w:{tag}"), {qn("w:val"): value})
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _update_fields_on_open(doc) -> None:
+    """Ask Word to fill in the table of contents and page fields when the file opens."""
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings = doc.settings.element
+    # schema order: updateFields precedes these
+    later = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids")
+    following = next((el for el in settings if el.tag in {qn(f"w:{t}") for t in later}), None)
+    if following is not None:
+        following.addprevious(update)
+    else:
+        settings.append(update)
+
+
+def _page(doc, header: str) -> None:
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.6)
+    section.top_margin, section.bottom_margin = Cm(2.8), Cm(2.6)
+    section.header_distance = section.footer_distance = Cm(1.5)
+    section.gutter = Cm(0)
+    section.different_first_page_header_footer = True
+    top = section.header.paragraphs[0]
+    top.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    top.add_run(header).font.size = Pt(9)
+    foot = section.footer.paragraphs[0]
+    foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _page_field(foot.add_run())
+
+
+def _page_field(run) -> None:
+    """A PAGE field: Word and LibreOffice show the current page number."""
+    begin, instr, end = OxmlElement("w:fldChar"), OxmlElement("w:instrText"), OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = " PAGE "
+    end.set(qn("w:fldCharType"), "end")
+    run._r.extend([begin, instr, end])
