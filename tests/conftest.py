@@ -32,9 +32,9 @@ def example(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory) -> Path:
-    """output/<name>/ of one full `jixiao run` of the example with the built-in engine."""
+    """output/<name>/ of one full `jixiao run --redact` of the example with the built-in engine."""
     root = tmp_path_factory.mktemp("run")
     params = copy_example(root)
-    done = jixiao("run", params, "--engine", "builtin", cwd=root)
+    done = jixiao("run", params, "--engine", "builtin", "--redact", cwd=root)
     assert done.returncode == 0, done.stdout + done.stderr
     return root / "output" / EXAMPLE

@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--jobs", type=int, default=1, help="同时处理的项目数（默认 1）")
     run.add_argument("--engine", choices=["auto", "quarto", "builtin"], default="auto",
                      help="渲染引擎：auto 在装有 Quarto 时用 Quarto，否则用内置引擎")
+    run.add_argument("--redact", action="store_true",
+                     help="另外生成公开版 public/report.*：遮盖人员姓名、电话号码和身份证号")
     run.add_argument("--verbose", action="store_true", help="出错时显示完整的 Python 调用栈")
     check = sub.add_parser("check", help="只校验参数文件和数据表，不生成报告")
     check.add_argument("params", nargs="+")
@@ -82,11 +84,11 @@ def check(paths: list[str]) -> int:
     return worst
 
 
-def _run_one(path: str, formats: list[str], engine: str, verbose: bool) -> tuple[str, int, str]:
+def _run_one(path: str, formats: list[str], engine: str, verbose: bool, redacted: bool) -> tuple[str, int, str]:
     from .runner import run_project
 
     try:
-        run_project(path, formats, engine)
+        run_project(path, formats, engine, redacted=redacted)
         return path, 0, ""
     except JixiaoError as exc:
         return path, exc.exit_code, "\n".join(exc.messages)
@@ -101,11 +103,12 @@ def run(args) -> int:
         engine = "quarto" if shutil.which("quarto") else "builtin"
     jobs = max(1, min(args.jobs, len(args.params)))
     if jobs == 1:
-        results = [_run_one(p, args.to, engine, args.verbose) for p in args.params]
+        results = [_run_one(p, args.to, engine, args.verbose, args.redact) for p in args.params]
     else:
+        n = len(args.params)
         with ProcessPoolExecutor(jobs) as pool:
-            results = list(pool.map(_run_one, args.params, [args.to] * len(args.params),
-                                    [engine] * len(args.params), [args.verbose] * len(args.params)))
+            results = list(pool.map(_run_one, args.params, [args.to] * n, [engine] * n, [args.verbose] * n,
+                                    [args.redact] * n))
     for path, code, message in results:
         if code:
             kind = "输入有误" if code == 1 else "运行失败"

@@ -128,6 +128,7 @@ class Params(Strict):
     texts: dict[str, str] = Field(default_factory=dict)
     facts: dict[str, str | int | float] = Field(default_factory=dict)
     previous: str | None = Field(default=None, description="上年参数文件，相对于本参数文件所在目录")
+    personal_names: list[str] = Field(default_factory=list, description="公开版中需要遮盖的人名")
 
 
 TOP_LEVEL_KEYS = tuple(Params.model_fields)

@@ -8,9 +8,11 @@ from pathlib import Path
 
 from . import content, fonts, render_builtin, render_quarto
 from .config import notebooks_dir, output_dir, project_root
+from .errors import JixiaoError
 from .execute import execute_sections
 from .params import read_yaml
 from .project import project_from_mapping
+from .redact import personal_names, redact
 from .stitch import stitch
 from .summary import summary, write_summary
 
@@ -29,30 +31,66 @@ def metadata(project) -> dict:
     }
 
 
-def run_project(params_path: Path, formats: list[str], engine: str, log=print) -> dict:
-    """Produce output/<name>/ for one parameter file; return its summary."""
+def run_project(params_path: Path, formats: list[str], engine: str, log=print, redacted: bool = False) -> dict:
+    """Produce output/<name>/ for one parameter file; return its summary.
+
+    Everything is built in ``output/.build-<name>/``; only a complete build replaces
+    ``output/<name>/``. A failed build is kept as ``output/<name>.failed/`` for debugging.
+    """
     started = time.perf_counter()
     params_path = Path(params_path)
     raw = read_yaml(params_path)
     project = project_from_mapping(raw, params_path.parent, str(params_path))
     final = output_dir(params_path)
     build = final.parent / f".build-{final.name}"
+    failed = final.parent / f"{final.name}.failed"
     shutil.rmtree(build, ignore_errors=True)
     build.mkdir(parents=True)
+    try:
+        _build(project, params_path, raw, build, formats, engine, log, redacted)
+    except BaseException as exc:
+        shutil.rmtree(failed, ignore_errors=True)
+        build.rename(failed)
+        if isinstance(exc, JixiaoError):
+            raise type(exc)([m.replace(str(build), str(failed)) for m in exc.messages]) from None
+        raise
+    shutil.rmtree(failed, ignore_errors=True)
+    _replace(build, final)
+    log(f"{params_path}：完成，用时 {time.perf_counter() - started:.1f} 秒 → {final}")
+    return summary(project)
+
+
+def _build(project, params_path: Path, raw: dict, build: Path, formats, engine, log, redacted) -> None:
     log(f"{params_path}：执行章节笔记本")
     executed = execute_sections(params_path, raw, notebooks_dir(project_root(params_path)),
                                 build / "notebooks", log)
     source = stitch(executed, build, metadata(project))
     quarto_dir = render_quarto.write_project(build, build / "quarto")
     log(f"{params_path}：生成 {'、'.join(formats)}（{engine} 引擎）")
-    if engine == "quarto":
-        render_quarto.render(quarto_dir, build, formats)
-    else:
-        render_builtin.render(source, build, formats)
+    _render(source, quarto_dir, build, formats, engine)
+    if redacted:
+        log(f"{params_path}：生成公开版（遮盖人名、电话和证件号）→ public/")
+        public = _public_copy(source, build / "public", personal_names(project))
+        _render(public, render_quarto.write_project(public.parent, public.parent / "quarto"), public.parent,
+                formats, engine)
     write_summary(project, build / "summary.json")
-    _replace(build, final)
-    log(f"{params_path}：完成，用时 {time.perf_counter() - started:.1f} 秒 → {final}")
-    return summary(project)
+
+
+def _render(source: Path, quarto_dir: Path, target: Path, formats, engine) -> None:
+    if engine == "quarto":
+        render_quarto.render(quarto_dir, target, formats)
+    else:
+        render_builtin.render(source, target, formats)
+
+
+def _public_copy(source: Path, folder: Path, names: list[str]) -> Path:
+    """The stitched document with personal data masked, beside a copy of its figures."""
+    folder.mkdir()
+    if (source.parent / "figures").is_dir():
+        shutil.copytree(source.parent / "figures", folder / "figures")
+    public = folder / source.name
+    public.write_text(redact(source.read_text(encoding="utf-8"), names), encoding="utf-8")
+    return public
 
 
 def _replace(build: Path, final: Path) -> None:
