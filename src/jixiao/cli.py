@@ -1,14 +1,12 @@
-"""The ``jixiao`` command: ``run`` and ``check``. Exit codes: 0 ok, 1 invalid input,
+"""The ``jixiao`` command: ``run``, ``check`` and ``portfolio``. Exit codes: 0 ok, 1 invalid input,
 2 failure while running."""
 
 import argparse
 import shutil
 import sys
-import traceback
-from concurrent.futures import ProcessPoolExecutor
 
 from .config import FORMATS
-from .errors import InputError, JixiaoError
+from .errors import InputError
 from .project import load_project
 from .rounding import fixed2
 
@@ -28,6 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("params", nargs="+", help="参数文件，如 params/shanghai-credit-2018.yaml")
     run.add_argument("--to", type=_formats, default=list(FORMATS), help="输出格式，逗号分隔（默认 html,pdf,docx）")
     run.add_argument("--jobs", type=int, default=1, help="同时处理的项目数（默认 1）")
+    run.add_argument("--force", action="store_true", help="即使参数、数据、笔记本和程序都未变化也重新生成")
+    run.add_argument("--cluster", metavar="ADDRESS",
+                     help="在 Dask 集群上运行，如 tcp://10.0.0.5:8786（需安装 jixiao[cluster]）")
     run.add_argument("--engine", choices=["auto", "quarto", "builtin"], default="auto",
                      help="渲染引擎：auto 在装有 Quarto 时用 Quarto，否则用内置引擎")
     run.add_argument("--verbose", action="store_true", help="出错时显示完整的 Python 调用栈")
@@ -52,37 +53,18 @@ def check(paths: list[str]) -> int:
     return worst
 
 
-def _run_one(path: str, formats: list[str], engine: str, verbose: bool) -> tuple[str, int, str]:
-    from .runner import run_project
-
-    try:
-        run_project(path, formats, engine)
-        return path, 0, ""
-    except JixiaoError as exc:
-        return path, exc.exit_code, "\n".join(exc.messages)
-    except Exception as exc:  # an unexpected failure still gets a readable line
-        detail = traceback.format_exc() if verbose else f"{type(exc).__name__}: {exc}（加 --verbose 查看详情）"
-        return path, 2, f"运行时发生意外错误：{detail}"
-
-
 def run(args) -> int:
+    from .batch import report_failures, run_batch, table
+
     engine = args.engine
     if engine == "auto":
         engine = "quarto" if shutil.which("quarto") else "builtin"
-    jobs = max(1, min(args.jobs, len(args.params)))
-    if jobs == 1:
-        results = [_run_one(p, args.to, engine, args.verbose) for p in args.params]
-    else:
-        with ProcessPoolExecutor(jobs) as pool:
-            results = list(pool.map(_run_one, args.params, [args.to] * len(args.params),
-                                    [engine] * len(args.params), [args.verbose] * len(args.params)))
-    for path, code, message in results:
-        if code:
-            kind = "输入有误" if code == 1 else "运行失败"
-            print(f"✗ {path}：{kind}", file=sys.stderr)
-            for line in message.splitlines():
-                print(f"  {line}", file=sys.stderr)
-    return max(code for _, code, _ in results)
+    paths = list(dict.fromkeys(args.params))
+    outcomes = run_batch(paths, args.to, engine, max(1, args.jobs), args.force, args.verbose, args.cluster)
+    if len(outcomes) > 1:
+        print(table(outcomes))
+    report_failures(outcomes)
+    return max(o.code for o in outcomes)
 
 
 def main(argv=None) -> int:

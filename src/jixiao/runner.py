@@ -6,7 +6,7 @@ import shutil
 import time
 from pathlib import Path
 
-from . import content, render_builtin, render_quarto
+from . import cache, content, render_builtin, render_quarto
 from .config import notebooks_dir, output_dir, project_root
 from .execute import execute_sections
 from .params import read_yaml
@@ -30,6 +30,7 @@ def run_project(params_path: Path, formats: list[str], engine: str, log=print) -
     """Produce output/<name>/ for one parameter file; return its summary."""
     started = time.perf_counter()
     params_path = Path(params_path)
+    inputs = cache.fingerprint(params_path)  # before running: what this report is made from
     raw = read_yaml(params_path)
     project = project_from_mapping(raw, params_path.parent, str(params_path))
     final = output_dir(params_path)
@@ -47,12 +48,14 @@ def run_project(params_path: Path, formats: list[str], engine: str, log=print) -
     else:
         render_builtin.render(source, build, formats)
     write_summary(project, build / "summary.json")
-    _replace(build, final)
+    cache.write(build, inputs, engine, formats)
+    swap_in(build, final)
     log(f"{params_path}：完成，用时 {time.perf_counter() - started:.1f} 秒 → {final}")
     return summary(project)
 
 
-def _replace(build: Path, final: Path) -> None:
+def swap_in(build: Path, final: Path) -> None:
+    """Replace ``final`` with the finished ``build`` folder."""
     old = final.parent / f".old-{final.name}"
     shutil.rmtree(old, ignore_errors=True)
     if final.exists():
