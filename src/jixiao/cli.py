@@ -19,6 +19,13 @@ def _formats(text: str) -> list[str]:
     return chosen
 
 
+def _portfolio_formats(text: str) -> list[str]:
+    chosen = _formats(text)
+    if "docx" in chosen:
+        raise argparse.ArgumentTypeError("汇总报告只生成 html、pdf")
+    return chosen
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jixiao", description="项目支出绩效评价报告生成工具")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -34,6 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--verbose", action="store_true", help="出错时显示完整的 Python 调用栈")
     check = sub.add_parser("check", help="只校验参数文件和数据表，不生成报告")
     check.add_argument("params", nargs="+")
+    portfolio = sub.add_parser("portfolio", help="多个项目、多个年度的汇总报告（output/portfolio/）")
+    portfolio.add_argument("params", nargs="+", help="参数文件，如 params/*.yaml")
+    portfolio.add_argument("--to", type=_portfolio_formats, default=["html", "pdf"],
+                           help="输出格式，逗号分隔（默认 html,pdf）")
     return parser
 
 
@@ -67,10 +78,28 @@ def run(args) -> int:
     return max(o.code for o in outcomes)
 
 
+def portfolio(args) -> int:
+    from .errors import RunFailure
+    from .portfolio import write_portfolio
+
+    try:
+        folder = write_portfolio(list(dict.fromkeys(args.params)), args.to)
+    except (InputError, RunFailure) as exc:
+        kind = "输入有误" if exc.exit_code == 1 else "运行失败"
+        print(f"✗ 汇总报告：{kind}", file=sys.stderr)
+        for message in exc.messages:
+            print(f"  - {message}", file=sys.stderr)
+        return exc.exit_code
+    print(f"✓ 汇总报告：{len(args.params)} 个项目 → {folder}")
+    return 0
+
+
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check":
         return check(args.params)
+    if args.command == "portfolio":
+        return portfolio(args)
     return run(args)
 
 
