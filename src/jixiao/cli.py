@@ -6,7 +6,7 @@ import shutil
 import sys
 
 from .config import FORMATS
-from .errors import InputError
+from .errors import InputError, JixiaoError
 from .project import load_project
 from .rounding import fixed2
 
@@ -71,7 +71,12 @@ def run(args) -> int:
     if engine == "auto":
         engine = "quarto" if shutil.which("quarto") else "builtin"
     paths = list(dict.fromkeys(args.params))
-    outcomes = run_batch(paths, args.to, engine, max(1, args.jobs), args.force, args.verbose, args.cluster)
+    try:
+        outcomes = run_batch(paths, args.to, engine, max(1, args.jobs), args.force, args.verbose, args.cluster)
+    except JixiaoError as exc:  # the batch as a whole could not start (e.g. no cluster)
+        for message in exc.messages:
+            print(f"✗ {message}", file=sys.stderr)
+        return exc.exit_code
     if len(outcomes) > 1:
         print(table(outcomes))
     report_failures(outcomes)
@@ -79,12 +84,11 @@ def run(args) -> int:
 
 
 def portfolio(args) -> int:
-    from .errors import RunFailure
     from .portfolio import write_portfolio
 
     try:
         folder = write_portfolio(list(dict.fromkeys(args.params)), args.to)
-    except (InputError, RunFailure) as exc:
+    except JixiaoError as exc:
         kind = "输入有误" if exc.exit_code == 1 else "运行失败"
         print(f"✗ 汇总报告：{kind}", file=sys.stderr)
         for message in exc.messages:

@@ -90,7 +90,7 @@ def _client(address: str):
     except ImportError:
         raise InputError("使用 --cluster 需要安装 Dask distributed：pip install 'jixiao[cluster]'") from None
     try:
-        return Client(address, timeout="20s")
+        return Client(address, timeout="10s")
     except (OSError, TimeoutError, ValueError) as exc:
         raise RunFailure(f"无法连接 Dask 集群 {address}：{exc}，请检查地址以及调度器是否已启动") from None
 
