@@ -49,7 +49,7 @@ def execute_sections(params_path: Path, raw: dict, notebooks: Path, target: Path
         try:
             with stderr_to(target / "kernel.log"):
                 pm.execute_notebook(str(source), str(executed), parameters=parameters, kernel_name="python3",
-                                    engine_name=ENGINE, progress_bar=False, cwd=str(notebooks.parent))
+                                    engine_name=ENGINE, progress_bar=False, request_save_on_cell_execute=False, cwd=str(notebooks.parent))
         except PapermillExecutionError as exc:
             raise RunFailure(
                 f"第 {n} 节「{title}」（{source.name}）的第 {exc.exec_count} 个代码单元出错："
