@@ -63,9 +63,12 @@ def run_one(path: str, formats: list[str], engine: str, verbose: bool, log=_quie
 def _in_processes(paths, formats, engine, verbose, jobs):
     """Worker processes, each keeping its own kernel; outcomes as they finish."""
     with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(run_one, p, formats, engine, verbose) for p in paths]
+        futures = {pool.submit(run_one, p, formats, engine, verbose): p for p in paths}
         for future in as_completed(futures):
-            yield future.result()
+            try:
+                yield future.result()
+            except Exception as exc:  # a worker process that died takes no other project with it
+                yield Outcome(futures[future], FAILED, 2, message=f"工作进程意外退出：{type(exc).__name__}: {exc}")
 
 
 def run_batch(paths: list[str], formats: list[str], engine: str, jobs: int = 1, force: bool = False,
@@ -117,6 +120,13 @@ def table(outcomes: list[Outcome]) -> str:
     lines.append(f"共 {len(outcomes)} 个项目：完成 {len(outcomes) - failed - skipped}，"
                  f"未变化跳过 {skipped}，失败 {failed}")
     return "\n".join(lines)
+
+
+def skip_hint(outcomes: list[Outcome]) -> str:
+    """A reminder of --force when something was skipped."""
+    if any(o.status == SKIPPED for o in outcomes):
+        return "输入未变化的项目没有重新生成；如需重新生成，请加 --force"
+    return ""
 
 
 def report_failures(outcomes: list[Outcome]) -> None:

@@ -31,7 +31,7 @@ def _digest(path: Path) -> str:
 def package_digest() -> str:
     """The installed package: version, modules and templates."""
     h = hashlib.sha256(__version__.encode())
-    for path in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in (".py", ".html", ".css", ".typ", ".yml")):
+    for path in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         h.update(str(path.relative_to(PACKAGE)).encode() + _digest(path).encode())
     return h.hexdigest()
 

@@ -65,7 +65,7 @@ def check(paths: list[str]) -> int:
 
 
 def run(args) -> int:
-    from .batch import report_failures, run_batch, table
+    from .batch import report_failures, run_batch, skip_hint, table
 
     engine = args.engine
     if engine == "auto":
@@ -79,6 +79,8 @@ def run(args) -> int:
         return exc.exit_code
     if len(outcomes) > 1:
         print(table(outcomes))
+    if skip_hint(outcomes):
+        print(skip_hint(outcomes))
     report_failures(outcomes)
     return max(o.code for o in outcomes)
 
