@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup report test bench clean
+.PHONY: setup report test bench bench-batch clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ test: setup
 
 bench: setup
 	$(BIN)/python benchmarks/run_example.py
+
+bench-batch: setup
+	$(BIN)/python benchmarks/batch.py
 
 clean:
 	rm -rf output

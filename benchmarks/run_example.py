@@ -32,7 +32,7 @@ from jixiao.stitch import number  # noqa: E402
 
 def full_run(params: Path) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "jixiao.cli", "run", str(params), "--engine", "builtin"],
+    subprocess.run([sys.executable, "-m", "jixiao.cli", "run", str(params), "--engine", "builtin", "--force"],
                    cwd=params.parent.parent, check=True, capture_output=True)
     return time.perf_counter() - started
 
@@ -99,7 +99,7 @@ def main() -> None:
             floors.append(floor_run(params, build))
             shutil.rmtree(build)
     best_run, best_floor = min(runs), min(floors)
-    print(f"jixiao run（6 个笔记本，各自启动内核）：{best_run:6.2f} 秒  (各轮 {', '.join(f'{t:.2f}' for t in runs)})")
+    print(f"jixiao run（6 个笔记本，同一内核）：{best_run:6.2f} 秒  (各轮 {', '.join(f'{t:.2f}' for t in runs)})")
     print(f"下限（同一进程内调用相同的包函数 + 一次渲染）：{best_floor:6.2f} 秒  (各轮 {', '.join(f'{t:.2f}' for t in floors)})")
     print(f"比值 run / floor：{best_run / best_floor:.2f}")
 

@@ -1,4 +1,5 @@
-"""Shared fixtures: copies of the example project, and one rendered report per session."""
+"""Shared fixtures: copies of the example project, synthetic projects, and one rendered
+report per session."""
 
 import shutil
 import subprocess
@@ -9,6 +10,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = "shanghai-credit-2018"
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from make_projects import make_projects  # noqa: E402
 
 
 def copy_example(target: Path) -> Path:
@@ -28,6 +32,12 @@ def jixiao(*args, cwd=None):
 @pytest.fixture
 def example(tmp_path) -> Path:
     return copy_example(tmp_path)
+
+
+@pytest.fixture
+def synthetic(tmp_path):
+    """Write N synthetic projects under tmp_path; return their parameter files."""
+    return lambda count: make_projects(count, tmp_path)
 
 
 @pytest.fixture(scope="session")

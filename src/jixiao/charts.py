@@ -154,3 +154,28 @@ def survey_satisfaction(rows) -> plt.Figure:
     ax.set(xlim=(0, 110), xlabel="满意度（%）", ylabel="", title="各调查对象满意度")
     fig.tight_layout()
     return fig
+
+
+def grade_counts(counts: list[tuple[str, int]]) -> plt.Figure:
+    """Number of projects per grade, bands in order (portfolio view)."""
+    style()
+    frame = pd.DataFrame({"评级": [g for g, _ in counts], "项目数": [n for _, n in counts]})
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.0))
+    sns.barplot(frame, x="评级", y="项目数", color=PALETTE[0], ax=ax)
+    _label_bars(ax, [[str(n) for _, n in counts]])
+    ax.set(xlabel="", ylabel="项目数（个）", title="评级分布")
+    ax.set_ylim(0, max((n for _, n in counts), default=1) * 1.25)
+    fig.tight_layout()
+    return fig
+
+
+def pooled_rates(rates: list[tuple[str, Decimal]]) -> plt.Figure:
+    """得分率 by level-1 dimension name across projects (portfolio view)."""
+    style()
+    frame = pd.DataFrame({"一级指标": [n for n, _ in rates], "得分率": [float(r) for _, r in rates]})
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.2))
+    sns.barplot(frame, x="一级指标", y="得分率", hue="一级指标", legend=False, ax=ax)
+    _label_bars(ax, [[f"{fixed2(r)}%"] for _, r in rates])
+    ax.set(ylim=(0, 110), xlabel="", ylabel="得分率（%）", title="各一级指标得分率（全部项目）")
+    fig.tight_layout()
+    return fig

@@ -1,11 +1,9 @@
-"""The ``jixiao`` command: ``run`` and ``check``. Exit codes: 0 ok, 1 invalid input,
+"""The ``jixiao`` command: ``run``, ``check`` and ``portfolio``. Exit codes: 0 ok, 1 invalid input,
 2 failure while running."""
 
 import argparse
 import shutil
 import sys
-import traceback
-from concurrent.futures import ProcessPoolExecutor
 
 from pathlib import Path
 
@@ -24,6 +22,13 @@ def _formats(text: str) -> list[str]:
     return chosen
 
 
+def _portfolio_formats(text: str) -> list[str]:
+    chosen = _formats(text)
+    if "docx" in chosen:
+        raise argparse.ArgumentTypeError("汇总报告只生成 html、pdf")
+    return chosen
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jixiao", description="项目支出绩效评价报告生成工具")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -31,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("params", nargs="+", help="参数文件，如 params/shanghai-credit-2018.yaml")
     run.add_argument("--to", type=_formats, default=list(FORMATS), help="输出格式，逗号分隔（默认 html,pdf,docx）")
     run.add_argument("--jobs", type=int, default=1, help="同时处理的项目数（默认 1）")
+    run.add_argument("--force", action="store_true", help="即使参数、数据、笔记本和程序都未变化也重新生成")
+    run.add_argument("--cluster", metavar="ADDRESS",
+                     help="在 Dask 集群上运行，如 tcp://10.0.0.5:8786（需安装 jixiao[cluster]）")
     run.add_argument("--engine", choices=["auto", "quarto", "builtin"], default="auto",
                      help="渲染引擎：auto 在装有 Quarto 时用 Quarto，否则用内置引擎")
     run.add_argument("--redact", action="store_true",
@@ -45,6 +53,10 @@ def _parser() -> argparse.ArgumentParser:
     source.add_argument("--from", dest="previous", help="上年参数文件，如 params/shanghai-credit-2018.yaml")
     new.add_argument("--year", type=int, help="评价年度（默认上一年；--from 时为上年 +1）")
     new.add_argument("--root", default=".", help="项目根目录（含 params/、data/），默认当前目录")
+    portfolio = sub.add_parser("portfolio", help="多个项目、多个年度的汇总报告（output/portfolio/）")
+    portfolio.add_argument("params", nargs="+", help="参数文件，如 params/*.yaml")
+    portfolio.add_argument("--to", type=_portfolio_formats, default=["html", "pdf"],
+                           help="输出格式，逗号分隔（默认 html,pdf）")
     return parser
 
 
@@ -84,43 +96,47 @@ def check(paths: list[str]) -> int:
     return worst
 
 
-def _run_one(path: str, formats: list[str], engine: str, verbose: bool, redacted: bool) -> tuple[str, int, str]:
-    from .runner import run_project
-
-    try:
-        run_project(path, formats, engine, redacted=redacted)
-        return path, 0, ""
-    except JixiaoError as exc:
-        return path, exc.exit_code, "\n".join(exc.messages)
-    except Exception as exc:  # an unexpected failure still gets a readable line
-        detail = traceback.format_exc() if verbose else f"{type(exc).__name__}: {exc}（加 --verbose 查看详情）"
-        return path, 2, f"运行时发生意外错误：{detail}"
-
-
 def run(args) -> int:
+    from .batch import report_failures, run_batch, skip_hint, table
+
     engine = args.engine
     if engine == "auto":
         engine = "quarto" if shutil.which("quarto") else "builtin"
-    jobs = max(1, min(args.jobs, len(args.params)))
-    if jobs == 1:
-        results = [_run_one(p, args.to, engine, args.verbose, args.redact) for p in args.params]
-    else:
-        n = len(args.params)
-        with ProcessPoolExecutor(jobs) as pool:
-            results = list(pool.map(_run_one, args.params, [args.to] * n, [engine] * n, [args.verbose] * n,
-                                    [args.redact] * n))
-    for path, code, message in results:
-        if code:
-            kind = "输入有误" if code == 1 else "运行失败"
-            print(f"✗ {path}：{kind}", file=sys.stderr)
-            for line in message.splitlines():
-                print(f"  {line}", file=sys.stderr)
-    return max(code for _, code, _ in results)
+    paths = list(dict.fromkeys(args.params))
+    try:
+        outcomes = run_batch(paths, args.to, engine, max(1, args.jobs), args.force, args.verbose, args.cluster,
+                             redacted=args.redact)
+    except JixiaoError as exc:  # the batch as a whole could not start (e.g. no cluster)
+        for message in exc.messages:
+            print(f"✗ {message}", file=sys.stderr)
+        return exc.exit_code
+    if len(outcomes) > 1:
+        print(table(outcomes))
+    if skip_hint(outcomes):
+        print(skip_hint(outcomes))
+    report_failures(outcomes)
+    return max(o.code for o in outcomes)
+
+
+def portfolio(args) -> int:
+    from .portfolio import write_portfolio
+
+    try:
+        folder = write_portfolio(list(dict.fromkeys(args.params)), args.to)
+    except JixiaoError as exc:
+        kind = "输入有误" if exc.exit_code == 1 else "运行失败"
+        print(f"✗ 汇总报告：{kind}", file=sys.stderr)
+        for message in exc.messages:
+            print(f"  - {message}", file=sys.stderr)
+        return exc.exit_code
+    print(f"✓ 汇总报告：{len(args.params)} 个项目 → {folder}")
+    return 0
 
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"check": lambda: check(args.params), "new": lambda: new(args), "run": lambda: run(args)}
+    commands = {"check": lambda: check(args.params), "new": lambda: new(args), "run": lambda: run(args),
+                "portfolio": lambda: portfolio(args)}
     try:
         return commands[args.command]()
     except KeyboardInterrupt:
@@ -131,6 +147,11 @@ def main(argv=None) -> int:
             raise
         print(f"运行时发生意外错误：{type(exc).__name__}: {exc}（加 --verbose 查看详情）", file=sys.stderr)
         return 2
+    if args.command == "check":
+        return check(args.params)
+    if args.command == "portfolio":
+        return portfolio(args)
+    return run(args)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Executing the section notebooks with papermill, one after another, with progress."""
+"""Executing the section notebooks with papermill, one after another, with progress, all in
+the process's one kept kernel (the ``jixiao`` papermill engine)."""
 
 import json
 import os
@@ -8,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .config import SECTIONS
+from .engine import NAME as ENGINE
 from .errors import RunFailure
 
 
@@ -47,7 +49,7 @@ def execute_sections(params_path: Path, raw: dict, notebooks: Path, target: Path
         try:
             with stderr_to(target / "kernel.log"):
                 pm.execute_notebook(str(source), str(executed), parameters=parameters, kernel_name="python3",
-                                    progress_bar=False, cwd=str(notebooks.parent))
+                                    engine_name=ENGINE, progress_bar=False, request_save_on_cell_execute=False, cwd=str(notebooks.parent))
         except PapermillExecutionError as exc:
             raise RunFailure(
                 f"第 {n} 节「{title}」（{source.name}）的第 {exc.exec_count} 个代码单元出错："

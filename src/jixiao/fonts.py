@@ -72,6 +72,11 @@ def sans() -> tuple[str, Path] | None:
     return _pick(SANS) or _pick(SERIF)
 
 
+def metadata() -> dict:
+    """The chosen families as document metadata, which the Typst template reads."""
+    return {"serif-fonts": [f[0] for f in [serif()] if f], "sans-fonts": [f[0] for f in [sans()] if f]}
+
+
 def font_dirs() -> list[str]:
     """Folders holding the chosen CJK fonts, for Typst's font search."""
     return sorted({str(p.parent) for _, p in filter(None, (serif(), sans()))})

@@ -6,7 +6,7 @@ import shutil
 import time
 from pathlib import Path
 
-from . import content, fonts, render_builtin, render_quarto
+from . import cache, content, fonts, render_builtin, render_quarto
 from .config import notebooks_dir, output_dir, project_root
 from .errors import JixiaoError
 from .execute import execute_sections
@@ -26,8 +26,7 @@ def metadata(project) -> dict:
         "date": content.report_date(project),
         "lang": "zh-Hans",
         "toc-title": "目录",
-        "serif-fonts": [f[0] for f in [fonts.serif()] if f],
-        "sans-fonts": [f[0] for f in [fonts.sans()] if f],
+        **fonts.metadata(),
     }
 
 
@@ -39,6 +38,7 @@ def run_project(params_path: Path, formats: list[str], engine: str, log=print, r
     """
     started = time.perf_counter()
     params_path = Path(params_path)
+    inputs = cache.fingerprint(params_path)  # before running: what this report is made from
     raw = read_yaml(params_path)
     project = project_from_mapping(raw, params_path.parent, str(params_path))
     final = output_dir(params_path)
@@ -48,6 +48,7 @@ def run_project(params_path: Path, formats: list[str], engine: str, log=print, r
     build.mkdir(parents=True)
     try:
         _build(project, params_path, raw, build, formats, engine, log, redacted)
+        cache.write(build, inputs, engine, formats, redacted)
     except BaseException as exc:
         shutil.rmtree(failed, ignore_errors=True)
         build.rename(failed)
@@ -55,7 +56,7 @@ def run_project(params_path: Path, formats: list[str], engine: str, log=print, r
             raise type(exc)([m.replace(str(build), str(failed)) for m in exc.messages]) from None
         raise
     shutil.rmtree(failed, ignore_errors=True)
-    _replace(build, final)
+    swap_in(build, final)
     log(f"{params_path}：完成，用时 {time.perf_counter() - started:.1f} 秒 → {final}")
     return summary(project)
 
@@ -93,7 +94,8 @@ def _public_copy(source: Path, folder: Path, names: list[str]) -> Path:
     return public
 
 
-def _replace(build: Path, final: Path) -> None:
+def swap_in(build: Path, final: Path) -> None:
+    """Replace ``final`` with the finished ``build`` folder."""
     old = final.parent / f".old-{final.name}"
     shutil.rmtree(old, ignore_errors=True)
     if final.exists():

@@ -1,0 +1,61 @@
+"""Batches: one failure does not stop the rest; unchanged projects are not run again."""
+
+import json
+
+from conftest import jixiao
+
+
+def _break_at_run_time(params):
+    """A reference to a missing table passes check but fails when the report is stitched."""
+    text = params.read_text(encoding="utf-8")
+    params.write_text(text.replace("conclusion: 项目总得分", "conclusion: 见{{ref.no-such-table}}。项目总得分", 1),
+                      encoding="utf-8")
+
+
+def test_one_broken_project_does_not_stop_the_other_three(synthetic):
+    paths = synthetic(4)
+    _break_at_run_time(paths[1])
+    root = paths[0].parent.parent
+    assert jixiao("check", paths[1]).returncode == 0
+    done = jixiao("run", *paths, "--jobs", "2", "--to", "html", "--engine", "builtin", cwd=root)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert "synthetic-002.yaml：运行失败" in done.stderr and "no-such-table" in done.stderr
+    for path in paths[0], paths[2], paths[3]:
+        summary = json.loads((root / "output" / path.stem / "summary.json").read_text(encoding="utf-8"))
+        assert f"{path.stem}  {summary['total']}" in done.stdout
+    assert not (root / "output" / "synthetic-002").exists()
+    assert "项目" in done.stdout and "总分" in done.stdout and "评级" in done.stdout
+    assert "共 4 个项目：完成 3，未变化跳过 0，失败 1" in done.stdout
+    assert "[4/4]" in done.stdout
+
+
+def _stamps(folder):
+    return {p.relative_to(folder): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def test_unchanged_rerun_executes_no_notebook_and_a_data_change_reruns_one(synthetic):
+    paths = synthetic(2)
+    root = paths[0].parent.parent
+    args = ["--to", "html", "--engine", "builtin"]
+    assert jixiao("run", *paths, *args, cwd=root).returncode == 0
+    first, second = (root / "output" / p.stem for p in paths)
+    stamps = _stamps(first), _stamps(second)
+    assert (first / "inputs.json").is_file()
+
+    again = jixiao("run", *paths, *args, cwd=root)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.count("未变化，跳过") == 4  # two progress lines, two table rows
+    assert (_stamps(first), _stamps(second)) == stamps  # no notebook executed, nothing rewritten
+
+    table = root / "data" / paths[0].stem / "budget_lines.csv"
+    table.write_text(table.read_text(encoding="utf-8").replace("1,", "1,新", 1), encoding="utf-8")
+    changed = jixiao("run", *paths, *args, cwd=root)
+    assert changed.returncode == 0, changed.stderr
+    assert "synthetic-001.yaml：完成" in changed.stdout
+    assert "synthetic-002.yaml：未变化，跳过" in changed.stdout
+    assert _stamps(second) == stamps[1]
+
+    forced = jixiao("run", paths[1], *args, "--force", cwd=root)
+    assert "synthetic-002.yaml：完成" in forced.stdout
+    assert _stamps(second) != stamps[1]
