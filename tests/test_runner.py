@@ -18,7 +18,8 @@ def test_reproducible_then_failed_run_keeps_the_good_report(tmp_path):
     output = tmp_path / "output" / "shanghai-credit-2018"
     assert _run(params).returncode == 0
     first = {name: (output / name).read_bytes() for name in ("report.html", "summary.json")}
-    assert _run(params).returncode == 0
+    again = _run(params, "--force")  # really run again: an unchanged project would be skipped
+    assert again.returncode == 0 and "完成" in again.stdout
     assert {name: (output / name).read_bytes() for name in first} == first  # byte-identical
 
     broken = tmp_path / "notebooks"  # the project's own notebooks take precedence
