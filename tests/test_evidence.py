@@ -114,3 +114,16 @@ def test_review_appendix_lists_the_disagreement(example, tmp_path):
     shown = "".join(o.get("data", {}).get("text/markdown", "") for c in nbformat.read(out, as_version=4).cells
                     if c.cell_type == "code" for o in c.outputs)
     assert "# 附：评分复核说明" in shown and "填写的评分值 4.6 与按「完成率」计算的 4.4 不一致" in shown
+
+
+def test_survey_answers_become_group_rates(tmp_path):
+    from jixiao.evidence import group_rates
+    from jixiao.tables import SPECS, read_table
+
+    path = tmp_path / "responses.csv"
+    path.write_text("调查对象,Q1 查询便捷,Q2 服务态度\n社会公众,5,4\n社会公众,3,\n社会公众,2,5\n单位,4,很满意\n",
+                    encoding="utf-8")
+    problems = []
+    rates = group_rates(read_table(SPECS["responses"], path), problems)
+    assert rates == {"社会公众": (3, 5), "单位": (1, 1)}
+    assert problems == [f"{path} 第 5 行『Q2 服务态度』：答案『很满意』应为 1–5 的整数（1 非常不满意 … 5 非常满意），未答请留空"]

@@ -133,8 +133,6 @@ def _read_tables(params: Params, data_dir: Path, source: str, problems: list) ->
         except InputError as exc:
             problems.extend(exc.messages)
             continue
-        for row in rows:
-            row.source = str(table_path)
         tables[name] = rows
     return tables
 

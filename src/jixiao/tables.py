@@ -107,9 +107,10 @@ SPECS = {
 class Row(dict):
     """One data row: values by column key, plus where it came from."""
 
-    def __init__(self, values: dict, line: int):
+    def __init__(self, values: dict, line: int, source: str = ""):
         super().__init__(values)
         self.line = line
+        self.source = source
 
     def __getattr__(self, key):
         try:
@@ -247,7 +248,7 @@ def read_table(spec: TableSpec, path: Path, sheet: str | None = None) -> list[Ro
                 for pos, name in enumerate(header)
                 if name and pos not in positions.values()
             }
-        rows.append(Row(record, offset))
+        rows.append(Row(record, offset, str(path)))
     if problems:
         raise InputError(problems)
     return rows
