@@ -27,7 +27,7 @@ from jixiao.config import SECTIONS  # noqa: E402
 from jixiao.params import read_yaml  # noqa: E402
 from jixiao.project import load_project  # noqa: E402
 from jixiao.runner import metadata  # noqa: E402
-from jixiao.stitch import number  # noqa: E402
+from jixiao.stitch import figure_markdown, number  # noqa: E402
 
 
 def full_run(params: Path) -> float:
@@ -50,15 +50,9 @@ def floor(params: Path, build: Path) -> None:
     section.show = lambda markdown: pieces.append(markdown)
 
     def figure(fig, label, caption):
-        import io
+        from jixiao.charts import png
 
-        import matplotlib.pyplot as plt
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=200, bbox_inches="tight")
-        plt.close(fig)
-        (build / "figures").mkdir(parents=True, exist_ok=True)
-        (build / "figures" / f"{label}.png").write_bytes(buffer.getvalue())
-        pieces.append(f"![[[fig:{label}]] {caption}](figures/{label}.png)")
+        pieces.append(figure_markdown(build / "figures", label, caption, png(fig)))
 
     section.show_figure = figure
     raw = read_yaml(params)

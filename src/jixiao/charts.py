@@ -4,6 +4,7 @@ Each function takes project data and returns a matplotlib Figure; values printed
 on bars use the report's own number formats.
 """
 
+import io
 from decimal import Decimal
 
 import matplotlib
@@ -19,6 +20,14 @@ from .rounding import fixed2, growth, thousands, trimmed, wan  # noqa: E402
 
 PALETTE = ["#1f4e79", "#c55a11", "#548235", "#7f6000", "#7030a0", "#2e75b6"]
 WIDTH = 6.3  # inches: the A4 text width
+
+
+def png(fig) -> bytes:
+    """The chart as a print-resolution PNG; the figure is closed."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=200, bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
 
 
 def style() -> None:

@@ -8,7 +8,6 @@ the indicators where most points are lost, and each project's year-on-year chang
 (projects with the same name apart from a leading "YYYY年").
 """
 
-import io
 import json
 import re
 import shutil
@@ -25,7 +24,7 @@ from .markdown import pipe_table
 from .project import Project, load_project
 from .rounding import HUNDRED, fixed2, month_text, trimmed
 from .runner import swap_in
-from .stitch import number
+from .stitch import figure_markdown, number
 
 FOLDER = "portfolio"
 TOP_LOST = 10
@@ -117,14 +116,9 @@ def summarize(loaded: list[tuple[str, Project]]) -> dict:
 
 
 def _figure(figures: Path, fig, label: str, caption: str) -> str:
-    import matplotlib.pyplot as plt
+    from .charts import png
 
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=200, bbox_inches="tight")
-    plt.close(fig)
-    figures.mkdir(parents=True, exist_ok=True)
-    (figures / f"{label}.png").write_bytes(buffer.getvalue())
-    return f"![[[fig:{label}]] {caption}](figures/{label}.png){{width=100%}}"
+    return figure_markdown(figures, label, caption, png(fig))
 
 
 def markdown(data: dict, figures: Path) -> str:

@@ -2,7 +2,6 @@
 show Markdown, show a chart with its caption."""
 
 import base64
-import io
 from pathlib import Path
 
 from IPython.display import Markdown, display
@@ -49,10 +48,7 @@ def show_text(project: Project, key: str, heading: str | None = None) -> None:
 
 def show_figure(fig, label: str, caption: str) -> None:
     """Display a chart as PNG; the stitcher turns it into a numbered figure (图 x-y)."""
-    import matplotlib.pyplot as plt
+    from .charts import png
 
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=200, bbox_inches="tight")
-    plt.close(fig)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    data = base64.b64encode(png(fig)).decode("ascii")
     display({"image/png": data}, raw=True, metadata={"jixiao": {"label": label, "caption": caption}})

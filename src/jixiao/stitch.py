@@ -21,6 +21,13 @@ CHAPTER = re.compile(r"^# (?!#)")
 KIND_WORD = {"tbl": "表", "fig": "图"}
 
 
+def figure_markdown(figures: Path, label: str, caption: str, png: bytes) -> str:
+    """Write ``figures/<label>.png``; return the Markdown of the numbered figure."""
+    figures.mkdir(parents=True, exist_ok=True)
+    (figures / f"{label}.png").write_bytes(png)
+    return f"![[[fig:{label}]] {caption}](figures/{label}.png){{width=100%}}"
+
+
 def notebook_markdown(path: Path, figures: Path) -> str:
     """The publishable Markdown of one executed notebook; PNGs are written to ``figures``."""
     nb = nbformat.read(path, as_version=4)
@@ -39,10 +46,8 @@ def notebook_markdown(path: Path, figures: Path) -> str:
             data = out.get("data", {})
             meta = out.get("metadata", {}).get("jixiao")
             if "image/png" in data and meta:
-                figures.mkdir(parents=True, exist_ok=True)
-                name = f"{meta['label']}.png"
-                (figures / name).write_bytes(base64.b64decode(data["image/png"]))
-                parts.append(f"![[[fig:{meta['label']}]] {meta['caption']}](figures/{name}){{width=100%}}")
+                parts.append(figure_markdown(figures, meta["label"], meta["caption"],
+                                             base64.b64decode(data["image/png"])))
             elif "text/markdown" in data:
                 parts.append(data["text/markdown"])
     return "\n\n".join(p.strip() for p in parts if p.strip())
