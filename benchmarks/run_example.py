@@ -22,12 +22,13 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import copy_example  # noqa: E402
 
-from jixiao import render_builtin, section  # noqa: E402
+from jixiao.build.render import builtin as render_builtin
+from jixiao.pieces import section  # noqa: E402
 from jixiao.config import SECTIONS  # noqa: E402
-from jixiao.params import read_yaml  # noqa: E402
+from jixiao.inputs.params import read_yaml  # noqa: E402
 from jixiao.project import load_project  # noqa: E402
-from jixiao.runner import metadata  # noqa: E402
-from jixiao.stitch import figure_markdown, number  # noqa: E402
+from jixiao.build.runner import metadata  # noqa: E402
+from jixiao.build.stitch import figure_markdown, number  # noqa: E402
 
 
 def full_run(params: Path) -> float:
@@ -50,7 +51,7 @@ def floor(params: Path, build: Path) -> None:
     section.show = lambda markdown: pieces.append(markdown)
 
     def figure(fig, label, caption):
-        from jixiao.charts import png
+        from jixiao.pieces.charts import png
 
         pieces.append(figure_markdown(build / "figures", label, caption, png(fig)))
 

@@ -1,6 +1,7 @@
 """Shared fixtures: copies of the example project, synthetic projects, and one rendered
 report per session."""
 
+import csv
 import shutil
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = "shanghai-credit-2018"
+GOLDEN = ROOT / "tests" / "golden" / "reference_table_3_2.tsv"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from make_projects import make_projects  # noqa: E402
@@ -48,3 +50,15 @@ def rendered(tmp_path_factory) -> Path:
     done = jixiao("run", params, "--engine", "builtin", "--redact", cwd=root)
     assert done.returncode == 0, done.stdout + done.stderr
     return root / "output" / EXAMPLE
+
+
+def golden():
+    with open(GOLDEN, encoding="utf-8") as f:
+        return list(csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t"))
+
+
+FRAMEWORK_WEIGHTS = {
+    "shanghai-abc": {"A": 10, "B": 30, "C": 60},
+    "national-2020": {"A": 20, "B": 20, "C": 30, "D": 30},
+    "self-assessment-2020": {"A": 10, "B": 50, "C": 30, "D": 10},
+}

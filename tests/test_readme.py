@@ -3,9 +3,9 @@
 import pytest
 
 from conftest import ROOT
-from jixiao.params import Budget, Constraint, Dimension, Evaluation, Framework, Group, Params, ProjectInfo
-from jixiao.tables import SPECS
-from jixiao.texts import TEXT_KEYS
+from jixiao.inputs.params import Budget, Constraint, Dimension, Evaluation, Framework, Group, Params, ProjectInfo
+from jixiao.inputs.tables import SPECS
+from jixiao.inputs.texts import TEXT_KEYS
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

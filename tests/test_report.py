@@ -7,13 +7,13 @@ import docx
 import yaml
 from pypdf import PdfReader
 
-from test_scoring import _golden
+from conftest import golden
 
 FIGURES = ["90.71", "优秀", "9.25", "92.50%", "26.98", "89.93%", "54.48", "90.80%"]
 
 
 def _names():
-    return [g["name"].replace(" ", "").replace("(", "（").replace(")", "）") for g in _golden()]
+    return [g["name"].replace(" ", "").replace("(", "（").replace(")", "）") for g in golden()]
 
 
 def _squeeze(text: str) -> str:
@@ -35,8 +35,8 @@ def test_summary_json(rendered):
     dims = {d["code"]: (d["name"], d["weight"], d["score"], d["rate"]) for d in data["dimensions"]}
     assert dims == {"A": ("项目决策", "10", "9.25", "92.50%"), "B": ("项目管理", "30", "26.98", "89.93%"),
                     "C": ("项目绩效", "60", "54.48", "90.80%")}
-    golden = {g["code"]: (g["max"], g["score"]) for g in _golden()}
-    assert {i["code"]: (i["max"], i["score"]) for i in data["indicators"]} == golden
+    expected = {g["code"]: (g["max"], g["score"]) for g in golden()}
+    assert {i["code"]: (i["max"], i["score"]) for i in data["indicators"]} == expected
     assert data["indicators"][0]["level2"] == {"code": "A1", "name": "项目立项"}
 
 
@@ -155,7 +155,7 @@ def _vmerge_column(table, column: int) -> list[str]:
 def test_docx_score_table_merges_level_1_and_level_2_cells(rendered):
     document = docx.Document(str(rendered / "report.docx"))
     detail = next(t for t in document.tables if t.rows[0].cells[2].text == "三级指标")
-    codes = [g["code"] for g in _golden()]
+    codes = [g["code"] for g in golden()]
     level1 = _vmerge_column(detail, 0)
     level2 = _vmerge_column(detail, 1)
     assert level1.count("restart") == len({c[0] for c in codes})

@@ -7,7 +7,7 @@ import yaml
 from openpyxl import load_workbook
 
 from conftest import EXAMPLE, jixiao
-from test_frameworks import EXPECTED
+from conftest import FRAMEWORK_WEIGHTS
 
 
 def _fill(sheet_path, fraction=0.8):
@@ -43,7 +43,7 @@ def test_unfilled_project_fails_check_with_a_clear_message(tmp_path):
     assert done.returncode == 1 and "手工评分须填写『评分值』和『评分理由』" in done.stderr
 
 
-@pytest.mark.parametrize("framework", sorted(EXPECTED))
+@pytest.mark.parametrize("framework", sorted(FRAMEWORK_WEIGHTS))
 def test_new_fill_run(framework, tmp_path):
     assert jixiao("new", "demo", "--framework", framework, "--root", tmp_path).returncode == 0
     _fill(tmp_path / "data" / "demo" / "indicators.xlsx")
@@ -54,7 +54,7 @@ def test_new_fill_run(framework, tmp_path):
     done = jixiao("run", params, "--engine", "builtin", "--to", "html", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     summary = json.loads((tmp_path / "output" / "demo" / "summary.json").read_text(encoding="utf-8"))
-    assert {d["code"]: int(d["weight"]) for d in summary["dimensions"]} == EXPECTED[framework]
+    assert {d["code"]: int(d["weight"]) for d in summary["dimensions"]} == FRAMEWORK_WEIGHTS[framework]
     assert summary["framework"] == framework and summary["total"] == "80.00"
 
 

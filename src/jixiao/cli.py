@@ -7,11 +7,11 @@ import sys
 
 from pathlib import Path
 
-from . import frameworks
+from .inputs import frameworks
 from .config import FORMATS
 from .errors import InputError, JixiaoError
 from .project import load_project
-from .rounding import fixed2
+from .numeric import fixed2
 
 
 def _formats(text: str) -> list[str]:
@@ -97,7 +97,7 @@ def check(paths: list[str]) -> int:
 
 
 def run(args) -> int:
-    from .batch import report_failures, run_batch, skip_hint, table
+    from .many.batch import report_failures, run_batch, skip_hint, table
 
     engine = args.engine
     if engine == "auto":
@@ -119,7 +119,7 @@ def run(args) -> int:
 
 
 def portfolio(args) -> int:
-    from .portfolio import write_portfolio
+    from .many.portfolio import write_portfolio
 
     try:
         folder = write_portfolio(list(dict.fromkeys(args.params)), args.to)

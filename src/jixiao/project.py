@@ -10,15 +10,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from . import frameworks
+from .inputs import frameworks
 from .errors import InputError
-from .evidence import apply_rules, flag
-from .params import TOP_LEVEL_KEYS, Params, read_yaml, validate_params
-from .rounding import fixed2, month_text, share, thousands, trimmed, wan
-from .scoring import Indicator, Scorecard, build_scorecard, score_text
-from .rules import MANUAL
-from .tables import SPECS, Row, read_table
-from .texts import TEXT_KEYS, fill, read_text, split_sections
+from .scoring.evidence import apply_rules, flag
+from .inputs.params import TOP_LEVEL_KEYS, Params, read_yaml, validate_params
+from .numeric import fixed2, month_text, share, thousands, trimmed, wan
+from .scoring.tree import Indicator, Scorecard, build_scorecard, score_text
+from .scoring.rules import MANUAL
+from .inputs.tables import SPECS, Row, read_table
+from .inputs.texts import TEXT_KEYS, fill, read_text, split_sections
 
 ANALYSIS_FILE = "analysis.md"
 

@@ -19,11 +19,11 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import frameworks
+from .inputs import frameworks
 from .errors import InputError
-from .params import read_yaml, validate_params
-from .rules import RULE_NAMES
-from .texts import TEXT_KEYS
+from .inputs.params import read_yaml, validate_params
+from .scoring.rules import RULE_NAMES
+from .inputs.texts import TEXT_KEYS
 
 SHEET = "指标评分表"
 COLUMNS = ["一级指标", "二级指标", "指标编码", "三级指标", "满分值", "评分值", "评分方法", "评分参数",

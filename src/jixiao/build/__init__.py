@@ -1,0 +1,1 @@
+"""One report from a project: execute the chapters, stitch, render, summarise, cache."""

@@ -1,0 +1,1 @@
+"""Renderers of the stitched document: the built-in pandoc/Typst engine and Quarto."""

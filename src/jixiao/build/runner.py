@@ -1,0 +1,112 @@
+"""One project's run: validate, execute sections, stitch, render, write summary.json,
+then swap the finished folder into ``output/<name>/`` so a failed run never leaves a
+half-written report behind."""
+
+import shutil
+import time
+from pathlib import Path
+
+from . import cache
+
+from ..pieces import content
+
+from .. import fonts
+
+from .render import builtin as render_builtin
+
+from .render import quarto as render_quarto
+from ..config import notebooks_dir, output_dir, project_root
+from ..errors import JixiaoError
+from .execute import execute_sections
+from ..inputs.params import read_yaml
+from ..project import project_from_mapping
+from .redact import personal_names, redact
+from .stitch import stitch
+from .summary import summary, write_summary
+
+
+def metadata(project) -> dict:
+    return {
+        "title": content.report_title(project),
+        "cover-title": content.cover_title(project),
+        "project": project.info.name,
+        "cover": [{"label": k, "value": v} for k, v in content.cover_fields(project)],
+        "date": content.report_date(project),
+        "lang": "zh-Hans",
+        "toc-title": "目录",
+        **fonts.metadata(),
+    }
+
+
+def run_project(params_path: Path, formats: list[str], engine: str, log=print, redacted: bool = False) -> dict:
+    """Produce output/<name>/ for one parameter file; return its summary.
+
+    Everything is built in ``output/.build-<name>/``; only a complete build replaces
+    ``output/<name>/``. A failed build is kept as ``output/<name>.failed/`` for debugging.
+    """
+    started = time.perf_counter()
+    params_path = Path(params_path)
+    inputs = cache.fingerprint(params_path)  # before running: what this report is made from
+    raw = read_yaml(params_path)
+    project = project_from_mapping(raw, params_path.parent, str(params_path))
+    final = output_dir(params_path)
+    build = final.parent / f".build-{final.name}"
+    failed = final.parent / f"{final.name}.failed"
+    shutil.rmtree(build, ignore_errors=True)
+    build.mkdir(parents=True)
+    try:
+        _build(project, params_path, raw, build, formats, engine, log, redacted)
+        cache.write(build, inputs, engine, formats, redacted)
+    except BaseException as exc:
+        shutil.rmtree(failed, ignore_errors=True)
+        build.rename(failed)
+        if isinstance(exc, JixiaoError):
+            raise type(exc)([m.replace(str(build), str(failed)) for m in exc.messages]) from None
+        raise
+    shutil.rmtree(failed, ignore_errors=True)
+    swap_in(build, final)
+    log(f"{params_path}：完成，用时 {time.perf_counter() - started:.1f} 秒 → {final}")
+    return summary(project)
+
+
+def _build(project, params_path: Path, raw: dict, build: Path, formats, engine, log, redacted) -> None:
+    log(f"{params_path}：执行章节笔记本")
+    executed = execute_sections(params_path, raw, notebooks_dir(project_root(params_path)),
+                                build / "notebooks", log)
+    source = stitch(executed, build, metadata(project))
+    quarto_dir = render_quarto.write_project(build, build / "quarto")
+    log(f"{params_path}：生成 {'、'.join(formats)}（{engine} 引擎）")
+    _render(source, quarto_dir, build, formats, engine)
+    if redacted:
+        log(f"{params_path}：生成公开版（遮盖人名、电话和证件号）→ public/")
+        public = _public_copy(source, build / "public", personal_names(project))
+        _render(public, render_quarto.write_project(public.parent, public.parent / "quarto"), public.parent,
+                formats, engine)
+    write_summary(project, build / "summary.json")
+
+
+def _render(source: Path, quarto_dir: Path, target: Path, formats, engine) -> None:
+    if engine == "quarto":
+        render_quarto.render(quarto_dir, target, formats)
+    else:
+        render_builtin.render(source, target, formats)
+
+
+def _public_copy(source: Path, folder: Path, names: list[str]) -> Path:
+    """The stitched document with personal data masked, beside a copy of its figures."""
+    folder.mkdir()
+    if (source.parent / "figures").is_dir():
+        shutil.copytree(source.parent / "figures", folder / "figures")
+    public = folder / source.name
+    public.write_text(redact(source.read_text(encoding="utf-8"), names), encoding="utf-8")
+    return public
+
+
+def swap_in(build: Path, final: Path) -> None:
+    """Replace ``final`` with the finished ``build`` folder."""
+    old = final.parent / f".old-{final.name}"
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    build.rename(final)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,1 @@
+"""Reading what the analyst writes: the parameter file, data tables, texts, frameworks."""

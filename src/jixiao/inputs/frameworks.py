@@ -1,0 +1,62 @@
+"""Indicator frameworks shipped as data (``frameworks/*.yaml``), selectable by name.
+
+A framework file holds the level-1 dimensions with weights, their level-2 groups, the
+level-3 indicators with full marks and scoring standards, grade bands and weight
+constraints. A parameter file may name one (``framework: {name: national-2020}``) and
+override its grades or weights.
+"""
+
+from importlib import resources
+
+import yaml
+
+from ..errors import InputError
+from .params import DEFAULT_GRADES, Constraint, Dimension, Framework, Grade
+
+FOLDER = resources.files("jixiao.inputs") / "frameworks"
+
+
+def names() -> list[str]:
+    return sorted(p.name.removesuffix(".yaml") for p in FOLDER.iterdir() if p.name.endswith(".yaml"))
+
+
+def load(name: str) -> dict:
+    """The raw framework definition; unknown names list the shipped ones."""
+    path = FOLDER / f"{name}.yaml"
+    if not path.is_file():
+        raise InputError(f"没有名为『{name}』的指标框架，可选：{'、'.join(names())}")
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def tree(raw: dict) -> list[dict]:
+    """Dimensions and groups without the indicator lists, as the parameter file writes them."""
+    return [
+        {"code": d["code"], "name": d["name"], "weight": d["weight"],
+         "groups": [{"code": g["code"], "name": g["name"]} for g in d["groups"]]}
+        for d in raw["dimensions"]
+    ]
+
+
+def indicators(raw: dict) -> list[dict]:
+    """Level-3 indicators with their parents, in order."""
+    return [
+        {"level1": d["code"], "level2": g["code"], **i}
+        for d in raw["dimensions"] for g in d["groups"] for i in g["indicators"]
+    ]
+
+
+def resolve(framework: Framework, source: str) -> Framework:
+    """Fill what the parameter file left out from the shipped framework of that name."""
+    shipped = None
+    if framework.dimensions is None or framework.grades is None or framework.constraints is None:
+        if framework.name in names():
+            shipped = load(framework.name)
+        elif framework.dimensions is None:
+            raise InputError(f"{source}：framework 没有写 dimensions，且没有名为『{framework.name}』的内置框架"
+                             f"（可选：{'、'.join(names())}）")
+    dims = framework.dimensions or [Dimension.model_validate(d) for d in tree(shipped)]
+    grades = framework.grades or ([Grade.model_validate(g) for g in shipped["grades"]] if shipped else DEFAULT_GRADES)
+    constraints = framework.constraints
+    if constraints is None:
+        constraints = [Constraint.model_validate(c) for c in shipped.get("constraints", [])] if shipped else []
+    return Framework(name=framework.name, dimensions=dims, grades=grades, constraints=constraints)

@@ -1,0 +1,232 @@
+"""The parameter file: its schema and its validation, with messages in Chinese."""
+
+import difflib
+import re
+import unicodedata
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ..errors import InputError
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+CHINESE_DATE = re.compile(r"\s*(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?\s*")
+
+
+def iso_date(value):
+    """2019年7月1日 → 2019-07-01, 2018年8月 → 2018-08; anything else unchanged."""
+    if isinstance(value, str):
+        value = unicodedata.normalize("NFKC", value)
+        match = CHINESE_DATE.fullmatch(value)
+        if match:
+            return "-".join(f"{int(p):02d}" if n else p for n, p in enumerate(match.groups()) if p)
+    return value
+
+
+class ProjectInfo(Strict):
+    name: str = Field(description="项目名称")
+    year: int = Field(description="评价年度")
+    implementing_unit: str = Field(description="项目单位（实施单位）")
+    competent_department: str = Field(description="主管部门")
+    commissioning_unit: str = Field(description="委托单位")
+    evaluator: str = Field(description="评价机构")
+    report_date: date = Field(description="报告日期")
+    period: str = Field(description="项目实施周期")
+
+    _chinese_date = field_validator("report_date", mode="before")(iso_date)
+
+
+class Receipt(Strict):
+    date: str = Field(description="到位日期，YYYY-MM 或 YYYY-MM-DD")
+    amount: Decimal = Field(description="到位金额（元）")
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _month_or_day(cls, value):
+        value = iso_date(str(value))
+        if not re.fullmatch(r"\d{4}-\d{1,2}(-\d{1,2})?", value):
+            raise ValueError("日期格式应为 2018-08、2018-08-15 或 2018年8月")
+        return value
+
+
+class Budget(Strict):
+    total: Decimal = Field(description="项目预算（元）")
+    spent: Decimal = Field(description="实际支出（元）")
+    category: str = Field(description="预算科目或列支渠道")
+    source: str = Field(description="资金来源")
+    receipts: list[Receipt] = Field(default_factory=list, description="资金到位记录")
+
+
+class Method(Strict):
+    name: str
+    description: str
+
+
+class Evaluation(Strict):
+    methods: list[Method] = Field(description="评价方法")
+    period: str | None = Field(default=None, description="评价工作期间")
+
+
+class Group(Strict):
+    code: str
+    name: str
+    weight: Decimal | None = None
+
+
+class Dimension(Strict):
+    code: str
+    name: str
+    weight: Decimal
+    groups: list[Group]
+
+
+class Grade(Strict):
+    min: Decimal
+    label: str
+
+
+DEFAULT_GRADES = [
+    Grade(min=Decimal(90), label="优"),
+    Grade(min=Decimal(80), label="良"),
+    Grade(min=Decimal(60), label="中"),
+    Grade(min=Decimal(0), label="差"),
+]
+
+
+class Constraint(Strict):
+    codes: list[str] = Field(description="一级指标编码")
+    min: Decimal = Field(description="这些一级指标权重合计的下限")
+    label: str
+
+
+class Framework(Strict):
+    name: str
+    dimensions: list[Dimension] | None = None
+    grades: list[Grade] | None = None
+    constraints: list[Constraint] | None = None
+
+
+class TableFile(Strict):
+    file: str
+    sheet: str | None = None
+
+
+class Params(Strict):
+    project: ProjectInfo
+    budget: Budget
+    evaluation: Evaluation
+    framework: Framework
+    data_dir: str = Field(description="数据目录，相对于参数文件所在目录")
+    data: dict[str, str | TableFile]
+    texts: dict[str, str] = Field(default_factory=dict)
+    facts: dict[str, str | int | float] = Field(default_factory=dict)
+    previous: str | None = Field(default=None, description="上年参数文件，相对于本参数文件所在目录")
+    personal_names: list[str] = Field(default_factory=list, description="公开版中需要遮盖的人名")
+
+
+TOP_LEVEL_KEYS = tuple(Params.model_fields)
+
+_TYPE_WORDS = {
+    "string_type": "应为文本",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "decimal_parsing": "应为数字",
+    "decimal_type": "应为数字",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "date_parsing": "应为日期（YYYY-MM-DD）",
+    "date_type": "应为日期（YYYY-MM-DD）",
+    "list_type": "应为列表",
+    "dict_type": "应为键值映射",
+    "model_type": "应为键值映射",
+}
+
+
+def _key_path(loc) -> str:
+    parts = []
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item + 1}]")
+        elif item in ("str", "TableFile", "int", "float"):
+            continue
+        else:
+            parts.append(("." if parts else "") + str(item))
+    return "".join(parts)
+
+
+def _nearest(loc, model=Params) -> list[str]:
+    """Valid keys at the place of an unknown key, for a suggestion."""
+    current = model
+    for item in loc[:-1]:
+        if isinstance(item, int) or current is None:
+            continue
+        field = current.model_fields.get(item)
+        if field is None:
+            return []
+        annotation = field.annotation
+        args = getattr(annotation, "__args__", ())
+        candidates = [a for a in (annotation, *args) if isinstance(a, type) and issubclass(a, BaseModel)]
+        current = candidates[0] if candidates else None
+    return list(current.model_fields) if current else []
+
+
+def describe_errors(exc: ValidationError, source: str) -> list[str]:
+    """Translate pydantic's errors into one Chinese sentence each."""
+    messages = []
+    for err in exc.errors():
+        key = _key_path(err["loc"])
+        kind = err["type"]
+        if kind == "missing":
+            text = f"缺少必填项『{key}』，请补上"
+        elif kind == "extra_forbidden":
+            valid = _nearest(err["loc"])
+            close = difflib.get_close_matches(str(err["loc"][-1]), valid, n=1)
+            hint = f"，是否想写『{close[0]}』？" if close else f"；可用的键：{'、'.join(valid)}"
+            text = f"未知的键『{key}』{hint}"
+        elif kind in _TYPE_WORDS:
+            text = f"『{key}』的值 {err.get('input')!r} {_TYPE_WORDS[kind]}"
+        else:
+            text = f"『{key}』的值 {err.get('input')!r} 不正确：{err['msg']}"
+        messages.append(f"{source}：{text}")
+    return messages
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML with dates left as text, so a bad date is reported by key, not by PyYAML."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_yaml(path: Path) -> dict:
+    """Read a parameter file safely; syntax errors name line and column."""
+    if not path.is_file():
+        raise InputError(f"{path}：参数文件不存在，请检查路径")
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)  # noqa: S506 - a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
+        raise InputError(f"{path}：YAML 语法错误，{where}：{exc.problem}，请检查缩进、冒号和引号") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}：无法读取参数文件（{exc}），请用 UTF-8 编码保存") from None
+    if not isinstance(raw, dict):
+        raise InputError(f"{path}：参数文件应为键值映射（project:、budget: …），当前内容不是")
+    return raw
+
+
+def validate_params(raw: dict, source: str) -> Params:
+    """Validate the raw mapping; raise InputError listing every problem."""
+    try:
+        return Params.model_validate(raw)
+    except ValidationError as exc:
+        raise InputError(describe_errors(exc, source)) from None

@@ -1,0 +1,1 @@
+"""Many projects at once: batches, a Dask cluster, the portfolio report."""

@@ -1,0 +1,46 @@
+"""The Word reference document: East Asian fonts, font table, page setup, table rules."""
+
+import zipfile
+
+import docx
+from docx.oxml.ns import qn
+
+from jixiao.build.render.docx_reference import BODY_FONT, HEADING_FONT, write_reference_docx
+
+
+def test_styles_name_east_asian_fonts_without_theme_overrides(tmp_path):
+    target = tmp_path / "reference.docx"
+    write_reference_docx(target, "某项目")
+    document = docx.Document(str(target))
+    for name, font in [("Normal", BODY_FONT), ("Body Text", BODY_FONT), ("Heading 1", HEADING_FONT),
+                       ("Heading 3", HEADING_FONT), ("Title", HEADING_FONT), ("Table Caption", HEADING_FONT)]:
+        fonts = document.styles[name].element.rPr.rFonts
+        assert fonts.get(qn("w:eastAsia")) == font, name
+        assert fonts.get(qn("w:eastAsiaTheme")) is None, name
+
+
+def test_font_table_gives_alternate_names(tmp_path):
+    target = tmp_path / "reference.docx"
+    write_reference_docx(target)
+    table = zipfile.ZipFile(target).read("word/fontTable.xml").decode("utf-8")
+    assert '<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/><w:charset w:val="86"/>' in table
+    assert '<w:font w:name="黑体"><w:altName w:val="SimHei"/>' in table
+
+
+def test_page_header_footer_and_fields(tmp_path):
+    target = tmp_path / "reference.docx"
+    write_reference_docx(target, "某项目")
+    document = docx.Document(str(target))
+    section = document.sections[0]
+    assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
+    assert section.different_first_page_header_footer
+    assert section.header.paragraphs[0].text == "某项目"
+    assert "<w:instrText" in section.footer._element.xml and " PAGE " in section.footer._element.xml
+    assert document.settings.element.find(qn("w:updateFields")) is not None
+
+
+def test_table_style_has_all_rules(tmp_path):
+    target = tmp_path / "reference.docx"
+    write_reference_docx(target)
+    borders = docx.Document(str(target)).styles["Table"].element.find(qn("w:tblPr")).find(qn("w:tblBorders"))
+    assert [b.tag.split("}")[1] for b in borders] == ["top", "left", "bottom", "right", "insideH", "insideV"]

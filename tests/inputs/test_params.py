@@ -1,0 +1,41 @@
+import pytest
+import yaml
+
+from jixiao.errors import InputError
+from jixiao.inputs.params import read_yaml, validate_params
+
+
+def _raw(example):
+    return yaml.safe_load(example.read_text(encoding="utf-8"))
+
+
+def test_example_is_valid(example):
+    params = validate_params(_raw(example), "p.yaml")
+    assert params.project.report_date.isoformat() == "2019-07-01"
+    assert [d.code for d in params.framework.dimensions] == ["A", "B", "C"]
+
+
+def test_unknown_key_suggests_the_nearest(example):
+    raw = _raw(example)
+    raw["project"]["evalutor"] = raw["project"].pop("evaluator")
+    with pytest.raises(InputError) as err:
+        validate_params(raw, "p.yaml")
+    text = "\n".join(err.value.messages)
+    assert "未知的键『project.evalutor』" in text and "是否想写『evaluator』" in text
+    assert "缺少必填项『project.evaluator』" in text
+
+
+def test_wrong_type_names_key_and_value(example):
+    raw = _raw(example)
+    raw["budget"]["total"] = "四百万"
+    with pytest.raises(InputError) as err:
+        validate_params(raw, "p.yaml")
+    assert "『budget.total』的值 '四百万' 应为数字" in err.value.messages[0]
+
+
+def test_yaml_syntax_error_names_line_and_column(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("project:\n  name: x\n  year: [2018\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_yaml(bad)
+    assert "YAML 语法错误" in err.value.messages[0] and "第 4 行" in err.value.messages[0]

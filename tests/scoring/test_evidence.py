@@ -1,0 +1,129 @@
+"""Scores computed from evidence in the example, disagreements, and not-applicable rescaling."""
+
+import csv
+import io
+
+import pytest
+
+from conftest import ROOT, jixiao
+from jixiao.errors import InputError
+from jixiao.project import load_project
+
+
+def _edit_indicators(example, edit):
+    path = example.parent.parent / "data" / "shanghai-credit-2018" / "indicators.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    for row in rows:
+        edit(row)
+    fields = list(dict.fromkeys(key for row in rows for key in row))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def test_example_rules_reproduce_the_published_scores():
+    project = load_project(ROOT / "params" / "shanghai-credit-2018.yaml")
+    card = project.card
+    computed = {i.code: (i.rule, str(i.score)) for i in card.indicators if i.working}
+    assert computed == {"B101": ("完成率", "4.00"), "C101": ("完成率", "4.40"), "C102": ("完成率", "5.00")}
+    assert "实际完成率 = 88 ÷ 100 = 88.00%，得分 = 5 × 88.00% = 4.40 分" == card.indicator("C101").working
+    assert "783.82%" in card.indicator("C102").working
+    assert str(card.total) == "90.71" and not project.warnings
+
+
+def test_typed_score_disagreeing_with_rule_warns(example):
+    def edit(row):
+        if row["指标编码"] == "C101":
+            row["评分值"] = "4.6"
+    _edit_indicators(example, edit)
+    project = load_project(example)
+    assert str(project.card.indicator("C101").score) == "4.40"
+    assert any("C101" in w and "4.6" in w and "4.4" in w for w in project.warnings)
+    done = jixiao("check", example)
+    assert done.returncode == 0 and "⚠" in done.stdout and "报告采用计算结果" in done.stdout
+
+
+def test_manual_score_needs_a_reason(example):
+    def edit(row):
+        if row["指标编码"] == "A103":
+            row["评分理由"] = ""
+    _edit_indicators(example, edit)
+    with pytest.raises(InputError) as err:
+        load_project(example)
+    assert "A103" in err.value.messages[0] and "『评分理由』" in err.value.messages[0]
+
+
+def test_unknown_rule_and_bad_inputs_are_named(example):
+    def edit(row):
+        if row["指标编码"] == "A101":
+            row["评分方法"] = "完成度"
+        if row["指标编码"] == "C101":
+            row["评分参数"] = "实际=facts.nothing; 目标=100"
+    _edit_indicators(example, edit)
+    with pytest.raises(InputError) as err:
+        load_project(example)
+    text = "\n".join(err.value.messages)
+    assert "评分方法『完成度』不存在" in text and "facts.nothing" in text
+
+
+def test_not_applicable_indicator_rescales_total(example):
+    def edit(row):
+        if row["指标编码"] == "B203":  # 1 mark, scored 0.5
+            row["不适用"] = "是"
+    _edit_indicators(example, edit)
+    project = load_project(example)
+    card = project.card
+    assert str(card.raw_total) == "90.21" and card.applicable_weight == 99
+    assert f"{card.total:.2f}" == "91.12"  # 90.21 ÷ 99 × 100 = 91.1212…
+    from jixiao.pieces import content
+    text = content.result_paragraph(project)
+    assert "B203 财务监控有效性 共 1 项指标不适用" in text
+    assert "总得分 = 90.21 ÷ 99 × 100 = 91.12 分" in text
+    assert "| B203 财务监控有效性 " in content.score_table(project) and "不适用" in content.score_table(project)
+
+
+def test_previous_year_comparison(example, tmp_path):
+    last = example.parent / "last-year.yaml"
+    last.write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+    text = example.read_text(encoding="utf-8") + "\nprevious: last-year.yaml\n"
+    example.write_text(text, encoding="utf-8")
+    project = load_project(example)
+    assert project.previous is not None and project.previous.previous is None
+    from jixiao.pieces import content
+    assert "变化 0.00 分" in content.comparison_paragraph(project)
+    assert "| A 项目决策 | 9.25 | 9.25 | 0.00 |" in content.comparison_tables(project)
+
+
+def test_review_appendix_lists_the_disagreement(example, tmp_path):
+    import subprocess
+    import sys
+
+    import nbformat
+
+    def edit(row):
+        if row["指标编码"] == "C101":
+            row["评分值"] = "4.6"
+    _edit_indicators(example, edit)
+    out = tmp_path / "findings.ipynb"
+    done = subprocess.run([sys.executable, "-m", "papermill", str(ROOT / "notebooks" / "06_findings.ipynb"), str(out),
+                           "-f", str(example), "--no-progress-bar"], cwd=example.parent.parent,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    shown = "".join(o.get("data", {}).get("text/markdown", "") for c in nbformat.read(out, as_version=4).cells
+                    if c.cell_type == "code" for o in c.outputs)
+    assert "# 附：评分复核说明" in shown and "填写的评分值 4.6 与按「完成率」计算的 4.4 不一致" in shown
+
+
+def test_survey_answers_become_group_rates(tmp_path):
+    from jixiao.scoring.evidence import group_rates
+    from jixiao.inputs.tables import SPECS, read_table
+
+    path = tmp_path / "responses.csv"
+    path.write_text("调查对象,Q1 查询便捷,Q2 服务态度\n社会公众,5,4\n社会公众,3,\n社会公众,2,5\n单位,4,很满意\n",
+                    encoding="utf-8")
+    problems = []
+    rates = group_rates(read_table(SPECS["responses"], path), problems)
+    assert rates == {"社会公众": (3, 5), "单位": (1, 1)}
+    assert problems == [f"{path} 第 5 行『Q2 服务态度』：答案『很满意』应为 1–5 的整数（1 非常不满意 … 5 非常满意），未答请留空"]
