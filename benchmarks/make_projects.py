@@ -128,7 +128,7 @@ def project(n: int, rng: random.Random, out: Path, previous: dict | None) -> dic
                   [["服务对象", round(rng.uniform(78, 98), 2)], ["实施单位", round(rng.uniform(78, 98), 2)]])
         tables["surveys"] = "surveys.csv"
     (data / "texts" / "background.md").write_text(
-        f"为推进{district}{subject}工作，{year}年安排专项资金{{{{budget.total_wan}}}}。", encoding="utf-8")
+        f"为推进{district}{subject}工作，{year}年安排专项资金{{{{ budget.total }}}}。", encoding="utf-8")
 
     params = {
         "project": {
@@ -150,9 +150,9 @@ def project(n: int, rng: random.Random, out: Path, previous: dict | None) -> dic
         "data": tables,
         "texts": {
             "background": "texts/background.md",
-            "content": f"项目主要内容包括{'、'.join(r[1] for r in lines)}等，预算执行率{{{{budget.exec_rate}}}}。",
+            "content": f"项目主要内容包括{'、'.join(r[1] for r in lines)}等，预算执行率{{{{ rates.execution.value }}}}。",
             "goals": f"通过实施{subject}项目，提升{district}公共服务水平和群众满意度。",
-            "conclusion": "项目总得分 {{total}} 分，评价等级为“{{grade}}”，其中项目决策得分率 {{dim.A.rate}}。",
+            "conclusion": "项目总得分 {{ total }} 分，评价等级为“{{ grade }}”，其中项目决策得分率 {{ dimensions.A.rate }}。",
             "achievements": f"项目按计划推进{subject}相关工作，完成了年度主要任务。",
             "problems": "### 预算编制\n\n部分预算科目测算依据不够充分。\n\n### 过程管理\n\n个别环节台账记录不完整。",
             "suggestions": "1. 细化预算测算依据。\n2. 加强过程资料归档。",

@@ -1,6 +1,6 @@
 """Wall time of `jixiao run` on the example against its floor, measured side by side.
 
-The floor is the same package calls in one Python process: each section notebook's code
+The floor is the same package calls in one Python process: each chapter notebook's code
 cells executed in-process (no kernels, no papermill), the stitched Markdown written, and one
 render of the same formats with the built-in engine. Prints both times and their ratio.
 
@@ -22,13 +22,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import copy_example  # noqa: E402
 
-from jixiao.build.render import builtin as render_builtin
-from jixiao.pieces import section  # noqa: E402
-from jixiao.config import SECTIONS  # noqa: E402
-from jixiao.inputs.params import read_yaml  # noqa: E402
-from jixiao.project import load_project  # noqa: E402
+from jixiao.build.render import builtin as render_builtin  # noqa: E402
 from jixiao.build.runner import metadata  # noqa: E402
-from jixiao.build.stitch import figure_markdown, number  # noqa: E402
+from jixiao.build.stitch import stitch  # noqa: E402
+from jixiao.pieces import chapter  # noqa: E402
+from jixiao.project import load_project  # noqa: E402
 
 
 def full_run(params: Path) -> float:
@@ -46,32 +44,24 @@ def floor_run(params: Path, build: Path) -> float:
 
 
 def floor(params: Path, build: Path) -> None:
-    """The package calls of every section in this process, then one render."""
-    pieces = []
-    section.show = lambda markdown: pieces.append(markdown)
-
-    def figure(fig, label, caption):
-        from jixiao.pieces.charts import png
-
-        pieces.append(figure_markdown(build / "figures", label, caption, png(fig)))
-
-    section.show_figure = figure
-    raw = read_yaml(params)
-    for stem, _ in SECTIONS:
-        nb = nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4)
-        namespace = dict(raw, params_file=str(params))
+    """The chapters' code in this process (validated once, as a run does), stitched, then one render."""
+    outputs = []
+    chapter.display = lambda data, raw=False, metadata=None: outputs.append(
+        nbformat.v4.new_output("display_data", data=data, metadata=metadata or {}))
+    project = load_project(params)
+    project.save(build / "project.pickle")
+    executed = []
+    for part in project.outline.chapters:
+        nb = nbformat.read(part.notebook, as_version=4)
+        namespace = {"params_file": str(params), "project_file": str(build / "project.pickle")}
         for cell in nb.cells:
-            if "notebook-only" in cell.metadata.get("tags", []):
-                continue
-            if cell.cell_type == "markdown":
-                pieces.append(cell.source)
-            elif "parameters" not in cell.metadata.get("tags", []):
+            if cell.cell_type == "code" and "parameters" not in cell.metadata.get("tags", []):
+                outputs.clear()
                 exec(cell.source, namespace)  # noqa: S102 - the notebooks' own code
-    import yaml
-
-    header = yaml.safe_dump(metadata(load_project(params)), allow_unicode=True)
-    source = build / "report.md"
-    source.write_text(f"---\n{header}---\n\n{number(chr(10).join(pieces))}\n", encoding="utf-8")
+                cell.outputs = list(outputs)
+        executed.append(build / part.notebook.name)
+        nbformat.write(nb, executed[-1])
+    source = stitch(executed, build, metadata(project))
     render_builtin.render(source, build, ["html", "pdf", "docx"])
 
 
@@ -94,7 +84,7 @@ def main() -> None:
             floors.append(floor_run(params, build))
             shutil.rmtree(build)
     best_run, best_floor = min(runs), min(floors)
-    print(f"jixiao run（6 个笔记本，同一内核）：{best_run:6.2f} 秒  (各轮 {', '.join(f'{t:.2f}' for t in runs)})")
+    print(f"jixiao run（各章笔记本，同一内核）：{best_run:6.2f} 秒  (各轮 {', '.join(f'{t:.2f}' for t in runs)})")
     print(f"下限（同一进程内调用相同的包函数 + 一次渲染）：{best_floor:6.2f} 秒  (各轮 {', '.join(f'{t:.2f}' for t in floors)})")
     print(f"比值 run / floor：{best_run / best_floor:.2f}")
 

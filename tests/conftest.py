@@ -62,3 +62,20 @@ FRAMEWORK_WEIGHTS = {
     "national-2020": {"A": 20, "B": 20, "C": 30, "D": 30},
     "self-assessment-2020": {"A": 10, "B": 50, "C": 30, "D": 10},
 }
+
+
+def outputs_text(nb) -> str:
+    """Every Markdown a notebook's code cells printed, joined."""
+    return "\n".join(o.get("data", {}).get("text/markdown", "") for c in nb.cells if c.cell_type == "code"
+                     for o in c.get("outputs", []))
+
+
+def run_chapter(stem: str, params: Path, tmp_path: Path) -> str:
+    """Execute one template chapter on a project (papermill -f, kept kernel); its printed Markdown."""
+    import nbformat
+    import papermill as pm
+
+    out = tmp_path / f"{stem}.ipynb"
+    pm.execute_notebook(str(ROOT / "notebooks" / f"{stem}.ipynb"), str(out), parameters={"params_file": str(params)},
+                        engine_name="jixiao", progress_bar=False, cwd=str(params.parent.parent))
+    return outputs_text(nbformat.read(out, as_version=4))

@@ -28,7 +28,7 @@ CASES = {
     "unknown_table_name__params.yaml": (1, ["未知的表『survey』", "是否想写『surveys』"]),
     "missing_data_file__params.yaml": (1, ["satisfaction.csv", "满意度调查表文件不存在", "data.surveys"]),
     "missing_data_dir__params.yaml": (1, ["data_dir", "nowhere", "不存在"]),
-    "unknown_text_key__params.yaml": (1, ["texts 中未知的键『backgroud』", "是否想写『background』"]),
+    "unknown_text_key__params.yaml": (1, ["texts 中的『backgroud』没有哪一章使用", "是否想写『background』"]),
     "unknown_framework__params.yaml": (1, ["national-2021", "national-2020"]),
     "outcome_weight_too_low__params.yaml": (1, ["绩效指标权重（B）为 60，应不低于 70"]),
     "bad_receipt_date__params.yaml": (1, ["『budget.receipts[1].date』", "日期格式"]),

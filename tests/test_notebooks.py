@@ -1,4 +1,5 @@
-"""Section notebooks: committed clean, and each runs alone with plain papermill -f."""
+"""The chapter notebooks: committed clean, each runs as it is (Run All, nbclient, no parameters)
+and alone with plain papermill -f, and each shows its chapter's pieces."""
 
 import json
 import subprocess
@@ -6,11 +7,29 @@ import sys
 
 import nbformat
 import pytest
+from nbclient import NotebookClient
 
-from conftest import ROOT
-from jixiao.config import SECTIONS
+from conftest import ROOT, outputs_text
+from jixiao.inputs.outline import read_outline
 
-NOTEBOOKS = [ROOT / "notebooks" / f"{stem}.ipynb" for stem, _ in SECTIONS]
+TEMPLATES = ROOT / "notebooks"
+NOTEBOOKS = sorted(TEMPLATES.glob("*.ipynb"))
+# What each chapter must show when run on the example (a table row, a sentence, a heading).
+SHOWS = {
+    "01_overview": ["| 1 | 数据归集 | 600,000.00 | 15.00% |", "预算执行率按“实际支出 ÷ 项目预算”计算，为 100.00%"],
+    "02_evaluation": ["（1）**复核分析法：**"],
+    "02_self_assessment": ["（1）**复核分析法：**"],
+    "03_conclusion": ["| A 项目决策   | A1 项目立项          | A101 项目目标的适应性", "总得分为 90.71 分", "得分率 90.71%"],
+    "04_analysis": ["### A 项目决策", "根据评价标准该指标评分为 0.75 分（满分 1.5 分）", "| 政府部门 | 10,093,122 |"],
+    "05_findings": ["**市信用平台的数据交互、应用和落地尚不能充分满足各子平台的实际需要。**"],
+    "06_closing": ["评价机构（盖章）：上海大华工程造价咨询有限公司", "报告日期：2019年7月1日"],
+}
+
+
+def test_every_shipped_outline_names_existing_notebooks():
+    for path in (TEMPLATES / "outlines").glob("*.yml"):
+        outline = read_outline(path, TEMPLATES)
+        assert outline.chapters and all(c.notebook.is_file() for c in outline.chapters)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -20,6 +39,18 @@ def test_committed_without_outputs_and_with_tags(path):
     tags = [c["metadata"].get("tags", []) for c in nb["cells"]]
     assert tags[0] == ["notebook-only"] and nb["cells"][0]["cell_type"] == "markdown"
     assert ["parameters"] in tags
+    code = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    assert "A101" not in code and "C102" not in code  # no example in the template
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_runs_as_it_is_with_no_parameters(path):
+    """Run All in JupyterLab: the parameters cell's default is the example project."""
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(TEMPLATES)}}).execute()
+    shown = outputs_text(nb)
+    for piece in SHOWS[path.stem]:
+        assert piece in shown, piece
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -30,6 +61,6 @@ def test_runs_alone_with_plain_papermill(path, example, tmp_path):
                           timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     nb = nbformat.read(out, as_version=4)
-    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
-    assert not [o for o in outputs if o.output_type == "error"]
-    assert any("text/markdown" in o.get("data", {}) for o in outputs)
+    assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    for piece in SHOWS[path.stem]:
+        assert piece in outputs_text(nb), piece

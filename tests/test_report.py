@@ -24,8 +24,8 @@ def test_output_folder_holds_the_contract(rendered):
     for name in ("report.html", "report.pdf", "report.docx", "summary.json"):
         assert (rendered / name).stat().st_size > 0, name
     assert sorted(p.name for p in (rendered / "notebooks").glob("*.ipynb")) == [
-        "01_overview.ipynb", "02_conclusion.ipynb", "03_decision.ipynb",
-        "04_management.ipynb", "05_performance.ipynb", "06_findings.ipynb"]
+        "01_overview.ipynb", "02_evaluation.ipynb", "03_conclusion.ipynb",
+        "04_analysis.ipynb", "05_findings.ipynb", "06_closing.ipynb"]
     assert not list(rendered.parent.glob(".build-*"))
 
 
@@ -182,7 +182,7 @@ def test_docx_cover_header_footer_and_fonts(rendered):
 def test_html_charts_have_alt_text_and_tables_scroll(rendered):
     html = (rendered / "report.html").read_text(encoding="utf-8")
     alts = re.findall(r'<img [^>]*alt="([^"]*)"', html)
-    assert len(alts) >= 5 and all(re.match(r"图 \d+-\d+ \S", a) for a in alts), alts
+    assert len(alts) >= 4 and all(re.match(r"图 \d+-\d+ \S", a) for a in alts), alts
     assert "图 3-4 各调查对象满意度" in alts
     assert html.count('class="table-wrap"') == html.count("<table") - 1  # all but the cover's
     assert 'id="TOC"' in html and "@media print" in html

@@ -1,20 +1,21 @@
-"""Paths and the list of section notebooks: the single source of both."""
+"""Paths: where the template's notebooks and outlines are, and where a project's output goes."""
 
 from pathlib import Path
 
-PACKAGE_ROOT = Path(__file__).resolve().parents[2]
-
-# Section notebooks in report order: (file stem, what the analyst sees in progress lines).
-SECTIONS = [
-    ("01_overview", "一、二 项目基本情况与评价工作情况"),
-    ("02_conclusion", "三（一）评价结论"),
-    ("03_decision", "三（二）项目决策"),
-    ("04_management", "三（二）项目管理"),
-    ("05_performance", "三（二）项目绩效"),
-    ("06_findings", "四、五 经验、问题和建议"),
-]
+PACKAGE = Path(__file__).resolve().parent
+CHECKOUT = PACKAGE.parents[1]  # the repository root when running from a source checkout
 
 FORMATS = ("html", "pdf", "docx")
+DEFAULT_OUTLINE = "third-party"
+
+
+def template_notebooks() -> Path:
+    """The template's chapter notebooks: the checkout's top-level notebooks/ (the ones analysts
+    edit), or the copy shipped inside the installed package."""
+    checkout = CHECKOUT / "notebooks"
+    if (CHECKOUT / "pyproject.toml").is_file() and checkout.is_dir():
+        return checkout
+    return PACKAGE / "notebooks"
 
 
 def project_root(params_path: Path) -> Path:
@@ -26,9 +27,9 @@ def project_root(params_path: Path) -> Path:
 
 
 def notebooks_dir(root: Path) -> Path:
-    """The project's own notebooks/ if it has one, else the ones shipped with jixiao."""
+    """The project root's own notebooks/ if it has one (a copy of the template), else the template's."""
     own = root / "notebooks"
-    return own if own.is_dir() else PACKAGE_ROOT / "notebooks"
+    return own if own.is_dir() else template_notebooks()
 
 
 def output_dir(params_path: Path) -> Path:

@@ -4,6 +4,7 @@ Every score and amount is a ``Decimal``; rounding is 四舍五入 (ROUND_HALF_UP
 places, as published reports do, never binary floats or ``round()``.
 """
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 TWO = Decimal("0.01")
@@ -76,3 +77,58 @@ def month_text(text: str) -> str:
     """An ISO date or month as Chinese: 2018-08 → 2018年8月, 2019-07-01 → 2019年7月1日."""
     parts = [int(p) for p in str(text).split("-")]
     return "".join(f"{p}{unit}" for p, unit in zip(parts, "年月日"))
+
+
+class Score(Decimal):
+    """A score in 分; printed by the report's score style."""
+
+
+class Rate(Decimal):
+    """A percentage as its number of percent (92.5 is 92.50%)."""
+
+
+class Amount(Decimal):
+    """An amount of money in 元; printed in 万元 by default."""
+
+
+SCORE_STYLES = {"fixed": "两位小数（90.71、4.40、5.00）", "trimmed": "去掉末尾的 0（90.71、4.4、5），与示例报告表 3-2 相同"}
+
+
+@dataclass(frozen=True)
+class Style:
+    """How the report prints its figures: one rule for sentences, tables, charts and summary.json."""
+
+    scores: str = "fixed"
+
+    def score(self, value) -> str:
+        return trimmed(value) if self.scores == "trimmed" else fixed2(value)
+
+    @staticmethod
+    def rate(value) -> str:
+        return f"{fixed2(value)}%"
+
+    @staticmethod
+    def amount(value) -> str:
+        return f"{wan(value)}万元"
+
+    def show(self, value) -> str:
+        """Any value as the report prints it, by its type."""
+        if isinstance(value, Score):
+            return self.score(value)
+        if isinstance(value, Rate):
+            return self.rate(value)
+        if isinstance(value, Amount):
+            return self.amount(value)
+        if isinstance(value, bool) or value is None:
+            return "" if value is None else ("是" if value else "否")
+        if isinstance(value, (int, Decimal)):
+            return plain(value)
+        return str(value)
+
+
+def plain(value) -> str:
+    """A number with no unit: integers with separators from 1,000, decimals as they are."""
+    value = to_decimal(value)
+    if value == value.to_integral_value():
+        return thousands(value) if abs(value) >= 1000 else str(int(value))
+    return trimmed(value) if value == round2(value) else f"{value.normalize():f}"

@@ -23,13 +23,26 @@ from .inputs import frameworks
 from .errors import InputError
 from .inputs.params import read_yaml, validate_params
 from .scoring.rules import RULE_NAMES
-from .inputs.texts import TEXT_KEYS
+from .config import DEFAULT_OUTLINE, notebooks_dir
+from .inputs.chapters import read_asks
+from .inputs.outline import outline_path, read_outline
 
 SHEET = "指标评分表"
 COLUMNS = ["一级指标", "二级指标", "指标编码", "三级指标", "满分值", "评分值", "评分方法", "评分参数",
            "不适用", "评分理由", "评分标准"]
 PENDING = "待填写"
-STUB_TEXTS = [key for key, (_, required) in TEXT_KEYS.items() if required]
+
+
+def framework_outline(root: Path, raw: dict):
+    """The outline a framework names (the template's)."""
+    templates = notebooks_dir(root)
+    return read_outline(outline_path(raw.get("outline") or DEFAULT_OUTLINE, root, templates, raw["name"]), templates)
+
+
+def required_texts(outline) -> dict[str, str]:
+    """The texts an outline's chapters require, with the heading each stands under."""
+    asks = read_asks([c.notebook for c in outline.chapters])
+    return {key: asks.titles[key] for key, required in asks.texts.items() if required}
 
 
 def _targets(root: Path, name: str) -> tuple[Path, Path]:
@@ -51,17 +64,21 @@ def new_from_framework(root: Path, name: str, framework: str, year: int | None =
     (data / "analysis.md").write_text(
         "".join(f"## {i['code']}\n\n（{PENDING}：{i['name']}的评价依据与分析）\n\n" for i in frameworks.indicators(raw)),
         encoding="utf-8")
-    for key in STUB_TEXTS:
-        (data / "texts" / f"{key}.md").write_text(f"（{PENDING}：{TEXT_KEYS[key][0]}）\n", encoding="utf-8")
+    outline = framework_outline(root, raw)
+    stubs = required_texts(outline)
+    for key, title in stubs.items():
+        (data / "texts" / f"{key}.md").write_text(f"（{PENDING}：{title}）\n", encoding="utf-8")
     params_path.parent.mkdir(parents=True, exist_ok=True)
-    params_path.write_text(_params_text(name, year, raw), encoding="utf-8")
+    cover = {name.removeprefix("project.") for _, name in outline.cover}
+    params_path.write_text(_params_text(name, year, raw, stubs, cover), encoding="utf-8")
     return params_path
 
 
-def _params_text(name: str, year: int, raw: dict) -> str:
+def _params_text(name: str, year: int, raw: dict, stubs: dict[str, str], cover: set[str]) -> str:
     framework = {"framework": {"name": raw["name"], "dimensions": frameworks.tree(raw), "grades": raw["grades"],
                                "constraints": raw.get("constraints", [])}}
-    texts = "\n".join(f"  {key}: texts/{key}.md   # {TEXT_KEYS[key][0]}" for key in STUB_TEXTS)
+    texts = "\n".join(f"  {key}: texts/{key}.md   # {title}" for key, title in stubs.items())
+    third_party = "".join(f"  {key}: {PENDING}\n" for key in ("commissioning_unit", "evaluator") if key in cover)
     return f"""# {year} 年度项目支出绩效评价 —— 参数文件（由 jixiao new 生成，框架：{raw['title']}）
 # 把所有「{PENDING}」换成实际内容；键的含义见 README「参数文件」一节。金额单位为元。
 
@@ -70,9 +87,7 @@ project:
   year: {year}
   implementing_unit: {PENDING}
   competent_department: {PENDING}
-  commissioning_unit: {PENDING}
-  evaluator: {PENDING}
-  report_date: {date.today().isoformat()}
+{third_party}  report_date: {date.today().isoformat()}
   period: {year}年1月至{year}年12月
 
 budget:

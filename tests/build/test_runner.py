@@ -24,15 +24,15 @@ def test_reproducible_then_failed_run_keeps_the_good_report(tmp_path):
 
     broken = tmp_path / "notebooks"  # the project's own notebooks take precedence
     shutil.copytree(ROOT / "notebooks", broken)
-    book = nbformat.read(broken / "04_management.ipynb", as_version=4)
+    book = nbformat.read(broken / "04_analysis.ipynb", as_version=4)
     book.cells.append(nbformat.v4.new_code_cell('raise RuntimeError("模拟的笔记本故障")'))
-    nbformat.write(book, broken / "04_management.ipynb")
+    nbformat.write(book, broken / "04_analysis.ipynb")
     done = _run(params)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
-    assert "第 4 节「三（二）项目管理」（04_management.ipynb）" in done.stderr and "模拟的笔记本故障" in done.stderr
+    assert "第 4 章「具体绩效分析」（04_analysis.ipynb）" in done.stderr and "模拟的笔记本故障" in done.stderr
     assert {name: (output / name).read_bytes() for name in first} == first  # untouched
-    kept = tmp_path / "output" / "shanghai-credit-2018.failed" / "notebooks" / "04_management.ipynb"
+    kept = tmp_path / "output" / "shanghai-credit-2018.failed" / "notebooks" / "04_analysis.ipynb"
     assert kept.is_file() and str(kept) in done.stderr
     assert not (tmp_path / "output" / ".build-shanghai-credit-2018").exists()
 

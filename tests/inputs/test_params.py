@@ -17,12 +17,12 @@ def test_example_is_valid(example):
 
 def test_unknown_key_suggests_the_nearest(example):
     raw = _raw(example)
-    raw["project"]["evalutor"] = raw["project"].pop("evaluator")
+    raw["project"]["implementing_unt"] = raw["project"].pop("implementing_unit")
     with pytest.raises(InputError) as err:
         validate_params(raw, "p.yaml")
     text = "\n".join(err.value.messages)
-    assert "未知的键『project.evalutor』" in text and "是否想写『evaluator』" in text
-    assert "缺少必填项『project.evaluator』" in text
+    assert "未知的键『project.implementing_unt』" in text and "是否想写『implementing_unit』" in text
+    assert "缺少必填项『project.implementing_unit』" in text
 
 
 def test_wrong_type_names_key_and_value(example):

@@ -1,21 +1,78 @@
+"""Text templates: one Jinja2 syntax, values printed by the report's style and always as text,
+and the analyst's texts limited to what cannot hang or reach outside the vocabulary."""
+
 import pytest
 
 from jixiao.errors import InputError
-from jixiao.inputs.texts import fill, split_sections
+from jixiao.inputs.texts import Templates, decode_text, split_sections
+from jixiao.numeric import Amount, Rate, Score, Style
+from jixiao.project.vocabulary import Names
 
-VALUES = {"facts.a": "16995805", "facts.b": 14846300, "facts.n": "88", "facts.t": 100, "score.C101": "4.4"}
+VALUES = {
+    "facts": Names("facts", {"a": "16995805", "b": "14846300", "n": "88", "name": "A*B_[x](y)<b>"}),
+    "budget": Names("budget", {"total": Amount(4000000)}),
+    "total": Score("90.71"),
+    "indicators": Names("indicators", {"C101": Names("indicators.C101", {"score": Score("4.4"), "max": 5})}),
+    "rate": Rate("92.5"),
+}
 
 
-def test_placeholders_and_computed_figures():
-    text = "归集{{num(facts.a)}}条，增长{{growth(facts.a, facts.b)}}；完成率{{ratio(facts.n, facts.t)}}，得分{{score.C101}}，见{{ref.budget-lines}}。"
-    assert fill(text, VALUES, "x") == "归集16,995,805条，增长14.48%；完成率88.00%，得分4.4，见[[ref:budget-lines]]。"
+def render(text, style=Style(), trusted=False):
+    return Templates(style).render(text, VALUES, "texts/x.md", trusted=trusted)
 
 
-def test_unknown_placeholder_is_an_input_error():
+def test_placeholders_functions_and_typed_values():
+    text = ("归集{{ num(facts.a) }}条，增长{{ growth(facts.a, facts.b) }}；完成率{{ ratio(facts.n, 100) }}，"
+            "得分{{ indicators.C101.score }}，预算{{ budget.total }}（{{ budget.total | yuan }}），见{{ ref('budget_lines') }}。")
+    assert render(text) == ("归集16,995,805条，增长14.48%；完成率88.00%，得分4.40，预算400.00万元（4,000,000.00元），"
+                            "见⟦ref:budget_lines⟧。")
+
+
+def test_score_style_is_one_rule():
+    assert render("{{ indicators.C101.score }} {{ total }} {{ score(5) }}", Style("trimmed")) == "4.4 90.71 5"
+    assert render("{{ indicators.C101.score }} {{ total }} {{ score(5) }}", Style("fixed")) == "4.40 90.71 5.00"
+
+
+def test_values_print_as_text_never_as_markdown():
+    assert render("{{ facts.name }}") == r"A\*B\_\[x\](y)\<b\>"
+
+
+@pytest.mark.parametrize("text, words", [
+    ("共{{ facts.missing }}家", ["facts.missing", "不存在"]),
+    ("{{ budget.total_wan }}", ["budget.total_wan", "{{ budget.total }}"]),
+    ("见{{ref.budget-lines}}", ['ref("budget-lines")']),
+    ("{{ x", ["第 1 行", "写法有误"]),
+    ("{% for i in range(10) %}{% for j in range(10) %}x{% endfor %}{% endfor %}", ["嵌套循环"]),
+    ("{{ 10 ** 10 ** 10 }}", ["算术运算"]),
+    ("{% set x = 1 %}", ["赋值"]),
+    ("{{ ''.__class__ }}", ["不允许"]),
+    ("{{ ratio(1, 0) }}", ["无法计算"]),
+])
+def test_problems_name_the_file_and_what_to_write(text, words):
     with pytest.raises(InputError) as err:
-        fill("共{{facts.missing}}家", VALUES, "analysis.md（C101）")
-    assert "analysis.md（C101）" in err.value.messages[0] and "facts.missing" in err.value.messages[0]
+        render(text)
+    message = err.value.messages[0]
+    assert message.startswith("texts/x.md：")
+    for word in words:
+        assert word in message, message
+
+
+def test_texts_may_loop_once_over_the_data():
+    values = dict(VALUES, budget=Names("budget", {"receipts": [Names("r", {"date": "2018年8月"}),
+                                                               Names("r", {"date": "2018年11月"})]}))
+    text = '{% for r in budget.receipts %}{{ r.date }}{{ "、" if not loop.last }}{% endfor %}'
+    assert Templates(Style()).render(text, values, "x") == "2018年8月、2018年11月"
+
+
+def test_notebook_templates_may_use_statements():
+    assert render("{% set x = 2 %}{{ x * 3 }}", trusted=True) == "6"
 
 
 def test_split_sections_by_code():
     assert split_sections("## A101\n\n甲\n\n## A102\n乙\n") == {"A101": "甲", "A102": "乙"}
+
+
+def test_texts_in_gbk_are_read(tmp_path):
+    path = tmp_path / "t.md"
+    path.write_bytes("项目背景".encode("gbk"))
+    assert decode_text(path) == "项目背景"

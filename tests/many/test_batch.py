@@ -2,14 +2,23 @@
 
 import json
 
+import nbformat
+
 from conftest import jixiao
 
 
 def _break_at_run_time(params):
-    """A reference to a missing table passes check but fails when the report is stitched."""
-    text = params.read_text(encoding="utf-8")
-    params.write_text(text.replace("conclusion: 项目总得分", "conclusion: 见{{ref.no-such-table}}。项目总得分", 1),
-                      encoding="utf-8")
+    """A chapter notebook of the project's own outline that fails: check passes, the run fails."""
+    book = nbformat.v4.new_notebook()
+    book.cells = [nbformat.v4.new_code_cell('raise RuntimeError("no-such-table")')]
+    nbformat.write(book, params.parent / "broken.ipynb")
+    (params.parent / "broken.yml").write_text(
+        "title: 项目支出绩效评价报告\nkind: 评价\ncover: [{label: 项目名称, value: project.name}]\n"
+        "chapters:\n  - {notebook: 01_overview.ipynb, title: 概况}\n  - {notebook: broken.ipynb, title: 故障}\n"
+        + "".join(f"  - {{notebook: {name}, title: 章}}\n" for name in (
+            "02_evaluation.ipynb", "03_conclusion.ipynb", "04_analysis.ipynb", "05_findings.ipynb", "06_closing.ipynb")),
+        encoding="utf-8")
+    params.write_text(params.read_text(encoding="utf-8") + "\noutline: broken.yml\n", encoding="utf-8")
 
 
 def test_one_broken_project_does_not_stop_the_other_three(synthetic):

@@ -1,12 +1,18 @@
+"""Charts: Chinese without missing glyphs, no title inside the image (the caption is the
+figure's), values on the bars in the axis' unit and the report's number style, one palette."""
+
+import dataclasses
 import warnings
 
 import pytest
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from conftest import ROOT
+from jixiao.inputs.tables import SPECS, Row
+from jixiao.numeric import Style
 from jixiao.pieces import charts
 from jixiao.project import load_project
-from jixiao.inputs.tables import Row
 
 
 @pytest.fixture(scope="module")
@@ -14,45 +20,65 @@ def project():
     return load_project(ROOT / "params" / "shanghai-credit-2018.yaml")
 
 
-def _with_previous(rows):
-    """Query rows with a made-up 上年查询次数 (half of this year), for chart tests only."""
-    return [Row({**r, "previous": r.year // 2}, r.line) for r in rows]
+def _labels(fig: Figure) -> list[str]:
+    return [t.get_text() for t in fig.axes[0].texts]
 
 
-@pytest.mark.parametrize("make", [
-    lambda p: charts.dimension_rates(p.card),
-    lambda p: charts.points_lost(p.card),
-    lambda p: charts.budget_composition(p.table("budget_lines")),
-    lambda p: charts.queries_by_subject(p.table("queries")),
-    lambda p: charts.survey_satisfaction(p.table("surveys")),
-    lambda p: charts.queries_year_on_year(_with_previous(p.table("queries"))),
-], ids=["dimension_rates", "points_lost", "budget_composition", "queries_by_subject", "survey_satisfaction",
-        "queries_year_on_year"])
-def test_chart_draws_chinese_without_missing_glyphs(project, make, tmp_path):
+def _with_previous(project):
+    """The example with a made-up 上年查询次数 (half of this year), for chart tests only."""
+    rows = [Row({**r, "previous": r.year // 2}, r.line) for r in project.table("queries")]
+    return dataclasses.replace(project, tables=project.tables | {"queries": rows})
+
+
+CHARTS = {
+    "dimension_rates": charts.dimension_rates,
+    "points_lost": charts.points_lost,
+    "budget_lines": lambda p: charts.table_chart(p, "budget_lines"),
+    "queries": lambda p: charts.table_chart(p, "queries"),
+    "queries_with_last_year": lambda p: charts.table_chart(_with_previous(p), "queries"),
+    "surveys": lambda p: charts.table_chart(p, "surveys"),
+}
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_chart_draws_chinese_without_missing_glyphs_or_title(project, name, tmp_path):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fig = make(project)
+        fig = CHARTS[name](project)
         fig.savefig(tmp_path / "c.png")
-    assert isinstance(fig, Figure)
     assert not [w for w in caught if "missing from font" in str(w.message)]
-    title = fig.axes[0].get_title()
-    assert title and any("\u4e00" <= ch <= "\u9fff" for ch in title)
+    assert fig.axes[0].get_title() == "" and fig._suptitle is None
+    assert fig.get_figwidth() == pytest.approx(charts.WIDTH)
+    colours = {to_hex(p.get_facecolor()) for p in fig.axes[0].patches}
+    assert colours <= set(charts.PALETTE), colours
 
 
-def test_values_printed_on_bars(project):
-    fig = charts.dimension_rates(project.card)
-    labels = [t.get_text() for t in fig.axes[0].texts]
-    assert labels == ["92.50%", "89.93%", "90.80%", "90.71%"]
+def test_rates_on_bars_and_the_whole_in_the_emphasis_colour(project):
+    fig = charts.dimension_rates(project)
+    assert _labels(fig) == ["92.50%", "89.93%", "90.80%", "90.71%"]
+    assert to_hex(fig.axes[0].patches[-1].get_facecolor()) == charts.PALETTE[2]
 
 
-def test_survey_chart_prints_each_rate(project):
-    fig = charts.survey_satisfaction(project.table("surveys"))
-    assert [t.get_text() for t in fig.axes[0].texts] == ["91.38%", "83.33%", "92.90%"]
+def test_points_lost_print_by_the_score_style(project):
+    trimmed = _labels(charts.points_lost(project))
+    fixed = _labels(charts.points_lost(dataclasses.replace(project, style=Style("fixed"))))
+    assert "1" in trimmed and "1.00" in fixed and len(trimmed) == len(fixed)
 
 
-def test_year_on_year_chart_only_with_last_years_counts(project):
-    rows = project.table("queries")
-    assert not charts.has_previous_year(rows)  # the example has no 上年查询次数
-    assert charts.has_previous_year(_with_previous(rows))
-    labels = [t.get_text() for t in charts.queries_year_on_year(_with_previous(rows)).axes[0].texts]
-    assert "10,093,122（同比 100.00%）" in labels
+def test_query_labels_in_the_unit_of_the_axis(project):
+    fig = charts.table_chart(project, "queries")
+    assert fig.axes[0].get_xlabel() == "本年查询次数（万次）"
+    assert _labels(fig) == ["1,009.31", "411.39", "146.93"]  # 10,093,122 次 = 1,009.31 万次
+    grouped = charts.table_chart(_with_previous(project), "queries")
+    assert set(t.get_text() for t in grouped.axes[0].get_legend().get_texts()) == {"上年", "本年"}
+
+
+def test_long_labels_wrap_instead_of_squeezing_the_plot(project):
+    fig = charts.points_lost(project)
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert all(max(len(line) for line in t.split("\n")) <= charts.LABEL_CHARS for t in ticks)
+    assert len(fig.axes[0].get_xticks()) >= 3
+
+
+def test_every_charted_table_has_a_chart():
+    assert {name for name, spec in SPECS.items() if spec.charted} == set(charts.TABLE_CHARTS)

@@ -1,6 +1,7 @@
 import pypandoc
 
-from jixiao.pieces.markdown import SPAN, escape, grid_table, pipe_table, shift_headings, width, wrap
+from jixiao.markup import escape
+from jixiao.pieces.markdown import SPAN, grid_table, pipe_table, width, wrap
 
 
 def test_grid_table_row_spans_survive_pandoc():
@@ -9,7 +10,7 @@ def test_grid_table_row_spans_survive_pandoc():
     html = pypandoc.convert_text(text, "html", format="markdown")
     assert 'rowspan="3" style="text-align: left;">A 决策</td>' in html
     assert 'rowspan="2" style="text-align: left;">A1 立项</td>' in html
-    assert "<caption>[[tbl:t]] 测试表</caption>" in html
+    assert "<caption>⟦tbl:t⟧ 测试表</caption>" in html
 
 
 def test_escape_keeps_data_literal():
@@ -21,10 +22,6 @@ def test_escape_keeps_data_literal():
 
 def test_width_counts_cjk_double():
     assert width("A项目") == 5
-
-
-def test_shift_headings():
-    assert shift_headings("### 一\n\n#### 二", 4) == "#### 一\n\n##### 二"
 
 
 def test_short_headers_get_room_and_long_columns_are_held_back():

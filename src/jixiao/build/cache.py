@@ -1,7 +1,7 @@
 """Incremental re-runs: a content hash of everything a report is made from.
 
 The fingerprint covers the parameter file, the data files it names (tables, ``.md``
-texts, ``analysis.md``), the section notebooks and the installed jixiao package
+texts, ``analysis.md``), the outline and its chapter notebooks and the installed jixiao package
 (version, modules, templates). It is stored in ``output/<name>/inputs.json`` beside
 ``summary.json``; a project whose fingerprint, engine and formats match is not run again.
 Content, not modification times: copying a project or touching a file changes nothing.
@@ -15,7 +15,10 @@ from pathlib import Path
 import yaml
 
 from .. import __version__
-from ..config import SECTIONS, notebooks_dir, output_dir, project_root
+from ..config import DEFAULT_OUTLINE, notebooks_dir, output_dir, project_root
+from ..errors import InputError
+from ..inputs import frameworks
+from ..inputs.outline import outline_path, read_outline
 from ..project import ANALYSIS_FILE
 
 RECORD = "inputs.json"
@@ -36,12 +39,19 @@ def package_digest() -> str:
     return h.hexdigest()
 
 
-@functools.cache
-def notebooks_digest(folder: Path) -> str:
-    h = hashlib.sha256()
-    for stem, _ in SECTIONS:
-        h.update(stem.encode() + _digest(folder / f"{stem}.ipynb").encode())
-    return h.hexdigest()
+def outline_files(params_path: Path, raw: dict) -> dict[str, Path]:
+    """The outline file and its chapter notebooks, keyed by their paths; empty if they cannot be
+    found (the run then reports the problem)."""
+    templates = notebooks_dir(project_root(params_path))
+    framework = raw.get("framework") or {}
+    choice = raw.get("outline") or framework.get("outline")
+    try:
+        if not choice and framework.get("name") in frameworks.names():
+            choice = frameworks.load(framework["name"]).get("outline")
+        outline = read_outline(outline_path(choice or DEFAULT_OUTLINE, params_path.parent, templates, ""), templates)
+    except InputError:
+        return {}
+    return {str(path): path for path in outline.files()}
 
 
 def input_files(params_path: Path) -> dict[str, Path]:
@@ -57,7 +67,7 @@ def input_files(params_path: Path) -> dict[str, Path]:
         for value in (raw.get("texts") or {}).values():
             if isinstance(value, str) and value.strip().endswith(".md") and "\n" not in value.strip():
                 files[value.strip()] = data_dir / value.strip()
-        return files
+        return files | outline_files(params_path, raw)
     except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError):
         return {}
 
@@ -69,7 +79,6 @@ def fingerprint(params_path: Path) -> dict:
     parts = {
         "params": _digest(params_path),
         "data": files,
-        "notebooks": notebooks_digest(notebooks_dir(project_root(params_path))),
         "package": package_digest(),
         "jixiao": __version__,
     }

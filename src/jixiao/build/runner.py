@@ -6,32 +6,31 @@ import shutil
 import time
 from pathlib import Path
 
-from . import cache
-
-from ..pieces import content
-
 from .. import fonts
-
-from .render import builtin as render_builtin
-
-from .render import quarto as render_quarto
-from ..config import notebooks_dir, output_dir, project_root
+from ..config import output_dir, project_root
 from ..errors import JixiaoError
-from .execute import execute_sections
-from ..inputs.params import read_yaml
-from ..project import project_from_mapping
+from ..project import load_project
+from . import cache
+from .execute import execute_chapters
 from .redact import personal_names, redact
+from .render import builtin as render_builtin
+from .render import quarto as render_quarto
 from .stitch import stitch
 from .summary import summary, write_summary
 
+PROJECT_FILE = "project.pickle"
+
 
 def metadata(project) -> dict:
+    """The stitched document's metadata: title, cover and date from the outline and the project."""
+    values = project.values
+    info = values.project
     return {
-        "title": content.report_title(project),
-        "cover-title": content.cover_title(project),
-        "project": project.info.name,
-        "cover": [{"label": k, "value": v} for k, v in content.cover_fields(project)],
-        "date": content.report_date(project),
+        "title": f"{info.name}{values.report.title}",
+        "cover-title": [info.name, values.report.title],
+        "project": info.name,
+        "cover": [{"label": label, "value": info[name.removeprefix("project.")]} for label, name in project.outline.cover],
+        "date": info.report_date,
         "lang": "zh-Hans",
         "toc-title": "目录",
         **fonts.metadata(),
@@ -47,15 +46,14 @@ def run_project(params_path: Path, formats: list[str], engine: str, log=print, r
     started = time.perf_counter()
     params_path = Path(params_path)
     inputs = cache.fingerprint(params_path)  # before running: what this report is made from
-    raw = read_yaml(params_path)
-    project = project_from_mapping(raw, params_path.parent, str(params_path))
+    project = load_project(params_path)
     final = output_dir(params_path)
     build = final.parent / f".build-{final.name}"
     failed = final.parent / f"{final.name}.failed"
     shutil.rmtree(build, ignore_errors=True)
     build.mkdir(parents=True)
     try:
-        _build(project, params_path, raw, build, formats, engine, log, redacted)
+        _build(project, params_path, build, formats, engine, log, redacted)
         cache.write(build, inputs, engine, formats, redacted)
     except BaseException as exc:
         shutil.rmtree(failed, ignore_errors=True)
@@ -69,10 +67,13 @@ def run_project(params_path: Path, formats: list[str], engine: str, log=print, r
     return summary(project)
 
 
-def _build(project, params_path: Path, raw: dict, build: Path, formats, engine, log, redacted) -> None:
+def _build(project, params_path: Path, build: Path, formats, engine, log, redacted) -> None:
     log(f"{params_path}：执行章节笔记本")
-    executed = execute_sections(params_path, raw, notebooks_dir(project_root(params_path)),
-                                build / "notebooks", log)
+    project.save(build / PROJECT_FILE)
+    parameters = {"params_file": str(params_path.resolve()), "project_file": str(build / PROJECT_FILE)}
+    executed = execute_chapters(project.outline.chapters, parameters, project_root(params_path), build / "notebooks",
+                                log)
+    (build / PROJECT_FILE).unlink()
     source = stitch(executed, build, metadata(project))
     quarto_dir = render_quarto.write_project(build, build / "quarto")
     log(f"{params_path}：生成 {'、'.join(formats)}（{engine} 引擎）")

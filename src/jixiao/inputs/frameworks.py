@@ -11,7 +11,7 @@ from importlib import resources
 import yaml
 
 from ..errors import InputError
-from .params import DEFAULT_GRADES, Constraint, Dimension, Framework, Grade
+from .params import DEFAULT_GRADES, Constraint, Dimension, Framework, Grade, RateDefinition
 
 FOLDER = resources.files("jixiao.inputs") / "frameworks"
 
@@ -45,18 +45,27 @@ def indicators(raw: dict) -> list[dict]:
     ]
 
 
+# The budget rates a report states (一（一）2.) when a framework defines none.
+DEFAULT_RATES = {
+    "execution": {"name": "预算执行率", "of": "budget.spent", "over": "budget.total"},
+    "receipt": {"name": "资金到位率", "of": "budget.received", "over": "budget.total"},
+}
+
+
 def resolve(framework: Framework, source: str) -> Framework:
     """Fill what the parameter file left out from the shipped framework of that name."""
-    shipped = None
-    if framework.dimensions is None or framework.grades is None or framework.constraints is None:
-        if framework.name in names():
-            shipped = load(framework.name)
-        elif framework.dimensions is None:
-            raise InputError(f"{source}：framework 没有写 dimensions，且没有名为『{framework.name}』的内置框架"
-                             f"（可选：{'、'.join(names())}）")
+    shipped = load(framework.name) if framework.name in names() else None
+    if shipped is None and framework.dimensions is None:
+        raise InputError(f"{source}：framework 没有写 dimensions，且没有名为『{framework.name}』的内置框架"
+                         f"（可选：{'、'.join(names())}）")
     dims = framework.dimensions or [Dimension.model_validate(d) for d in tree(shipped)]
     grades = framework.grades or ([Grade.model_validate(g) for g in shipped["grades"]] if shipped else DEFAULT_GRADES)
     constraints = framework.constraints
     if constraints is None:
         constraints = [Constraint.model_validate(c) for c in shipped.get("constraints", [])] if shipped else []
-    return Framework(name=framework.name, dimensions=dims, grades=grades, constraints=constraints)
+    outline = framework.outline or (shipped or {}).get("outline")
+    rates = framework.rates
+    if rates is None:
+        rates = {k: RateDefinition.model_validate(v) for k, v in ((shipped or {}).get("rates") or DEFAULT_RATES).items()}
+    return Framework(name=framework.name, dimensions=dims, grades=grades, constraints=constraints, outline=outline,
+                     rates=rates)

@@ -35,8 +35,8 @@ class ProjectInfo(Strict):
     year: int = Field(description="评价年度")
     implementing_unit: str = Field(description="项目单位（实施单位）")
     competent_department: str = Field(description="主管部门")
-    commissioning_unit: str = Field(description="委托单位")
-    evaluator: str = Field(description="评价机构")
+    commissioning_unit: str | None = Field(default=None, description="委托单位（第三方评价的封面需要）")
+    evaluator: str | None = Field(default=None, description="评价机构（第三方评价的封面需要）")
     report_date: date = Field(description="报告日期")
     period: str = Field(description="项目实施周期")
 
@@ -106,11 +106,37 @@ class Constraint(Strict):
     label: str
 
 
+class RateDefinition(Strict):
+    name: str = Field(description="比率名称，如 预算执行率")
+    of: str = Field(description="分子：budget.spent、budget.received 或 budget.total")
+    over: str = Field(description="分母：同上")
+
+
 class Framework(Strict):
     name: str
     dimensions: list[Dimension] | None = None
     grades: list[Grade] | None = None
     constraints: list[Constraint] | None = None
+    outline: str | None = Field(default=None, description="报告提纲：内置提纲名或提纲文件")
+    rates: dict[str, RateDefinition] | None = Field(default=None, description="预算比率的定义")
+
+
+class Exhibit(Strict):
+    after: str = Field(description="附在哪个三级指标的分析之后（指标编码）")
+    table: str | None = Field(default=None, description="数据表名：附上该表")
+    chart: str | None = Field(default=None, description="数据表名：附上该表的图")
+    caption: str | None = Field(default=None, description="表题或图题（可省略，用笔记本中的默认标题）")
+
+
+class ReportStyle(Strict):
+    scores: str = Field(default="fixed", description="得分的小数位：fixed 两位小数；trimmed 去掉末尾的 0")
+
+    @field_validator("scores")
+    @classmethod
+    def _known(cls, value):
+        if value not in ("fixed", "trimmed"):
+            raise ValueError("应为 fixed（两位小数）或 trimmed（去掉末尾的 0）")
+        return value
 
 
 class TableFile(Strict):
@@ -129,6 +155,9 @@ class Params(Strict):
     facts: dict[str, str | int | float] = Field(default_factory=dict)
     previous: str | None = Field(default=None, description="上年参数文件，相对于本参数文件所在目录")
     personal_names: list[str] = Field(default_factory=list, description="公开版中需要遮盖的人名")
+    outline: str | None = Field(default=None, description="报告提纲：内置提纲名，或相对于参数文件的提纲文件")
+    style: ReportStyle = Field(default_factory=ReportStyle, description="数字的印法")
+    exhibits: list[Exhibit] = Field(default_factory=list, description="附在指标分析之后的表和图")
 
 
 TOP_LEVEL_KEYS = tuple(Params.model_fields)

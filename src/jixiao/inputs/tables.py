@@ -23,7 +23,7 @@ SCALE = {"万": Decimal(10000), "亿": Decimal(100000000)}
 class Column:
     key: str
     header: str
-    kind: str = "text"  # text | number | int
+    kind: str = "text"  # text | number | int | amount (yuan) | percent (92.5 means 92.50%)
     required: bool = True
 
 
@@ -34,6 +34,7 @@ class TableSpec:
     columns: tuple[Column, ...]
     required: bool = False
     extra: str | None = None  # key collecting all other columns (question → answer), if any
+    charted: bool = False  # the report can draw a chart of it (pieces/charts.py TABLE_CHARTS)
 
 
 SPECS = {
@@ -65,8 +66,8 @@ SPECS = {
         TableSpec("budget_lines", "预算明细表", (
             Column("no", "序号", "int"),
             Column("name", "子项目名称"),
-            Column("amount", "预算金额", "number"),
-        ), required=True),
+            Column("amount", "预算金额", "amount"),
+        ), required=True, charted=True),
         TableSpec("targets", "绩效目标表", (
             Column("goal", "分解目标"),
             Column("indicator", "绩效指标"),
@@ -83,12 +84,12 @@ SPECS = {
             Column("year", "本年查询次数", "int"),
             Column("cumulative", "累计查询次数", "int"),
             Column("previous", "上年查询次数", "int", required=False),
-        )),
+        ), charted=True),
         TableSpec("surveys", "满意度调查表", (
             Column("group", "调查对象"),
-            Column("rate", "满意度", "number"),
+            Column("rate", "满意度", "percent"),
             Column("indicator", "指标编码", required=False),
-        )),
+        ), charted=True),
         TableSpec("staff", "人员表", (
             Column("no", "序号", "int"),
             Column("name", "姓名"),

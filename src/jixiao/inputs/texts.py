@@ -1,44 +1,171 @@
-"""Narrative texts: Markdown from the parameter file or files beside it, with
-``{{…}}`` placeholders filled from the data so that no figure is typed twice."""
+"""Text templates: Jinja2 ``{{ … }}`` placeholders over the project's vocabulary of values.
+
+One syntax for the whole project: the notebooks' sentence templates and the analyst's texts
+(``texts/*.md``, ``analysis.md``) write ``{{ budget.total }}``, ``{{ dimensions.A.score }}``,
+``{{ num(facts.records) }}``, ``{{ ref("budget_lines") }}``. Values print as the report prints
+them (the project's ``Style``) and as literal text: a value can never become Markdown.
+The analyst's texts are untrusted: they run in Jinja2's sandbox and may only use names,
+the functions below, filters and ``if``; loops, assignments and arithmetic are refused.
+"""
 
 import re
+from datetime import date
+from functools import cached_property
 from pathlib import Path
 
-from ..errors import InputError
-from ..numeric import growth, percent, thousands, to_decimal
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-TEXT_KEYS = {
-    "background": ("立项背景及目的", True),
-    "content": ("项目实施内容", True),
-    "organization": ("项目组织及管理", False),
-    "stakeholders": ("利益相关方", False),
-    "goals": ("绩效目标", True),
-    "indicator_design": ("绩效指标体系设计思路", False),
-    "evaluation_purpose": ("绩效评价目的", False),
-    "evaluation_plan": ("绩效评价工作方案制定过程", False),
-    "evaluation_principles": ("绩效评价原则", False),
-    "evaluation_process": ("绩效评价过程及技术路径", False),
-    "conclusion": ("主要结论", True),
-    "achievements": ("主要绩效", True),
-    "experience": ("主要经验及做法", False),
-    "problems": ("存在的问题", True),
-    "suggestions": ("相关建议", True),
-    "improvements": ("相关改进措施", False),
-    "other_matters": ("其他需说明事项", False),
+from ..errors import InputError
+from ..markup import escape, refer
+from ..numeric import Style, growth, percent, plain, thousands, to_decimal, wan, yuan
+from .tables import parse_number
+
+# Placeholders of jixiao before Jinja2, and how to write them now (shown when one fails).
+RENAMED = [
+    (re.compile(r"^budget\.total_wan$"), "budget.total"), (re.compile(r"^budget\.spent_wan$"), "budget.spent"),
+    (re.compile(r"^budget\.exec_rate$"), "rates.execution.value"),
+    (re.compile(r"^budget\.receipt_rate$"), "rates.receipt.value"),
+    (re.compile(r"^budget\.receipt_count$"), "budget.receipts | length"),
+    (re.compile(r"^dim\.(\w+)\.(\w+)$"), r"dimensions.\1.\2"),
+    (re.compile(r"^score\.(\w+)$"), r"indicators.\1.score"), (re.compile(r"^max\.(\w+)$"), r"indicators.\1.max"),
+    (re.compile(r"^ref\.([\w.-]+)$"), r'ref("\1")'),
+]
+ALLOWED_NODES = (
+    nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Getattr, nodes.Getitem, nodes.Const,
+    nodes.Call, nodes.Filter, nodes.If, nodes.Compare, nodes.Operand, nodes.And, nodes.Or, nodes.Not,
+    nodes.CondExpr, nodes.Test, nodes.Keyword,
+)
+
+
+def _number(value):
+    """A value as a Decimal: text such as 『1,341』 or 『400万元』 is parsed."""
+    return parse_number(value) if isinstance(value, str) else to_decimal(value)
+
+
+def _month(value) -> str:
+    """2018-08 → 2018年8月; 2019-07-01 → 2019年7月1日."""
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    return "".join(f"{int(p)}{unit}" for p, unit in zip(text.split("-"), "年月日"))
+
+
+FUNCTIONS = {
+    "num": lambda x: thousands(_number(x)),
+    "ratio": lambda x, y: percent(_number(x), _number(y)),
+    "growth": lambda x, y: growth(_number(x), _number(y)),
+    "wan": lambda x: f"{wan(_number(x))}万元",
+    "yuan": lambda x: f"{yuan(_number(x))}元",
+    "pct": lambda x: Style.rate(_number(x)),
+    "plain": lambda x: plain(_number(x)),
+    "month": _month,
+    "ref": refer,
 }
 
-PLACEHOLDER = re.compile(r"\{\{\s*(.*?)\s*\}\}")
-CALL = re.compile(r"^(growth|ratio|num)\(\s*([^,()]+?)\s*(?:,\s*([^,()]+?)\s*)?\)$")
-REF_TOKEN = "[[ref:{}]]"
+
+class Printed(str):
+    """Text a function already formatted: printed as it is (it may hold a reference token)."""
+
+
+class Templates:
+    """Renders text templates with the project's printing style."""
+
+    def __init__(self, style: Style):
+        self.style = style
+
+    def _finalize(self, value) -> str:
+        if isinstance(value, Printed):
+            return str(value)
+        return escape(self.style.show(value))
+
+    @cached_property
+    def environment(self) -> ImmutableSandboxedEnvironment:
+        """Sandboxed even for the notebooks' own templates: the values come from the analyst's files."""
+        env = ImmutableSandboxedEnvironment(undefined=_Missing, finalize=self._finalize, autoescape=False,
+                                            keep_trailing_newline=True)
+        functions = {name: _printed(f) for name, f in FUNCTIONS.items()}
+        functions["score"] = _printed(self.style.score)
+        env.globals.update(functions)
+        env.filters.update(functions)
+        return env
+
+    def render(self, text: str, values: dict, where: str, trusted: bool = False) -> str:
+        """Fill every placeholder of ``text``; any problem is an InputError naming ``where``.
+        ``trusted`` templates (the notebooks' own) may use Jinja2 statements; texts may not."""
+        env = self.environment
+        try:
+            if not trusted:
+                _refuse_statements(env.parse(text), text, where)
+            return env.from_string(text).render(values)
+        except TemplateSyntaxError as exc:
+            raise InputError(f"{where}：第 {exc.lineno} 行的占位符写法有误（{exc.message}），"
+                             f"占位符应写成 {{{{ 名称 }}}}，如 {{{{ facts.data_units }}}}{_hints(text)}") from None
+        except UndefinedError as exc:
+            raise InputError(f"{where}：{_undefined(exc, text)}") from None
+        except SecurityError:
+            raise InputError(f"{where}：占位符中使用了不允许的名称或写法，只能引用数据名称和报告函数") from None
+        except (ValueError, ArithmeticError, TypeError) as exc:
+            raise InputError(f"{where}：占位符无法计算（{exc}），请检查所用的数值") from None
+
+
+def _printed(function):
+    def call(*args, **kwargs):
+        return Printed(function(*args, **kwargs))
+
+    return call
+
+
+class _Missing(StrictUndefined):
+    """An unknown name, reported with its whole path (facts.data_unit)."""
+
+    @property
+    def _undefined_message(self) -> str:
+        path = getattr(self._undefined_obj, "_path", None)
+        return f"{path}.{self._undefined_name}" if path else str(self._undefined_name)
+
+
+def _refuse_statements(tree, text: str, where: str) -> None:
+    """Texts may use names, functions, filters, ``if`` and one level of ``for`` over the data's own
+    lists (never ``range``): work bounded by the size of the data."""
+    loops = list(tree.find_all(nodes.For))
+    bounded = all(isinstance(loop.iter, (nodes.Name, nodes.Getattr, nodes.Getitem)) and not list(loop.find_all(nodes.For))
+                  for loop in loops)
+    for node in tree.find_all(nodes.Node):
+        if not isinstance(node, ALLOWED_NODES) and not (isinstance(node, nodes.For) and bounded):
+            raise InputError(f"{where}：文字中只能写 {{{{ 名称 }}}} 形式的占位符（可带 {{% if %}} 条件和对数据列表的 "
+                             f"{{% for %}}），不能使用嵌套循环、赋值或算术运算；计算请用 ratio()、growth() 等函数{_hints(text)}")
+
+
+def _hints(text: str) -> str:
+    """Old placeholder names found in ``text`` and what to write instead."""
+    names = re.findall(r"\{\{-?\s*([^}]*?)\s*-?\}\}", text)
+    hints = [f"『{{{{ {n} }}}}』请改写为 {{{{ {old.sub(new, n)} }}}}" for n in names for old, new in RENAMED
+             if old.match(n)]
+    return ("；" + "；".join(dict.fromkeys(hints))) if hints else ""
+
+
+def _undefined(exc: UndefinedError, text: str) -> str:
+    return (f"占位符中的名称『{exc.message}』不存在，请检查拼写，或先在参数文件 facts 中定义"
+            f"（可用的名称见 README「正文占位符」）{_hints(text)}")
+
+
+def decode_text(path: Path) -> str:
+    """A text file's content, UTF-8 (with or without BOM) or GBK/GB18030, as analysts save them."""
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"{path}：无法识别文件编码，请用 UTF-8 编码另存")
 
 
 def read_text(value: str, base: Path, where: str) -> str:
-    """A text value is inline Markdown, or the path of a .md file relative to base."""
+    """A text value is inline Markdown, or the path of a .md file relative to ``base``."""
     if value.strip().endswith(".md") and "\n" not in value.strip():
         path = base / value.strip()
         if not path.is_file():
             raise InputError(f"{where}：文本文件 {path} 不存在，请检查路径")
-        return path.read_text(encoding="utf-8-sig")
+        return decode_text(path)
     return value
 
 
@@ -55,35 +182,3 @@ def split_sections(text: str) -> dict[str, str]:
             sections[current].append(line)
     return {code: "\n".join(lines).strip() for code, lines in sections.items()}
 
-
-def fill(text: str, values: dict, where: str) -> str:
-    """Replace every placeholder; an unknown one is an input error naming it."""
-    problems = []
-
-    def lookup(name: str) -> str:
-        if name.startswith("ref."):
-            return REF_TOKEN.format(name[4:])
-        call = CALL.match(name)
-        if call:
-            func, *args = call.groups()
-            x, y = (to_decimal(str(lookup(a)).replace(",", "")) if a else None for a in args)
-            if func == "num":
-                return thousands(x)
-            if y is None:
-                raise ValueError(f"{func} 需要两个参数")
-            return growth(x, y) if func == "growth" else percent(x, y)
-        if name in values:
-            return str(values[name])
-        raise KeyError(name)
-
-    def replace(match):
-        try:
-            return lookup(match.group(1))
-        except (KeyError, ValueError) as exc:
-            problems.append(f"{where}：占位符『{{{{{match.group(1)}}}}}』无法填写（{exc}），请检查名称是否在 facts 中定义或拼写")
-            return match.group(0)
-
-    result = PLACEHOLDER.sub(replace, text)
-    if problems:
-        raise InputError(problems)
-    return result

@@ -26,7 +26,9 @@ from ..pieces.markdown import pipe_table
 from ..project import Project, load_project
 from ..numeric import HUNDRED, fixed2, month_text, trimmed
 from ..build.runner import swap_in
-from ..build.stitch import figure_markdown, number
+from ..build.numbering import Block, number
+from ..build.stitch import figure_markdown
+from ..markup import refer
 
 FOLDER = "portfolio"
 TOP_LOST = 10
@@ -134,7 +136,7 @@ def markdown(data: dict, figures: Path) -> str:
     parts = [
         "# 一、总体情况",
         f"本报告汇总 {data['count']} 个项目（{span}）的绩效评价结果，平均得分 {fixed2(mean)} 分，"
-        "各项目得分与评级见[[ref:projects]]。",
+        f"各项目得分与评级见{refer('projects')}。",
         pipe_table(["序号", "项目", "年度", "总分", "得分率", "评级"],
                    [[str(n), r["project"], str(r["year"]), r["total"], r["rate"], r["grade"]]
                     for n, r in enumerate(rows, 1)], "projects", "各项目得分与评级", "clcrrc"),
@@ -142,14 +144,17 @@ def markdown(data: dict, figures: Path) -> str:
         "、".join(f"“{g['grade']}” {g['count']} 个（{g['share']}）" for g in data["grades"]) + "。",
         pipe_table(["评级", "项目数", "占比"], [[g["grade"], str(g["count"]), g["share"]] for g in data["grades"]],
                    "grades", "评级分布", "crr"),
-        _figure(figures, charts.grade_counts([(g["grade"], g["count"]) for g in data["grades"]]),
+        _figure(figures, charts.bars([g["grade"] for g in data["grades"]], [Decimal(g["count"]) for g in data["grades"]],
+                                     [str(g["count"]) for g in data["grades"]], "项目数（个）"),
                 "grades-chart", "评级分布"),
         "# 三、各一级指标得分率",
         "同名一级指标合并计算：得分率 = 各项目该指标得分之和 ÷ 权重之和。",
         pipe_table(["一级指标", "项目数", "权重合计", "得分合计", "得分率"],
                    [[d["name"], str(d["projects"]), d["weight"], d["score"], d["rate"]] for d in data["dimensions"]],
                    "dimensions", "各一级指标得分率", "lrrrr"),
-        _figure(figures, charts.pooled_rates([(d["name"], Decimal(d["rate"][:-1])) for d in data["dimensions"]]),
+        _figure(figures, charts.bars([d["name"] for d in data["dimensions"]],
+                                     [Decimal(d["rate"][:-1]) for d in data["dimensions"]],
+                                     [d["rate"] for d in data["dimensions"]], "得分率（%）", limit=112),
                 "dimensions-chart", "各一级指标得分率"),
         "# 四、失分最多的指标",
         f"按三级指标名称合并各项目的失分（满分值 − 评分值），列出失分最多的 {len(data['points_lost'])} 项。",
@@ -166,7 +171,7 @@ def markdown(data: dict, figures: Path) -> str:
                                 "同一项目各年度得分", "lcrcr"))
     else:
         parts.append("所汇总的项目中没有跨年度的同名项目。")
-    return number("\n\n".join(parts))
+    return number([Block("markdown", "\n\n".join(parts))])
 
 
 def write_portfolio(paths: list[str], formats: list[str]) -> Path:

@@ -1,190 +1,168 @@
-"""Seaborn charts of the report, one palette and style, Chinese labels.
+"""Chart builders: one look for every chart of the report (A4 text width, one palette, the CJK
+font, no title inside the image — the caption is the figure's), values printed on the bars
+in the report's own number formats and in the unit of the axis.
 
-Each function takes project data and returns a matplotlib Figure; values printed
-on bars use the report's own number formats.
+Each builder returns a matplotlib Figure; ``C.figure`` turns it into a numbered figure.
 """
 
 import io
+import textwrap
 from decimal import Decimal
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from .. import fonts  # noqa: E402
-from ..numeric import fixed2, growth, thousands, trimmed, wan  # noqa: E402
+from ..numeric import Style, yuan  # noqa: E402
 
-PALETTE = ["#1f4e79", "#c55a11", "#548235", "#7f6000", "#7030a0", "#2e75b6"]
-WIDTH = 6.3  # inches: the A4 text width
+# One hue in shades: the series of a chart, then the emphasis (a total) in the darkest.
+PALETTE = ["#2e75b6", "#9dc3e6", "#1f4e79"]
+WIDTH = 6.3  # inches: the A4 text width (16 cm)
+LABEL_CHARS = 14  # wrap category labels beyond this many characters
+DPI = 200
 
 
 def png(fig) -> bytes:
-    """The chart as a print-resolution PNG; the figure is closed."""
+    """The chart as a print-resolution PNG; the figure is closed. No timestamp is written, so
+    the same chart always gives the same bytes."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=200, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
     return buffer.getvalue()
 
 
 def style() -> None:
-    """Apply the report style; register the CJK font first (seaborn resets fonts)."""
+    """The report's chart style; the CJK font is registered first (a font installed after
+    matplotlib built its cache is otherwise unknown)."""
     chosen = fonts.sans()
-    family = "sans-serif"
+    family = ["sans-serif"]
     if chosen:
         font_manager.fontManager.addfont(str(chosen[1]))
-        family = chosen[0]
-    sns.set_theme(style="whitegrid", palette=PALETTE, font=family, rc={
-        "axes.unicode_minus": False,
-        "axes.titlesize": 12,
-        "axes.labelsize": 10,
-        "figure.dpi": 100,
+        family = [chosen[0]]
+    plt.rcdefaults()
+    plt.rcParams.update({
+        "font.family": family, "axes.unicode_minus": False, "font.size": 9, "axes.labelsize": 9,
+        "axes.spines.top": False, "axes.spines.right": False, "axes.edgecolor": "#8a8a8a",
+        "axes.grid": True, "grid.color": "#e3e3e3", "axes.axisbelow": True, "legend.frameon": False,
+        "figure.dpi": 100, "svg.hashsalt": "jixiao",
     })
 
 
-def _label_bars(ax, labels) -> None:
-    for container, texts in zip(ax.containers, labels):
-        ax.bar_label(container, labels=texts, padding=3, fontsize=9)
+def _wrap(label: str) -> str:
+    return "\n".join(textwrap.wrap(label, LABEL_CHARS)) or label
 
 
-def dimension_rates(card) -> plt.Figure:
-    """得分率 by level-1 dimension, against the total rate."""
+def bars(labels: list[str], values: list[Decimal], texts: list[str], axis: str, colours: list[str] | None = None,
+         limit: float | None = None) -> plt.Figure:
+    """Horizontal bars, first item on top, each labelled with its printed value."""
     style()
-    frame = pd.DataFrame({
-        "维度": [d.label for d in card.dimensions] + ["总体"],
-        "得分率": [float(d.rate) for d in card.dimensions] + [float(card.rate)],
-    })
-    fig, ax = plt.subplots(figsize=(WIDTH, 3.2))
-    sns.barplot(frame, x="维度", y="得分率", hue="维度", legend=False, ax=ax)
-    _label_bars(ax, [[f"{fixed2(r)}%"] for r in [d.rate for d in card.dimensions] + [card.rate]])
-    ax.set(ylim=(0, 110), xlabel="", ylabel="得分率（%）", title="各一级指标得分率")
+    lines = sum(_wrap(label).count("\n") + 1 for label in labels)
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.5 + 0.3 * lines + 0.12 * len(labels)))
+    positions = range(len(labels))[::-1]
+    drawn = ax.barh(list(positions), [float(v) for v in values], color=colours or PALETTE[0], height=0.6)
+    ax.bar_label(drawn, labels=texts, padding=3, fontsize=8)
+    ax.set_yticks(list(positions), [_wrap(label) for label in labels])
+    ax.set_xlabel(axis)
+    top = max((float(v) for v in values), default=0) or 1
+    ax.set_xlim(0, limit or top * 1.18)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+    ax.grid(axis="y", visible=False)
     fig.tight_layout()
     return fig
 
 
-def points_lost(card) -> plt.Figure:
+def grouped_bars(labels: list[str], series: dict[str, list[Decimal]], texts: dict[str, list[str]], axis: str,
+                 limit: float | None = None) -> plt.Figure:
+    """Horizontal bars of two or more series per category, with a legend."""
+    style()
+    count = len(series)
+    lines = sum(_wrap(label).count("\n") + 1 for label in labels)
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.7 + 0.3 * lines + 0.22 * len(labels) * count))
+    height = 0.8 / count
+    for n, (name, values) in enumerate(series.items()):
+        positions = [len(labels) - 1 - i + (count - 1 - n - (count - 1) / 2) * height for i in range(len(labels))]
+        drawn = ax.barh(positions, [float(v) for v in values], height=height * 0.92, label=name,
+                        color=PALETTE[(n + 1) % 2] if count == 2 else PALETTE[n % len(PALETTE)])
+        ax.bar_label(drawn, labels=texts[name], padding=3, fontsize=8)
+    ax.set_yticks(list(range(len(labels)))[::-1], [_wrap(label) for label in labels])
+    ax.set_xlabel(axis)
+    top = max((float(v) for values in series.values() for v in values), default=0) or 1
+    ax.set_xlim(0, limit or top * 1.25)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+    ax.grid(axis="y", visible=False)
+    handles, names = ax.get_legend_handles_labels()
+    ax.legend(handles[::-1], names[::-1], loc="lower right", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def dimension_rates(project) -> plt.Figure:
+    """得分率 of each level-1 indicator and of the whole, the whole in the emphasis colour."""
+    v, style_ = project.values, project.style
+    dims = [d for d in v.dimensions if d.rate is not None]
+    rates = [d.rate for d in dims] + [v.rate]
+    return bars([f"{d.code} {d.name}" for d in dims] + ["总体"], rates, [style_.rate(r) for r in rates],
+                "得分率（%）", [PALETTE[0]] * len(dims) + [PALETTE[2]], limit=112)
+
+
+def points_lost(project) -> plt.Figure:
     """Points lost (满分值 − 评分值) by level-3 indicator, largest first."""
-    style()
-    lost = sorted((i for i in card.indicators if i.lost > 0), key=lambda i: (-i.lost, i.code))
-    frame = pd.DataFrame({"指标": [i.label for i in lost], "失分": [float(i.lost) for i in lost]})
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.38 * len(lost) + 1.0))
-    sns.barplot(frame, y="指标", x="失分", color=PALETTE[1], ax=ax)
-    _label_bars(ax, [[trimmed(i.lost) for i in lost]])
-    ax.set(xlabel="失分（分）", ylabel="", title="各三级指标失分情况")
-    ax.set_xlim(0, float(max((i.lost for i in lost), default=Decimal(1))) * 1.2)
-    fig.tight_layout()
-    return fig
+    lost = sorted((i for i in project.card.indicators if i.lost > 0), key=lambda i: (-i.lost, i.code))
+    return bars([i.label for i in lost], [i.lost for i in lost], [project.style.score(i.lost) for i in lost],
+                "失分（分）")
 
 
-def budget_composition(rows) -> plt.Figure:
-    """Budget lines in 万元, as horizontal bars."""
-    style()
-    frame = pd.DataFrame({"子项目": [r.name for r in rows], "金额": [float(r.amount) / 10000 for r in rows]})
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.36 * len(rows) + 1.0))
-    sns.barplot(frame, y="子项目", x="金额", color=PALETTE[0], ax=ax)
-    _label_bars(ax, [[wan(r.amount) for r in rows]])
-    ax.set(xlabel="预算金额（万元）", ylabel="", title="项目预算构成")
-    ax.set_xlim(0, frame["金额"].max() * 1.2)
-    fig.tight_layout()
-    return fig
+def year_over_year(project) -> plt.Figure:
+    """得分率 of each level-1 indicator, last year against this year."""
+    before = {d.code: d for d in project.previous.values.dimensions}
+    dims = [d for d in project.values.dimensions if d.code in before and d.rate is not None
+            and before[d.code].rate is not None]
+    last, now = [before[d.code].rate for d in dims], [d.rate for d in dims]
+    return grouped_bars([f"{d.code} {d.name}" for d in dims], {"上年": last, "本年": now},
+                        {"上年": [Style.rate(r) for r in last], "本年": [Style.rate(r) for r in now]},
+                        "得分率（%）", limit=118)
 
 
-def queries_by_subject(rows) -> plt.Figure:
-    """Queries by subject: the year against the cumulative count, in 万次."""
-    style()
-    frame = pd.DataFrame({
-        "查询主体": [r.subject for r in rows] * 2,
-        "口径": ["本年"] * len(rows) + ["累计"] * len(rows),
-        "次数": [r.year / 10000 for r in rows] + [r.cumulative / 10000 for r in rows],
-    })
-    fig, ax = plt.subplots(figsize=(WIDTH, 3.4))
-    sns.barplot(frame, y="查询主体", x="次数", hue="口径", ax=ax)
-    _label_bars(ax, [[thousands(r.year) for r in rows], [thousands(r.cumulative) for r in rows]])
-    ax.set(xlabel="查询次数（万次）", ylabel="", title="各查询主体查询次数")
-    ax.set_xlim(0, frame["次数"].max() * 1.35)
-    ax.legend(title="", loc="lower right")
-    fig.tight_layout()
-    return fig
+def _wan(value) -> Decimal:
+    return Decimal(value) / Decimal(10000)
 
 
-def year_over_year(card, previous) -> plt.Figure:
-    """得分率 by level-1 dimension, this year against last year."""
-    style()
-    before = {d.code: d for d in previous.dimensions}
-    shared = [d for d in card.dimensions if d.code in before]
-    frame = pd.DataFrame({
-        "维度": [d.label for d in shared] * 2,
-        "年度": ["上年"] * len(shared) + ["本年"] * len(shared),
-        "得分率": [float(before[d.code].rate) for d in shared] + [float(d.rate) for d in shared],
-    })
-    fig, ax = plt.subplots(figsize=(WIDTH, 3.2))
-    sns.barplot(frame, x="维度", y="得分率", hue="年度", ax=ax)
-    _label_bars(ax, [[f"{fixed2(before[d.code].rate)}%" for d in shared], [f"{fixed2(d.rate)}%" for d in shared]])
-    ax.set(ylim=(0, 115), xlabel="", ylabel="得分率（%）", title="各一级指标得分率与上年比较")
-    ax.legend(title="", loc="lower right")
-    fig.tight_layout()
-    return fig
+def _two(value) -> str:
+    """A value in 万 as printed on a bar: separators and two decimals (1,009.31)."""
+    return yuan(value)
 
 
-def has_previous_year(rows) -> bool:
-    """Whether every query row carries a positive count for last year (上年查询次数)."""
-    return bool(rows) and all(r.get("previous") for r in rows)
+def _budget_lines(project) -> plt.Figure:
+    rows = project.table("budget_lines")
+    amounts = [_wan(r.amount) for r in rows]
+    return bars([r.name for r in rows], amounts, [_two(a) for a in amounts], "预算金额（万元）")
 
 
-def queries_year_on_year(rows) -> plt.Figure:
-    """Queries by subject: last year against this year, in 万次, growth in the labels."""
-    style()
-    frame = pd.DataFrame({
-        "查询主体": [r.subject for r in rows] * 2,
-        "年度": ["上年"] * len(rows) + ["本年"] * len(rows),
-        "次数": [r.previous / 10000 for r in rows] + [r.year / 10000 for r in rows],
-    })
-    fig, ax = plt.subplots(figsize=(WIDTH, 3.4))
-    sns.barplot(frame, y="查询主体", x="次数", hue="年度", ax=ax)
-    _label_bars(ax, [[thousands(r.previous) for r in rows],
-                     [f"{thousands(r.year)}（同比 {growth(r.year, r.previous)}）" for r in rows]])
-    ax.set(xlabel="查询次数（万次）", ylabel="", title="各查询主体查询次数同比")
-    ax.set_xlim(0, frame["次数"].max() * 1.6)
-    ax.legend(title="", loc="lower right")
-    fig.tight_layout()
-    return fig
+def _queries(project) -> plt.Figure:
+    """Queries by subject this year in 万次; last year beside it when the table has it."""
+    rows = project.table("queries")
+    now = [_wan(r.year) for r in rows]
+    if rows and all(r.get("previous") for r in rows):
+        last = [_wan(r.previous) for r in rows]
+        return grouped_bars([r.subject for r in rows], {"上年": last, "本年": now},
+                            {"上年": [_two(x) for x in last], "本年": [_two(x) for x in now]}, "查询次数（万次）")
+    return bars([r.subject for r in rows], now, [_two(x) for x in now], "本年查询次数（万次）")
 
 
-def survey_satisfaction(rows) -> plt.Figure:
-    """满意度 by respondent group, on a 0–100 scale."""
-    style()
-    frame = pd.DataFrame({"调查对象": [r.group for r in rows], "满意度": [float(r.rate) for r in rows]})
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.5 * len(rows) + 1.2))
-    sns.barplot(frame, y="调查对象", x="满意度", color=PALETTE[2], ax=ax)
-    _label_bars(ax, [[f"{fixed2(r.rate)}%" for r in rows]])
-    ax.set(xlim=(0, 110), xlabel="满意度（%）", ylabel="", title="各调查对象满意度")
-    fig.tight_layout()
-    return fig
+def _surveys(project) -> plt.Figure:
+    rows = project.table("surveys")
+    rates = [r.rate for r in rows]
+    return bars([r.group for r in rows], rates, [Style.rate(r) for r in rates], "满意度（%）", limit=112)
 
 
-def grade_counts(counts: list[tuple[str, int]]) -> plt.Figure:
-    """Number of projects per grade, bands in order (portfolio view)."""
-    style()
-    frame = pd.DataFrame({"评级": [g for g, _ in counts], "项目数": [n for _, n in counts]})
-    fig, ax = plt.subplots(figsize=(WIDTH, 3.0))
-    sns.barplot(frame, x="评级", y="项目数", color=PALETTE[0], ax=ax)
-    _label_bars(ax, [[str(n) for _, n in counts]])
-    ax.set(xlabel="", ylabel="项目数（个）", title="评级分布")
-    ax.set_ylim(0, max((n for _, n in counts), default=1) * 1.25)
-    fig.tight_layout()
-    return fig
+TABLE_CHARTS = {"budget_lines": _budget_lines, "queries": _queries, "surveys": _surveys}
 
 
-def pooled_rates(rates: list[tuple[str, Decimal]]) -> plt.Figure:
-    """得分率 by level-1 dimension name across projects (portfolio view)."""
-    style()
-    frame = pd.DataFrame({"一级指标": [n for n, _ in rates], "得分率": [float(r) for _, r in rates]})
-    fig, ax = plt.subplots(figsize=(WIDTH, 3.2))
-    sns.barplot(frame, x="一级指标", y="得分率", hue="一级指标", legend=False, ax=ax)
-    _label_bars(ax, [[f"{fixed2(r)}%"] for _, r in rates])
-    ax.set(ylim=(0, 110), xlabel="", ylabel="得分率（%）", title="各一级指标得分率（全部项目）")
-    fig.tight_layout()
-    return fig
+def table_chart(project, name: str) -> plt.Figure:
+    """The chart of a data table (``exhibits: [{chart: queries, …}]``)."""
+    return TABLE_CHARTS[name](project)
+

@@ -1,14 +1,15 @@
 """Pandoc Markdown building blocks: escaping, pipe tables and grid tables with row spans.
 
 The stitched report is Markdown and images only, so tables keep their captions in
-every output format; captions carry ``[[tbl:label]]`` tokens that the stitcher
-numbers per chapter (表 3-1 …).
+every output format; captions carry a definition token (``markup.define``) that the
+stitcher numbers per chapter (表 3-1 …).
 """
 
 import re
 import unicodedata
 
-SPECIALS = re.compile(r"([\\`*_{}\[\]<>#|$~^])")
+from ..markup import define, escape
+
 SPAN = None  # a grid cell covered by the cell above it (row span)
 # Column sizes (in display columns) set pandoc's relative widths: a column is at least its
 # header plus slack, so short headers (序号, 满分值) never wrap, and long text columns grow
@@ -17,14 +18,8 @@ SLACK = 4
 CAP = 36
 
 
-def escape(text) -> str:
-    """Escape Markdown syntax in a data value so it prints literally."""
-    text = " ".join(str(text).split())
-    return SPECIALS.sub(r"\\\1", text)
-
-
 def caption_line(label: str, caption: str) -> str:
-    return f": [[tbl:{label}]] {escape(caption)}"
+    return f": {define('tbl', label)} {escape(caption)}"
 
 
 def width(text: str) -> int:
@@ -133,16 +128,3 @@ def grid_table(headers, rows, label=None, caption=None, align=None) -> str:
     if label:
         lines = [caption_line(label, caption), ""] + lines
     return "\n".join(lines) + "\n"
-
-
-def bullets(items) -> str:
-    return "\n".join(f"{n}. {text}" for n, text in enumerate(items, start=1)) + "\n"
-
-
-def shift_headings(text: str, level: int) -> str:
-    """Move the headings of a text so its top heading sits at ``level``."""
-    found = [len(m) for m in re.findall(r"^(#+) ", text, flags=re.M)]
-    if not found:
-        return text
-    delta = level - min(found)
-    return re.sub(r"^(#+) ", lambda m: "#" * max(1, len(m.group(1)) + delta) + " ", text, flags=re.M)

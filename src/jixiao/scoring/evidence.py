@@ -1,12 +1,10 @@
-"""Evidence for scoring rules: the numbers rules may read, survey answers turned into
-satisfaction rates, and each indicator's score computed by its rule."""
+"""Evidence for scoring rules: survey answers turned into satisfaction rates, and each
+indicator's score computed by its rule from the values the project names."""
 
 from collections import defaultdict
-from decimal import Decimal
 
 from ..numeric import trimmed
 from .rules import MANUAL, RULE_NAMES, RULES, RuleError, parse_inputs
-from ..inputs.tables import parse_number
 
 YES = {"是", "y", "yes", "true", "1", "√", "✓"}
 NO = {"否", "", "n", "no", "false", "0", "×"}
@@ -17,31 +15,6 @@ def flag(text: str) -> bool | None:
     """是/否 in a cell; None when it is neither."""
     value = (text or "").strip().lower()
     return True if value in YES else False if value in NO else None
-
-
-def numeric_values(params, tables) -> dict[str, Decimal]:
-    """Data names a rule's inputs may use, with their numeric values."""
-    values = {}
-    for key, value in params.facts.items():
-        try:
-            values[f"facts.{key}"] = parse_number(str(value))
-        except ValueError:
-            continue  # a fact written as text (3.2亿条) is for reading, not for rules
-    budget = params.budget
-    values |= {
-        "budget.total": budget.total,
-        "budget.spent": budget.spent,
-        "budget.received": sum((r.amount for r in budget.receipts), Decimal(0)),
-    }
-    if "queries" in tables:
-        values["queries.year_total"] = Decimal(sum(r.year for r in tables["queries"]))
-        values["queries.cumulative_total"] = Decimal(sum(r.cumulative for r in tables["queries"]))
-    for row in tables.get("surveys", []):
-        values[f"surveys.{row.group}"] = row.rate
-    for name in ("staff", "activities"):
-        if name in tables:
-            values[f"{name}.count"] = Decimal(len(tables[name]))
-    return values
 
 
 def group_rates(rows, problems: list) -> dict[str, tuple[int, int]]:
@@ -60,10 +33,10 @@ def group_rates(rows, problems: list) -> dict[str, tuple[int, int]]:
     return {group: (s, n) for group, (s, n) in counts.items() if n}
 
 
-def apply_rules(indicators, params, tables, problems: list, warnings: list) -> None:
-    """Give each indicator its score: from its rule, or as typed (手工, with a reason)."""
-    lookup = numeric_values(params, tables).__getitem__
-    rates = group_rates(tables.get("responses", []), problems)
+def apply_rules(indicators, numbers: dict, rates: dict, tables: dict, problems: list, warnings: list) -> None:
+    """Give each indicator its score: from its rule, or as typed (手工, with a reason).
+    ``numbers`` are the values rules may read by name; ``rates`` the survey answers' (satisfied, answered)."""
+    lookup = numbers.__getitem__
     points = defaultdict(list)
     for row in tables.get("keypoints", []):
         met = flag(row.met)

@@ -1,0 +1,101 @@
+"""The report's outline as data: its title, the cover fields and the chapters in order.
+
+A shipped outline is ``notebooks/outlines/<name>.yml`` of the template; each framework names
+the one it uses, and a parameter file may choose another (``outline: self-assessment``) or its
+own file (``outline: my-outline.yml``, relative to the parameter file). A chapter's notebook is
+looked up beside the outline file first, then among the template's notebooks, so a project's
+own outline can mix the template's chapters with notebooks of its own.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from ..errors import InputError
+from .params import describe_errors, read_yaml
+
+SHIPPED = "outlines"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _CoverField(_Strict):
+    label: str
+    value: str
+
+
+class _Chapter(_Strict):
+    notebook: str
+    title: str
+
+
+class _Outline(_Strict):
+    title: str
+    kind: str
+    cover: list[_CoverField]
+    chapters: list[_Chapter]
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One chapter: its notebook and the title shown in progress lines."""
+
+    notebook: Path
+    title: str
+
+
+@dataclass(frozen=True)
+class Outline:
+    """What a report is made of, in order."""
+
+    source: str
+    title: str  # the kind of report printed after the project name: 项目支出绩效评价报告
+    kind: str  # 评价 or 自评: how the report names its own work
+    cover: list[tuple[str, str]]  # (label, value name) on the cover, e.g. (委托单位, project.commissioning_unit)
+    chapters: list[Chapter] = field(default_factory=list)
+
+    def files(self) -> list[Path]:
+        """The outline file's own path and every chapter notebook, for fingerprints."""
+        return [Path(self.source), *(c.notebook for c in self.chapters)]
+
+
+def shipped(templates: Path) -> list[str]:
+    """Names of the template's outlines."""
+    return sorted(p.stem for p in (templates / SHIPPED).glob("*.yml"))
+
+
+def outline_path(choice: str, params_dir: Path, templates: Path, where: str) -> Path:
+    """The file an ``outline`` value names: a shipped outline or a file relative to the parameter file."""
+    if choice.endswith((".yml", ".yaml")):
+        path = (params_dir / choice).resolve()
+        if not path.is_file():
+            raise InputError(f"{where}：outline 指向的提纲文件 {path} 不存在，请检查路径")
+        return path
+    path = templates / SHIPPED / f"{choice}.yml"
+    if not path.is_file():
+        raise InputError(f"{where}：没有名为『{choice}』的报告提纲，可选：{'、'.join(shipped(templates))}，"
+                         "或写项目自己的提纲文件名（如 my-outline.yml）")
+    return path
+
+
+def read_outline(path: Path, templates: Path) -> Outline:
+    """Read and check an outline file; every chapter notebook must exist."""
+    try:
+        raw = _Outline.model_validate(read_yaml(path))
+    except ValidationError as exc:
+        raise InputError(describe_errors(exc, str(path))) from None
+    problems, chapters = [], []
+    for n, chapter in enumerate(raw.chapters, start=1):
+        found = next((p for p in (path.parent / chapter.notebook, templates / chapter.notebook) if p.is_file()), None)
+        if found is None:
+            problems.append(f"{path}：第 {n} 章的笔记本『{chapter.notebook}』不存在（在 {path.parent} 和 {templates} 中都没有找到）")
+            continue
+        chapters.append(Chapter(found.resolve(), chapter.title))
+    if not raw.chapters:
+        problems.append(f"{path}：chapters 为空，至少要有一章")
+    if problems:
+        raise InputError(problems)
+    return Outline(str(path), raw.title, raw.kind, [(f.label, f.value) for f in raw.cover], chapters)

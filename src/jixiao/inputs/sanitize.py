@@ -1,0 +1,203 @@
+"""The analyst's Markdown texts made safe to publish, in one pandoc round trip.
+
+Texts are read by a Markdown reader without raw HTML or TeX, attributes, divs and spans,
+metadata blocks, title blocks, citations or math. What is left is checked — links only to
+``http(s)`` addresses, images only from files in the project's data folder — and written
+back as canonical Markdown, so nothing in a text can change the report's frame, run a
+script, fetch an address or embed a local file. A space typed between two Chinese characters
+(after 。 in a bold lead-in) is dropped.
+"""
+
+import hashlib
+import json
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pypandoc
+
+from ..errors import InputError
+
+OFF = ["raw_html", "raw_tex", "raw_attribute", "yaml_metadata_block", "pandoc_title_block", "mmd_title_block",
+       "citations", "link_attributes", "header_attributes", "fenced_divs", "bracketed_spans", "native_divs",
+       "native_spans", "inline_code_attributes", "fenced_code_attributes", "implicit_figures",
+       "tex_math_dollars", "tex_math_single_backslash", "tex_math_double_backslash", "latex_macros",
+       "emoji", "smart"]
+READER = "markdown" + "".join(f"-{name}" for name in OFF) + "+east_asian_line_breaks"
+# The stitched report is read with these too (both engines); the notebooks' own Markdown may size
+# images ({width=100%}) and a lone image is a figure. Texts are written for this reader.
+REPORT_FORMAT = "markdown" + "".join(f"-{name}" for name in OFF if name not in ("link_attributes", "implicit_figures"))
+WRITER_ARGS = ["--wrap=none", "--markdown-headings=atx"]
+# Characters escaped in every piece of text, whatever the writer thinks: a reader with other
+# extensions (Quarto's) or a brace after a link (attributes) must never see syntax in them.
+RISKY = re.compile(r"([{}<>$@&])")
+WEB = re.compile(r"https?://[^\s<>\"]+", re.I)
+IMAGE_TYPES = {".png", ".jpg", ".jpeg"}
+IMAGE_LIMIT = 10 * 1024 * 1024  # bytes of one image from the data folder
+
+
+@dataclass
+class Clean:
+    """One text made safe: its Markdown, and the data-folder images it shows (name in figures/ → file)."""
+
+    text: str
+    images: dict[str, Path] = field(default_factory=dict)
+
+
+def sanitize(texts: dict[str, tuple[str, str]], data_dir: Path) -> dict[str, Clean]:
+    """Make every text safe; ``texts`` maps a key to (Markdown, where it comes from for messages).
+    Raises InputError listing every link or image that may not be published."""
+    if not texts:
+        return {}
+    keys = list(texts)
+    blocks = _read([texts[k][0] for k in keys])
+    problems, cleaned = [], {}
+    chunks = []
+    for key, chunk in zip(keys, blocks):
+        walker = _Walker(data_dir, texts[key][1])
+        chunks.append(walker.blocks(chunk))
+        problems += walker.problems
+        cleaned[key] = walker.images
+    if problems:
+        raise InputError(problems)
+    written = _write(chunks)
+    shortcodes = [texts[k][1] for k, text in zip(keys, written) if "{{<" in text or "{{%" in text]
+    if shortcodes:
+        raise InputError([f"{where}：文字中不能出现 {{{{< 或 {{{{%（Quarto 的短代码），请删去" for where in shortcodes])
+    return {key: Clean(text, cleaned[key]) for key, text in zip(keys, written)}
+
+
+def _pandoc_json(text: str) -> dict:
+    return json.loads(pypandoc.convert_text(text, "json", format=READER))
+
+
+def _read(texts: list[str]) -> list[list]:
+    """Each text's blocks; one pandoc run for all of them, split at a random marker."""
+    marker = f"JIXIAOBREAK{secrets.token_hex(8)}"
+    doc = _pandoc_json("".join(f"{t}\n\n{marker}\n\n" for t in texts))
+    chunks, current = [], []
+    for block in doc["blocks"]:
+        if block == {"t": "Para", "c": [{"t": "Str", "c": marker}]}:
+            chunks.append(current)
+            current = []
+        else:
+            current.append(block)
+    if len(chunks) == len(texts) and not current:
+        return chunks
+    return [_pandoc_json(t)["blocks"] for t in texts]  # a text swallowed a marker (open code fence)
+
+
+def _write(chunks: list[list]) -> list[str]:
+    marker = f"JIXIAOBREAK{secrets.token_hex(8)}"
+    blocks = []
+    for chunk in chunks:
+        blocks += chunk + [{"t": "Para", "c": [{"t": "Str", "c": marker}]}]
+    doc = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}
+    text = pypandoc.convert_text(json.dumps(doc), REPORT_FORMAT, format="json", extra_args=WRITER_ARGS)
+    parts = text.split(f"\n{marker}\n")
+    parts[0] = parts[0].removeprefix(f"{marker}\n") if parts[0].startswith(marker) else parts[0]
+    return [p.strip("\n") + "\n" for p in parts[: len(chunks)]]
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+class _Walker:
+    """Checks and cleans one text's pandoc AST."""
+
+    def __init__(self, data_dir: Path, where: str):
+        self.data_dir = Path(data_dir).resolve()
+        self.where = where
+        self.problems: list[str] = []
+        self.images: dict[str, Path] = {}
+
+    def blocks(self, items: list) -> list:
+        return [b for b in (self.node(item) for item in items) if b is not None]
+
+    def node(self, item):
+        kind, content = item.get("t"), item.get("c")
+        if kind in ("RawBlock", "RawInline"):
+            return None
+        if kind in ("Div", "Span"):  # unreachable with the reader above; keep the text, drop the attributes
+            return {"t": "Div" if kind == "Div" else "Span", "c": [["", [], []], self.walk(content[1])]}
+        if kind == "Header":
+            level, _attr, inlines = content
+            return {"t": "Header", "c": [level, ["", [], []], self.inlines(inlines)]}
+        if kind == "Link":
+            _attr, inlines, (url, title) = content
+            if not WEB.fullmatch(url):
+                self.problems.append(f"{self.where}：链接『{url}』不能发布：正文中的链接只能指向 http:// 或 https:// 网址")
+            return {"t": "Link", "c": [["", [], []], self.inlines(inlines), [url, title]]}
+        if kind == "Image":
+            _attr, inlines, (url, title) = content
+            return {"t": "Image", "c": [["", [], []], self.inlines(inlines), [self.image(url), title]]}
+        if isinstance(content, list):
+            return {"t": kind, "c": self.walk(content)} if "c" in item else item
+        return item
+
+    def walk(self, value):
+        if isinstance(value, list):
+            if value and all(isinstance(v, dict) and "t" in v for v in value):
+                return self.inlines(value) if _inline_list(value) else self.blocks(value)
+            return [self.walk(v) for v in value]
+        if isinstance(value, dict) and "t" in value:
+            return self.node(value)
+        return value
+
+    def inlines(self, items: list) -> list:
+        out = [i for i in (self.node(i) for i in items) if i is not None]
+        out = [i for n, i in enumerate(out)
+               if not (i["t"] in ("Space", "SoftBreak") and 0 < n < len(out) - 1
+                       and _wide(_edge(out[n - 1], -1)) and _wide(_edge(out[n + 1], 0)))]
+        return [piece for i in out for piece in (_escaped(i["c"]) if i["t"] == "Str" else [i])]
+
+    def image(self, url: str) -> str:
+        """The figures/ name of an image from the data folder; a problem for anything else."""
+        path = (self.data_dir / url).resolve() if url and not re.match(r"^[a-z][a-z0-9+.-]*:|^[/\\]", url, re.I) else None
+        if path is None or not path.is_relative_to(self.data_dir) or path.suffix.lower() not in IMAGE_TYPES \
+                or not path.is_file() or path.stat().st_size > IMAGE_LIMIT:
+            self.problems.append(
+                f"{self.where}：图片『{url}』不能发布：报告中的图片只能是笔记本绘制的图表，或数据目录中的 "
+                f".png/.jpg 文件（写相对于数据目录的路径，不超过 {IMAGE_LIMIT // 1024 // 1024} MB）")
+            return ""
+        name = f"text-{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}{path.suffix.lower()}"
+        self.images[name] = path
+        return f"figures/{name}"
+
+
+def _escaped(text: str) -> list:
+    """A Str split so that each risky character is written as a Markdown escape."""
+    pieces = []
+    for part in RISKY.split(text):
+        if not part:
+            continue
+        pieces.append({"t": "RawInline", "c": ["markdown", "\\" + part]} if RISKY.fullmatch(part)
+                      else {"t": "Str", "c": part})
+    return pieces
+
+
+INLINE = {"Str", "Emph", "Underline", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Quoted",
+          "Cite", "Code", "Space", "SoftBreak", "LineBreak", "Math", "RawInline", "Link", "Image", "Note", "Span"}
+
+
+def _inline_list(items: list) -> bool:
+    return items[0]["t"] in INLINE
+
+
+def _edge(item: dict, end: int) -> str:
+    """The first (end=0) or last (end=-1) character an inline element shows; '' if none."""
+    kind, content = item["t"], item.get("c")
+    if kind == "Str":
+        return content[end] if content else ""
+    if kind in ("Space", "SoftBreak", "LineBreak"):
+        return " "
+    if kind in ("Emph", "Underline", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps"):
+        return _edge(content[end], end) if content else ""
+    if kind == "Quoted":
+        return _edge(content[1][end], end) if content[1] else ""
+    if kind in ("Link", "Span"):
+        return _edge(content[1][end], end) if content[1] else ""
+    return ""

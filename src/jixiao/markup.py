@@ -1,0 +1,32 @@
+"""Markdown of data values, and the tokens the stitcher resolves.
+
+A value from the parameter file or a data table reaches the report only as text: ``escape``
+makes every Markdown character literal. Tables and figures carry a definition token in their
+caption and sentences a reference token; the stitcher numbers them per chapter (表 3-1, 图 3-1).
+The tokens use brackets no Markdown reader or writer touches.
+"""
+
+import re
+
+SPECIALS = re.compile(r"([\\`*_{}\[\]<>#|$~^&@!])")
+DEFINE = re.compile(r"⟦(tbl|fig):([\w.-]+)⟧")
+REFER = re.compile(r"⟦ref:([\w.-]+)⟧")
+LABEL = re.compile(r"[A-Za-z0-9][\w.-]*")
+
+
+def escape(text) -> str:
+    """A data value as literal Markdown text on one line."""
+    text = " ".join(str(text).split())
+    return SPECIALS.sub(r"\\\1", text)
+
+
+def define(kind: str, label: str) -> str:
+    """The token a caption starts with: ``kind`` is tbl or fig."""
+    return f"⟦{kind}:{label}⟧"
+
+
+def refer(label: str) -> str:
+    """The token a sentence uses for 'the number of the table or figure labelled ``label``'."""
+    if not LABEL.fullmatch(str(label)):
+        raise ValueError(f"表或图的标签『{label}』只能由字母、数字、-、_ 和 . 组成")
+    return f"⟦ref:{label}⟧"

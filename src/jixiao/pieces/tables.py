@@ -1,0 +1,147 @@
+"""Table builders: a project's data as Markdown tables, figures printed by the project's style.
+
+Each builder returns the table without its caption; the notebook gives the caption and the
+label (``C.table(tables.score_detail(P), "score_detail", "项目绩效评分结果表")``). Column headers
+are the data table's own (as declared in ``inputs/tables.py``) or the scorecard's terms.
+"""
+
+from decimal import Decimal
+from itertools import groupby
+
+from ..inputs.tables import SPECS
+from ..numeric import Style, plain, yuan
+from .markdown import SPAN, grid_table, pipe_table
+
+TOTAL = "合计"
+
+
+def _spans(values: list[str]) -> list:
+    """Replace repeats of the value above with SPAN, for grid row spans."""
+    out = []
+    for key, run in groupby(values):
+        out += [key] + [SPAN] * (len(list(run)) - 1)
+    return out
+
+
+def _cell(value, kind: str) -> str:
+    if value is None or value == "":
+        return "—"
+    if kind == "amount":
+        return yuan(value)
+    if kind == "percent":
+        return Style.rate(value)
+    return plain(value) if kind in ("int", "number") else str(value)
+
+
+def data_table(project, name: str, merge: tuple[str, ...] = (), totals: tuple[str, ...] = (),
+               share: str | None = None) -> str:
+    """A data table with its columns in declared order (optional columns only when filled).
+
+    ``merge``: column keys whose repeated values merge into one cell (row spans);
+    ``totals``: numeric columns summed in a 合计 row; ``share``: a numeric column whose
+    share of its total is added as 占比."""
+    spec, rows = SPECS[name], project.table(name)
+    columns = [c for c in spec.columns if c.required or any(r.get(c.key) not in (None, "") for r in rows)]
+    headers = [c.header + ("（元）" if c.kind == "amount" else "") for c in columns]
+    body = [[_cell(r.get(c.key), c.kind) for c in columns] for r in rows]
+    align = "".join("r" if c.kind in ("amount", "number", "int", "percent") and c.key != "no" else
+                    "c" if c.key == "no" else "l" for c in columns)
+    if share:
+        whole = sum((r[share] for r in rows), Decimal(0))
+        headers.append("占比")
+        align += "r"
+        for row, r in zip(body, rows):
+            row.append(project.style.rate(r[share] * 100 / whole) if whole else "—")
+    if totals:
+        first_text = next(i for i, c in enumerate(columns) if c.kind == "text")
+        total_row = ["" for _ in headers]
+        total_row[first_text] = TOTAL
+        for i, c in enumerate(columns):
+            if c.key in totals:
+                total_row[i] = _cell(sum((r[c.key] or 0 for r in rows), 0), c.kind)
+        if share:
+            total_row[-1] = project.style.rate(100) if rows else "—"
+        body.append(total_row)
+    if merge:
+        for i, c in enumerate(columns):
+            if c.key in merge:
+                for row, value in zip(body, _spans([row[i] for row in body])):
+                    row[i] = value
+        return grid_table(headers, body, align=align)
+    return pipe_table(headers, body, align=align)
+
+
+def indicator_system(project) -> str:
+    """The framework: level-1 and level-2 indicators with weights and the number of level-3 indicators."""
+    card = project.card
+    body = []
+    for dim in card.dimensions:
+        for n, group in enumerate(dim.groups):
+            body.append([dim.label if n == 0 else SPAN, plain(dim.weight) if n == 0 else SPAN,
+                         group.label, plain(group.weight), str(len(group.indicators))])
+    body.append([TOTAL, plain(card.weight), "", "", str(len(card.indicators))])
+    return grid_table(["一级指标", "权重", "二级指标", "权重", "三级指标数"], body, align="lclcc")
+
+
+def score_summary(project) -> str:
+    """Weight, score and rate of each level-1 indicator and the total."""
+    v, style = project.values, project.style
+    dims = list(v.dimensions)
+    headers = [""] + [f"{d.code}.{d.name}" for d in dims] + [TOTAL]
+    body = [
+        ["权重"] + [plain(d.weight) for d in dims] + [plain(v.weight)],
+        ["得分"] + [style.score(d.score) for d in dims] + [style.score(v.total)],
+        ["得分率"] + [style.rate(d.rate) if d.rate is not None else "不适用" for d in dims] + [style.rate(v.rate)],
+    ]
+    return pipe_table(headers, body, align="l" + "c" * (len(headers) - 1))
+
+
+def _score(ind, style) -> str:
+    return style.score(ind.score) if ind.applicable else "不适用"
+
+
+def score_detail(project) -> str:
+    """Every level-3 indicator under its level-1 and level-2 parents, with full marks and score."""
+    card, style = project.card, project.style
+    body = []
+    for dim in card.dimensions:
+        for g_n, group in enumerate(dim.groups):
+            for i_n, ind in enumerate(group.indicators):
+                body.append([dim.label if g_n == 0 and i_n == 0 else SPAN, group.label if i_n == 0 else SPAN,
+                             ind.label, plain(ind.max), _score(ind, style)])
+    body.append([TOTAL, "", "", plain(card.weight), style.score(card.total)])
+    return grid_table(["一级指标", "二级指标", "三级指标", "满分值", "评分值"], body, align="lllcc")
+
+
+def _change(style, now, before) -> str:
+    delta = now - before
+    return ("+" if delta > 0 else "") + style.score(delta)
+
+
+def yoy_dimensions(project) -> str:
+    """Level-1 scores of last year and this year, and the change."""
+    now, before, style = project.card, project.previous.card, project.style
+    old = {d.code: d for d in before.dimensions}
+    body = [[d.label, style.score(old[d.code].score) if d.code in old else "—", style.score(d.score),
+             _change(style, d.score, old[d.code].score) if d.code in old else "—"] for d in now.dimensions]
+    body.append(["总分", style.score(before.total), style.score(now.total), _change(style, now.total, before.total)])
+    return pipe_table(["一级指标", "上年得分", "本年得分", "变化"], body, align="lrrr")
+
+
+def yoy_indicators(project) -> str:
+    """Level-3 scores of last year and this year, and the change."""
+    style = project.style
+    old = {i.code: i for i in project.previous.card.indicators}
+    body = []
+    for i in project.card.indicators:
+        before = old.get(i.code)
+        both = before is not None and before.applicable and i.applicable
+        body.append([i.label, _score(before, style) if before else "—", _score(i, style),
+                     _change(style, i.score, before.score) if both else "—"])
+    return pipe_table(["三级指标", "上年得分", "本年得分", "变化"], body, align="lrrr")
+
+
+def scoring_standards(project) -> str:
+    """Each level-3 indicator's full marks, scoring method and standard (the indicator table's 评分标准)."""
+    body = [[f"{r.code} {r.name}", plain(r.max), r.rule or "手工", r.standard or "—"] for r in project.table("indicators")]
+    return grid_table(["三级指标", "满分值", "评分方法", "评分标准"], body, align="lcll")

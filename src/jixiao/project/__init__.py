@@ -1,0 +1,287 @@
+"""A project: the validated parameter file, its data tables, scorecard, outline, vocabulary
+and texts.
+
+``load_project(path)`` validates once and either returns a complete project or raises
+``InputError`` listing every problem found. ``jixiao run`` hands the result to the chapter
+notebooks as a file (``save``/``load``), so they never validate again.
+"""
+
+import difflib
+import pickle
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from ..config import DEFAULT_OUTLINE, notebooks_dir, project_root
+from ..errors import InputError
+from ..inputs import frameworks
+from ..inputs.chapters import read_asks
+from ..inputs.outline import Outline, outline_path, read_outline
+from ..inputs.params import TOP_LEVEL_KEYS, Params, read_yaml, validate_params
+from ..inputs.sanitize import Clean, sanitize
+from ..inputs.tables import SPECS, Row, read_table
+from ..inputs.texts import Templates, read_text, split_sections
+from ..markup import REFER
+from ..numeric import Style, fixed2
+from ..scoring.evidence import apply_rules, flag, group_rates
+from ..scoring.rules import MANUAL
+from ..scoring.tree import Indicator, Scorecard, build_scorecard
+from .vocabulary import Names, evidence, numbers, report, scores
+
+ANALYSIS_FILE = "analysis.md"
+PENDING = "待填写"
+
+
+@dataclass
+class Project:
+    params: Params
+    source: str
+    base_dir: Path
+    data_dir: Path
+    tables: dict[str, list[Row]]
+    card: Scorecard
+    outline: Outline
+    style: Style
+    values: Names
+    texts: dict[str, Clean]
+    analyses: dict[str, Clean]
+    warnings: list[str] = field(default_factory=list)
+    previous: "Project | None" = None
+
+    @property
+    def info(self):
+        return self.params.project
+
+    @property
+    def templates(self) -> Templates:
+        return Templates(self.style)
+
+    def table(self, name: str) -> list[Row]:
+        return self.tables.get(name, [])
+
+    def has(self, name: str) -> bool:
+        return bool(self.tables.get(name))
+
+    def save(self, path: Path) -> None:
+        """Write the validated project for the chapter notebooks of this run."""
+        Path(path).write_bytes(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def load(path: Path) -> Project:
+    """The project ``Project.save`` wrote (a file of this run's own build folder)."""
+    return pickle.loads(Path(path).read_bytes())  # noqa: S301 - written by this run, never by the analyst
+
+
+def load_project(path, with_previous: bool = True) -> Project:
+    """Read, validate and assemble the project described by a parameter file."""
+    path = Path(path)
+    return project_from_mapping(read_yaml(path), path.parent, str(path), with_previous)
+
+
+def project_from_mapping(raw: dict, base_dir: Path, source: str, with_previous: bool = True) -> Project:
+    params = validate_params(raw, source)
+    params.framework = frameworks.resolve(params.framework, source)
+    base_dir = Path(base_dir).resolve()
+    data_dir = (base_dir / params.data_dir).resolve()
+    if not data_dir.is_dir():
+        raise InputError(f"{source}：data_dir 指向的数据目录 {data_dir} 不存在，请检查路径")
+    problems = []
+    tables = _read_tables(params, data_dir, source, problems)
+    outline = _outline(params, base_dir, source, problems)
+    if problems:
+        raise InputError(problems)
+    indicators = [_indicator(r, problems) for r in tables["indicators"]]
+    answers = group_rates(tables.get("responses", []), problems)
+    known = evidence(params, tables, answers)
+    warnings = []
+    apply_rules(indicators, numbers(known), answers, tables, problems, warnings)
+    card, tree_problems = build_scorecard(params.framework, indicators, source)
+    problems += tree_problems
+    problems += _check_budget(params, tables, source)
+    problems += _check_surveys(tables)
+    problems += _check_exhibits(params, tables, card, source)
+    problems += _check_cover(params, outline, source)
+    if problems:
+        raise InputError(problems)
+    previous = _previous(params, base_dir, source) if with_previous and params.previous else None
+    style = Style(params.style.scores)
+    values = Names("", known | scores(card) | {"report": report(outline),
+                                              "previous": previous.values if previous else None})
+    texts, analyses = _texts(params, outline, card, data_dir, values, Templates(style), source)
+    warnings += _pending(params, texts, analyses, source)
+    if params.budget.total == 0:
+        warnings.append(f"{source}：budget.total 为 0，预算信息待填写")
+    return Project(params, source, base_dir, data_dir, tables, card, outline, style, values, texts, analyses,
+                   warnings, previous)
+
+
+def _outline(params: Params, base_dir: Path, source: str, problems: list) -> Outline | None:
+    templates = notebooks_dir(project_root(base_dir / "x.yaml"))
+    choice = params.outline or params.framework.outline or DEFAULT_OUTLINE
+    where = f"{source}（outline）" if params.outline else source
+    try:
+        return read_outline(outline_path(choice, base_dir, templates, where), templates)
+    except InputError as exc:
+        problems.extend(exc.messages)
+        return None
+
+
+def _previous(params: Params, base_dir: Path, source: str) -> Project:
+    path = base_dir / params.previous
+    try:
+        return load_project(path, with_previous=False)
+    except InputError as exc:
+        raise InputError([f"{source}：previous 指向的上年项目 {path} 有误："] + exc.messages) from None
+
+
+def _pending(params: Params, texts: dict, analyses: dict, source: str) -> list[str]:
+    """Places still holding the 待填写 placeholders that `jixiao new` writes."""
+    places = [f"project.{k}" for k, v in params.project.model_dump().items() if PENDING in str(v)]
+    places += [f"texts.{k}" for k, v in texts.items() if PENDING in v.text]
+    places += [f"{code} 的分析" for code, v in analyses.items() if PENDING in v.text]
+    if not places:
+        return []
+    shown = "、".join(places[:8]) + (f" 等 {len(places)} 处" if len(places) > 8 else "")
+    return [f"{source}：仍有待填写的内容：{shown}"]
+
+
+def _indicator(row: Row, problems: list) -> Indicator:
+    applicable = flag(row.na)
+    if applicable is None:
+        problems.append(f"{row.source} 第 {row.line} 行：『不适用』应填 是 或留空，而不是『{row.na}』")
+    return Indicator(row.code, row.name, row.level1, row.level2, row.max, row.score, row.reason,
+                     row.analysis or "", row.source, row.line, rule=row.rule or MANUAL, inputs=row.inputs,
+                     applicable=not applicable)
+
+
+def _read_tables(params: Params, data_dir: Path, source: str, problems: list) -> dict:
+    tables = {}
+    for name, spec in SPECS.items():
+        if spec.required and name not in params.data:
+            problems.append(f"{source}：data 中缺少必需的表『{name}』（{spec.title}），请写上其文件名")
+    for name, ref in params.data.items():
+        spec = SPECS.get(name)
+        if spec is None:
+            close = difflib.get_close_matches(name, SPECS, n=1)
+            hint = f"是否想写『{close[0]}』？" if close else f"可用的表：{'、'.join(SPECS)}"
+            problems.append(f"{source}：data 中未知的表『{name}』，{hint}")
+            continue
+        file, sheet = (ref, None) if isinstance(ref, str) else (ref.file, ref.sheet)
+        try:
+            tables[name] = read_table(spec, data_dir / file, sheet)
+        except InputError as exc:
+            problems.extend(exc.messages)
+    return tables
+
+
+def _check_budget(params: Params, tables: dict, source: str) -> list[str]:
+    lines = tables["budget_lines"]
+    total = sum((r.amount for r in lines), Decimal(0))
+    if total != params.budget.total:
+        return [f"{lines[0].source if lines else source}：预算明细合计 {fixed2(total)} 元，与参数文件 budget.total "
+                f"{fixed2(params.budget.total)} 元不一致，请核对"]
+    return []
+
+
+def _check_surveys(tables: dict) -> list[str]:
+    return [
+        f"{r.source} 第 {r.line} 行：满意度 {r.rate} 应在 0 到 100 之间（以百分数填写，不带 % 号）"
+        for r in tables.get("surveys", [])
+        if not 0 <= r.rate <= 100
+    ]
+
+
+def exhibit_label(exhibit) -> str:
+    """The label of a table or chart attached to an indicator: the table's name, or <name>-chart."""
+    return exhibit.table if exhibit.table else f"{exhibit.chart}-chart"
+
+
+def _check_exhibits(params: Params, tables: dict, card: Scorecard, source: str) -> list[str]:
+    codes = {i.code for i in card.indicators}
+    problems, seen = [], set()
+    for n, exhibit in enumerate(params.exhibits, start=1):
+        where = f"{source}：exhibits 第 {n} 项"
+        if (exhibit.table is None) == (exhibit.chart is None):
+            problems.append(f"{where} 应写 table 或 chart 中的一个（数据表名）")
+            continue
+        name = exhibit.table or exhibit.chart
+        if exhibit.after not in codes:
+            problems.append(f"{where} 的 after『{exhibit.after}』不是指标评分表中的三级指标编码")
+        if name not in tables:
+            problems.append(f"{where}：数据表『{name}』不在参数文件 data 中，请先列出它的文件")
+        elif exhibit.chart and not SPECS[name].charted:
+            charted = [n for n, spec in SPECS.items() if spec.charted]
+            problems.append(f"{where}：数据表『{name}』没有可画的图；可画图的表：{'、'.join(charted)}")
+        label = exhibit_label(exhibit)
+        if label in seen:
+            problems.append(f"{where}：『{label}』已附在别处，同一张表或图只能出现一次")
+        seen.add(label)
+    return problems
+
+
+def _check_cover(params: Params, outline: Outline, source: str) -> list[str]:
+    """Every cover field the outline asks for must be filled in the parameter file."""
+    info = params.project.model_dump()
+    problems = []
+    for label, name in outline.cover:
+        key = name.removeprefix("project.")
+        if not name.startswith("project.") or key not in info:
+            problems.append(f"{outline.source}：封面字段『{label}』的取值『{name}』应为 project 下的键，如 project.name")
+        elif info[key] in (None, ""):
+            problems.append(f"{source}：报告提纲的封面需要『{label}』，请在参数文件 project 中填写 {key}")
+    return problems
+
+
+def _texts(params: Params, outline: Outline, card: Scorecard, data_dir: Path, values: Names,
+           templates: Templates, source: str) -> tuple[dict, dict]:
+    """The narrative texts and indicator analyses, rendered and made safe."""
+    asks = read_asks([c.notebook for c in outline.chapters])
+    problems, raw = [], {}
+    for key, value in params.texts.items():
+        where = f"{source} texts.{key}"
+        if key not in asks.texts:
+            close = difflib.get_close_matches(key, asks.texts, n=1)
+            hint = f"是否想写『{close[0]}』？" if close else f"报告各章使用的文字：{'、'.join(asks.texts)}"
+            problems.append(f"{source}：texts 中的『{key}』没有哪一章使用，{hint}")
+            continue
+        try:
+            raw[("text", key)] = (templates.render(read_text(value, data_dir, where), values, where), where)
+        except InputError as exc:
+            problems.extend(exc.messages)
+    for key, required in asks.texts.items():
+        if required and key not in params.texts:
+            problems.append(f"{source}：texts 中缺少『{key}』，这段文字必须填写（写上文字或 .md 文件名）")
+    path = data_dir / ANALYSIS_FILE
+    sections = split_sections(read_text(ANALYSIS_FILE, data_dir, str(path))) if path.is_file() else {}
+    codes = {i.code for i in card.indicators}
+    problems += [f"{path}：『## {code}』不是指标评分表中的指标编码，请改正或删除这一节" for code in sections if code not in codes]
+    for ind in card.indicators:
+        if ind.analysis and sections.get(ind.code):
+            problems.append(f"{ind.source} 第 {ind.line} 行：指标 {ind.code} 的分析既写在『分析』列又写在 {path.name} 中，请只保留一处")
+            continue
+        text = ind.analysis or sections.get(ind.code, "")
+        if not text:
+            problems.append(f"{ind.source} 第 {ind.line} 行：指标 {ind.code} 缺少分析文字，请填写『分析』列或在 {path} 中加上『## {ind.code}』一节")
+            continue
+        where = f"{path}（{ind.code}）" if sections.get(ind.code) else f"{ind.source} 第 {ind.line} 行（{ind.code} 的分析）"
+        try:
+            raw[("analysis", ind.code)] = (templates.render(text, values, where), where)
+        except InputError as exc:
+            problems.extend(exc.messages)
+    labels = asks.labels | {exhibit_label(e) for e in params.exhibits}
+    for text, where in raw.values():
+        for label in REFER.findall(text):
+            if label not in labels:
+                problems.append(f"{where}：引用的表或图『{label}』不存在；可引用的标签：{'、'.join(sorted(labels))}")
+    if problems:
+        raise InputError(problems)
+    clean = sanitize({f"{kind}:{key}": pair for (kind, key), pair in raw.items()}, data_dir)
+    texts = {key: clean[f"text:{key}"] for kind, key in raw if kind == "text"}
+    analyses = {key: clean[f"analysis:{key}"] for kind, key in raw if kind == "analysis"}
+    return texts, analyses
+
+
+def raw_from_namespace(namespace: dict) -> dict:
+    """The parameter-file keys papermill injected into a notebook's globals (``papermill -f``)."""
+    return {k: namespace[k] for k in TOP_LEVEL_KEYS if namespace.get(k) is not None}
+
