@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup report test bench bench-batch clean
+.PHONY: setup report test lab bench bench-batch clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ report: setup
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+# JupyterLab in the project's environment; the notebooks' python3 kernel is this environment's Python
+lab: setup
+	$(BIN)/python -m pip install -q -e '.[lab]'
+	$(BIN)/jupyter lab notebooks/
 
 bench: setup
 	$(BIN)/python benchmarks/run_example.py
