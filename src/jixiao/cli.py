@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     source.add_argument("--from", dest="previous", help="上年参数文件，如 params/shanghai-credit-2018.yaml")
     new.add_argument("--year", type=int, help="评价年度（默认上一年；--from 时为上年 +1）")
     new.add_argument("--root", default=".", help="项目根目录（含 params/、data/），默认当前目录")
+    preview = sub.add_parser("preview", help="在本机浏览器中预览 HTML 报告，保存笔记本、参数文件或数据后自动更新")
+    preview.add_argument("params", help="参数文件，如 params/shanghai-credit-2018.yaml")
+    preview.add_argument("--port", type=int, default=8000, help="本机端口（默认 8000）")
     portfolio = sub.add_parser("portfolio", help="多个项目、多个年度的汇总报告（output/portfolio/）")
     portfolio.add_argument("params", nargs="+", help="参数文件，如 params/*.yaml")
     portfolio.add_argument("--to", type=_portfolio_formats, default=["html", "pdf"],
@@ -118,6 +121,16 @@ def run(args) -> int:
     return max(o.code for o in outcomes)
 
 
+def preview(args) -> int:
+    from .serve import preview as serve
+
+    try:
+        return serve(Path(args.params), args.port)
+    except OSError as exc:
+        print(f"✗ 无法在端口 {args.port} 上启动预览（{exc.strerror}），请用 --port 换一个端口", file=sys.stderr)
+        return 2
+
+
 def portfolio(args) -> int:
     from .many.portfolio import write_portfolio
 
@@ -136,7 +149,7 @@ def portfolio(args) -> int:
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     commands = {"check": lambda: check(args.params), "new": lambda: new(args), "run": lambda: run(args),
-                "portfolio": lambda: portfolio(args)}
+                "portfolio": lambda: portfolio(args), "preview": lambda: preview(args)}
     try:
         return commands[args.command]()
     except KeyboardInterrupt:
@@ -147,11 +160,6 @@ def main(argv=None) -> int:
             raise
         print(f"运行时发生意外错误：{type(exc).__name__}: {exc}（加 --verbose 查看详情）", file=sys.stderr)
         return 2
-    if args.command == "check":
-        return check(args.params)
-    if args.command == "portfolio":
-        return portfolio(args)
-    return run(args)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,39 @@
+"""`jixiao preview`: the report on localhost, updated after a save, problems shown on the page."""
+
+import re
+import threading
+import time
+import urllib.request
+
+from conftest import copy_example
+from jixiao import serve
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode("utf-8")
+
+
+def test_serves_the_report_and_updates_after_a_save(tmp_path, monkeypatch):
+    params = copy_example(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    lines, stop = [], threading.Event()
+    thread = threading.Thread(target=serve.preview, args=(params, 0, lines.append, stop), daemon=True)
+    thread.start()
+    deadline = time.time() + 300
+    while not any("预览地址" in line for line in lines) and time.time() < deadline:
+        time.sleep(0.2)
+    url = re.search(r"http://127\.0\.0\.1:\d+/", next(line for line in lines if "预览地址" in line)).group(0)
+    page = _get(url)
+    assert "90.71" in page and "fetch(\"/version\")" in page
+    assert not (tmp_path / "output" / "shanghai-credit-2018").exists()  # the preview publishes nothing
+    version = _get(url + "version")
+
+    params.write_text(params.read_text(encoding="utf-8").replace("total: 4000000", "total: 4000001"), encoding="utf-8")
+    deadline = time.time() + 300
+    while _get(url + "version") == version and time.time() < deadline:
+        time.sleep(0.2)
+    assert "预览未更新" in _get(url) and "budget.total" in _get(url)
+    stop.set()
+    thread.join(timeout=10)
+    assert any("预览已结束" in line for line in lines) or not thread.is_alive()
