@@ -15,7 +15,7 @@ from .errors import InputError
 from .scoring.evidence import apply_rules, flag
 from .inputs.params import TOP_LEVEL_KEYS, Params, read_yaml, validate_params
 from .numeric import fixed2, month_text, share, thousands, trimmed, wan
-from .scoring.tree import Indicator, Scorecard, build_scorecard, score_text
+from .scoring.tree import Indicator, Scorecard, branch_score, build_scorecard, rate_text, score_text
 from .scoring.rules import MANUAL
 from .inputs.tables import SPECS, Row, read_table
 from .inputs.texts import TEXT_KEYS, fill, read_text, split_sections
@@ -70,6 +70,7 @@ def project_from_mapping(raw: dict, base_dir: Path, source: str, with_previous: 
     apply_rules(indicators, params, tables, problems, warnings)
     card, tree_problems = build_scorecard(params.framework, indicators, source)
     problems += tree_problems
+    warnings += card.notes
     problems += _check_budget(params, tables, source)
     problems += _check_surveys(tables)
     if problems:
@@ -111,7 +112,7 @@ def _indicator(row: Row, problems: list) -> Indicator:
         problems.append(f"{row.source} 第 {row.line} 行：『不适用』应填 是 或留空，而不是『{row.na}』")
     return Indicator(row.code, row.name, row.level1, row.level2, row.max, row.score, row.reason,
                      row.analysis or "", row.source, row.line, rule=row.rule or MANUAL, inputs=row.inputs,
-                     applicable=not applicable)
+                     applicable=not applicable, criterion=row.get("criterion"))
 
 
 def _read_tables(params: Params, data_dir: Path, source: str, problems: list) -> dict:
@@ -158,9 +159,10 @@ def _placeholder_values(params: Params, tables: dict, card: Scorecard) -> dict:
     values |= {"total": fixed2(card.total), "grade": card.grade, "rate": f"{fixed2(card.rate)}%"}
     for dim in card.dimensions:
         values |= {
-            f"dim.{dim.code}.score": fixed2(dim.score),
+            f"dim.{dim.code}.score": branch_score(dim),
             f"dim.{dim.code}.weight": trimmed(dim.weight),
-            f"dim.{dim.code}.rate": f"{fixed2(dim.rate)}%",
+            f"dim.{dim.code}.applicable_weight": trimmed(dim.applicable_weight),
+            f"dim.{dim.code}.rate": rate_text(dim),
         }
     for ind in card.indicators:
         values |= {f"score.{ind.code}": score_text(ind), f"max.{ind.code}": trimmed(ind.max)}
