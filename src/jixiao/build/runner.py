@@ -18,7 +18,7 @@ from .render import quarto as render_quarto
 from ..config import notebooks_dir, output_dir, project_root
 from ..errors import JixiaoError
 from .execute import execute_sections
-from ..inputs.params import read_yaml
+from ..inputs.params import publishable, read_yaml
 from ..project import project_from_mapping
 from .redact import personal_names, redact
 from .stitch import stitch
@@ -49,6 +49,7 @@ def run_project(params_path: Path, formats: list[str], engine: str, log=print, r
     inputs = cache.fingerprint(params_path)  # before running: what this report is made from
     raw = read_yaml(params_path)
     project = project_from_mapping(raw, params_path.parent, str(params_path))
+    publishable(project.params, str(params_path))
     final = output_dir(params_path)
     build = final.parent / f".build-{final.name}"
     failed = final.parent / f"{final.name}.failed"
