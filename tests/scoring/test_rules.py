@@ -282,3 +282,26 @@ def test_wrong_direction_or_inputs_are_named(rule, text, message):
 def test_a_key_the_rule_does_not_read_is_an_error():
     with pytest.raises(RuleError, match="『方向』不用于「插值」"):
         rules.apply("插值", D(5), _inputs("值=3; 锚点=0:5, 10:0; 方向=越低越好"), {})
+
+
+def test_readme_worked_examples_are_what_the_rules_print():
+    import re
+
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### 评分规则", 1)[1].split("\n### ", 1)[0]
+    rows = re.findall(r"^\| (\S+) \| ([\d.]+) \| `([^`]*)`[^|]* \| (.+) \|$", section, re.M)
+    context = {"group_rates": {"社会公众": (102, 120)}}
+    checked = set()
+    for rule, full, text, working in rows:
+        if rule not in rules.RULES:
+            continue
+        result = rules.apply(rule, D(full), _inputs(text), context)
+        assert result.working == working, rule
+        assert check(working) >= 1
+        checked.add(rule)
+    points = [{"point": "制度健全", "marks": D("0.5"), "met": True}, {"point": "书面验收", "marks": D(1), "met": False}]
+    assert rules.key_points(D("1.5"), {}, {"keypoints": points}).working in section
+    checked.add("重点得分")
+    assert checked == set(rules.RULES)
