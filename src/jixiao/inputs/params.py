@@ -6,10 +6,9 @@ import unicodedata
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-
-import yaml
 from typing import Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
@@ -56,7 +55,7 @@ class ProjectInfo(Strict):
     competent_department: str = Field(description="主管部门")
     commissioning_unit: str = Field(description="委托单位")
     evaluator: str = Field(description="评价机构")
-    report_date: date | Literal["待填写"] = Field(description="报告日期；待填写 时可以校验，不能发布")
+    report_date: date | Literal[PENDING] = Field(description="报告日期；待填写 时可以校验，不能发布")
     period: str = Field(description="项目实施周期")
 
     _date_or_pending = field_validator("report_date", mode="plain")(date_or_pending)
