@@ -61,6 +61,7 @@ FRAMEWORK_WEIGHTS = {
     "shanghai-abc": {"A": 10, "B": 30, "C": 60},
     "national-2020": {"A": 20, "B": 20, "C": 30, "D": 30},
     "self-assessment-2020": {"A": 10, "B": 50, "C": 30, "D": 10},
+    "ifi-loan-2019": {"A": 20, "B": 50, "C": 20, "D": 10},
 }
 
 

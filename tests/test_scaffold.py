@@ -11,14 +11,25 @@ from conftest import FRAMEWORK_WEIGHTS
 
 
 def _fill(sheet_path, fraction=0.8):
+    """Score every row at ``fraction`` of full marks: typed, or as a 百分制得分 where the
+    sheet weighs one by formula."""
     book = load_workbook(sheet_path)
     sheet = book["指标评分表"]
     header = [c.value for c in sheet[1]]
     score, reason, full = header.index("评分值") + 1, header.index("评分理由") + 1, header.index("满分值") + 1
+    criterion = header.index("百分制得分") + 1
     for row in range(2, sheet.max_row + 1):
-        sheet.cell(row, score).value = round(sheet.cell(row, full).value * fraction, 2)
+        if str(sheet.cell(row, score).value).startswith("="):
+            sheet.cell(row, criterion).value = fraction * 100
+        else:
+            sheet.cell(row, score).value = round(sheet.cell(row, full).value * fraction, 2)
         sheet.cell(row, reason).value = "测试评分"
     book.save(sheet_path)
+
+
+def _date(params, when="2021-06-30"):
+    params.write_text(params.read_text(encoding="utf-8").replace("report_date: 待填写", f"report_date: {when}"),
+                      encoding="utf-8")
 
 
 def test_generated_sheet_has_dropdowns_and_subtotals(tmp_path):
@@ -50,7 +61,8 @@ def test_new_fill_run(framework, tmp_path):
     params = tmp_path / "params" / "demo.yaml"
     check = jixiao("check", params)
     assert check.returncode == 0, check.stderr
-    assert "待填写" in check.stdout  # the stubs are reported, not hidden
+    assert "待填写" in check.stdout and "project.report_date" in check.stdout  # the stubs are reported, not hidden
+    _date(params)
     done = jixiao("run", params, "--engine", "builtin", "--to", "html", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     summary = json.loads((tmp_path / "output" / "demo" / "summary.json").read_text(encoding="utf-8"))
@@ -69,5 +81,117 @@ def test_from_last_year(example):
     assert "# 2018 年上海市公共信用信息服务中心专项" in params.read_text(encoding="utf-8")  # comments kept
     table = (root / "data" / "shanghai-credit-2019" / "indicators.csv").read_text(encoding="utf-8")
     assert ",1.5,1.5,手工," not in table and ",1.5,,手工," in table
+    assert raw["project"]["report_date"] == "待填写"
     check = jixiao("check", params)
     assert check.returncode == 1 and "A101" in check.stderr and "『评分值』" in check.stderr
+
+
+def test_report_date_is_left_to_fill_and_run_refuses_it(tmp_path):
+    assert jixiao("new", "demo", "--framework", "shanghai-abc", "--root", tmp_path).returncode == 0
+    params = tmp_path / "params" / "demo.yaml"
+    assert yaml.safe_load(params.read_text(encoding="utf-8"))["project"]["report_date"] == "待填写"
+    _fill(tmp_path / "data" / "demo" / "indicators.xlsx")
+    done = jixiao("run", params, "--engine", "builtin", "--to", "html", cwd=tmp_path)
+    assert done.returncode == 1 and "project.report_date 仍是「待填写」" in done.stdout + done.stderr
+    assert not (tmp_path / "output" / "demo").exists()
+
+
+# ---- the 汇总 sheet, evaluated as Excel would -------------------------------------------
+
+def _evaluated(path) -> dict[str, object]:
+    """Cell → value of every formula cell of the 汇总 sheet, computed by a formula engine."""
+    import re
+
+    import formulas  # a dev dependency: computes the sheet as Excel would
+
+    solution = formulas.ExcelModel().loads(str(path)).finish().calculate()
+    values = {}
+    for key, cells in solution.items():
+        match = re.fullmatch(r"'\[[^\]]+\](.+)'!([A-Z]+\d+)", key)
+        if match and match.group(1) == "汇总":
+            value = cells.value[0, 0]
+            values[match.group(2)] = value if isinstance(value, str) else float(value)
+    return values
+
+
+def _rows(path):
+    """汇总 rows by code: (C..G cells), and the evaluated values."""
+    values = _evaluated(path)
+    sheet = load_workbook(path)["汇总"]
+    rows = {}
+    for n in range(2, sheet.max_row + 1):
+        code = sheet.cell(n, 1).value
+        if code and not str(code).startswith(("说明", "1.", "2.", "3.", "4.")):
+            rows[code] = [values.get(f"{c}{n}", sheet.cell(n, ord(c) - 64).value) for c in "CDEFG"]
+    return rows
+
+
+def _set(sheet_path, edits):
+    book = load_workbook(sheet_path)
+    sheet = book["指标评分表"]
+    header = [c.value for c in sheet[1]]
+    for row in range(2, sheet.max_row + 1):
+        code = sheet.cell(row, header.index("指标编码") + 1).value
+        for column, value in edits(code).items():
+            sheet.cell(row, header.index(column) + 1).value = value
+    book.save(sheet_path)
+
+
+def _agrees_with_jixiao(rows, params):
+    from decimal import Decimal
+
+    from jixiao.project import load_project
+    from jixiao.scoring.tree import printed
+
+    figures = printed(load_project(params).card)
+    for node in figures["dimensions"] + figures["groups"]:
+        full, applicable, score, pending, rate = rows[node["code"]]
+        assert (pending, Decimal(str(applicable))) == (0, Decimal(node["applicable_weight"])), node
+        if node["score"] == "不适用":
+            assert rate == "不适用", node
+        else:
+            assert f"{Decimal(str(score)):.2f}" == node["score"] and f"{Decimal(str(rate)) * 100:.2f}%" == node["rate"]
+    assert f"{Decimal(str(rows['总分'][2])):.2f}" == figures["total"]
+
+
+def test_summary_sheet_leaves_out_not_applicable_rows_and_waits_for_rules(tmp_path):
+    assert jixiao("new", "demo", "--framework", "national-2020", "--root", tmp_path).returncode == 0
+    sheet, params = tmp_path / "data" / "demo" / "indicators.xlsx", tmp_path / "params" / "demo.yaml"
+    _fill(sheet, 0.75)
+
+    def edits(code):
+        if code.startswith("A1"):  # a wholly inapplicable group
+            return {"不适用": "是", "评分值": None}
+        if code == "B101":  # computed by jixiao: 90 ÷ 100 × 4 = 3.60
+            return {"评分方法": "完成率", "评分参数": "实际=90; 目标=100", "评分值": None}
+        if code == "C201":  # a zero
+            return {"评分值": 0}
+        return {}
+
+    _set(sheet, edits)
+    rows = _rows(sheet)
+    assert rows["A1"] == [6, 0, 0, 0, "不适用"]
+    assert rows["A"][:4] == [20, 14, 10.5, 0] and rows["A"][4] == pytest.approx(0.75)
+    assert rows["B1"][3] == 1 and rows["B1"][4] == "待计算" and rows["B"][4] == "待计算"
+    assert rows["C2"][2:] == [0, 0, 0]
+    assert rows["合计"][:2] == [100, 94] and rows["合计"][3] == 1 and rows["总分"][2] == "待计算"
+
+    _set(sheet, lambda code: {"评分值": 3.6} if code == "B101" else {})  # typed as jixiao computes it
+    rows = _rows(sheet)
+    assert rows["合计"][3] == 0 and rows["总分"][2] == pytest.approx(63.6 / 94 * 100, abs=0.005)
+    _agrees_with_jixiao(rows, params)
+
+
+def test_summary_sheet_weighs_percent_scores_as_jixiao_does(tmp_path):
+    assert jixiao("new", "demo", "--framework", "ifi-loan-2019", "--root", tmp_path).returncode == 0
+    sheet, params = tmp_path / "data" / "demo" / "indicators.xlsx", tmp_path / "params" / "demo.yaml"
+    criteria = {"A101": 100, "B101": 77.39, "C101": 73.9, "D101": 92}
+    _set(sheet, lambda code: {"百分制得分": criteria[code], "评分理由": "专家评分"})
+    rows = _rows(sheet)
+    assert [rows[c][2] for c in "ABCD"] == pytest.approx([20, 38.7, 14.78, 9.2])
+    assert rows["总分"][2] == pytest.approx(82.68)
+    _agrees_with_jixiao(rows, params)
+    _set(sheet, lambda code: {"不适用": "是"} if code == "D101" else {})  # a criterion dropped: rescaled
+    rows = _rows(sheet)
+    assert rows["D"][4] == "不适用" and rows["总分"][2] == pytest.approx(81.64, abs=0.005)  # 73.48 ÷ 90
+    _agrees_with_jixiao(rows, params)

@@ -1,10 +1,11 @@
 """``jixiao new``: start a project from a shipped framework, or from last year's project.
 
 From a framework it writes ``params/<name>.yaml`` and ``data/<name>/`` with an Excel
-scoring sheet (indicator tree, weights, drop-down lists for rules, subtotal formulas),
-stub texts and an analysis file, all marked 待填写. ``--from`` copies last year's
-parameter file and data with the year advanced, the scores cleared and ``previous``
-pointing back, so the report compares the two years.
+scoring sheet (indicator tree, weights, drop-down lists for rules, a 汇总 sheet of
+subtotals that leave out 不适用 rows and count the rows jixiao still has to compute),
+stub texts and an analysis file, all marked 待填写, the report date included. ``--from``
+copies last year's parameter file and data with the year advanced, the scores and the
+report date cleared and ``previous`` pointing back, so the report compares the two years.
 """
 
 import csv
@@ -16,21 +17,32 @@ from pathlib import Path
 
 import yaml
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .inputs import frameworks
 from .errors import InputError
-from .inputs.params import read_yaml, validate_params
-from .scoring.rules import RULE_NAMES
 from .config import DEFAULT_OUTLINE, notebooks_dir
 from .inputs.chapters import read_asks
 from .inputs.outline import outline_path, read_outline
+from .inputs.params import PENDING, read_yaml, validate_params
+from .inputs.tables import SPECS
+from .scoring.rules import MANUAL, RULE_NAMES
 
 SHEET = "指标评分表"
-COLUMNS = ["一级指标", "二级指标", "指标编码", "三级指标", "满分值", "评分值", "评分方法", "评分参数",
-           "不适用", "评分理由", "评分标准"]
-PENDING = "待填写"
+SUMMARY = "汇总"
+COLUMNS = [c.header for c in SPECS["indicators"].columns if c.key != "analysis"]
+WIDTHS = {"三级指标": 36, "评分参数": 36, "评分理由": 30, "评分标准": 60, "评分方法": 12, "百分制得分": 10,
+          "指标编码": 10}
+NOTES = [
+    "说明：",
+    "1. 适用满分值、评分值合计、待计算指标数都不含「不适用」填「是」的指标；整组不适用时得分率显示「不适用」。",
+    "2. 评分方法不是「手工」的指标由 jixiao 按规则计算，评分值可以不填，这里计入「待计算指标数」；"
+    "若填写，jixiao check 会核对与计算结果是否一致。有待计算指标时不显示得分率和总分。",
+    "3. 填写了百分制得分（0–100）的指标，评分值 = 百分制得分 × 满分值 ÷ 100，四舍五入到两位。",
+    "4. 总分 = 评分值合计 ÷ 适用满分值合计 × 100（有不适用指标时按百分制折算），以 jixiao check 和报告为准。",
+]
 
 
 def framework_outline(root: Path, raw: dict):
@@ -87,7 +99,7 @@ project:
   year: {year}
   implementing_unit: {PENDING}
   competent_department: {PENDING}
-{third_party}  report_date: {date.today().isoformat()}
+{third_party}  report_date: {PENDING}      # 报告日期，如 {year + 1}-06-30；待填写时可以 check，不能 run
   period: {year}年1月至{year}年12月
 
 budget:
@@ -119,52 +131,91 @@ facts: {{}}
 """
 
 
+def _column(header: str) -> str:
+    return get_column_letter(COLUMNS.index(header) + 1)
+
+
 def write_sheet(path: Path, raw: dict) -> None:
-    """The Excel scoring sheet: indicator rows with drop-downs, and a subtotal sheet."""
+    """The Excel scoring sheet: indicator rows with drop-downs, and a subtotal sheet. A
+    framework indicator marked ``percent_scale`` gets a formula that weighs its 百分制得分."""
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
     sheet.append(COLUMNS)
     rows = frameworks.indicators(raw)
-    for ind in rows:
-        sheet.append([ind["level1"], ind["level2"], ind["code"], ind["name"], ind["max"], None, "手工", None,
-                      None, None, ind.get("standard", "")])
+    top, criterion = _column("满分值"), _column("百分制得分")
+    for n, ind in enumerate(rows, start=2):
+        values = {"一级指标": ind["level1"], "二级指标": ind["level2"], "指标编码": ind["code"], "三级指标": ind["name"],
+                  "满分值": ind["max"], "评分方法": MANUAL, "评分标准": ind.get("standard", "")}
+        if ind.get("percent_scale"):
+            values["评分值"] = f'=IF({criterion}{n}="","",ROUND({criterion}{n}*{top}{n}/100,2))'
+        sheet.append([values.get(header) for header in COLUMNS])
     last = len(rows) + 1
     rules = DataValidation(type="list", formula1=f'"{",".join(RULE_NAMES)}"', allow_blank=True,
                            error="请从下拉列表中选择评分方法", showErrorMessage=True)
     applicable = DataValidation(type="list", formula1='"是"', allow_blank=True)
-    score = DataValidation(type="decimal", operator="between", formula1="0", formula2="E2", allow_blank=True,
-                           error="评分值应在 0 到满分值之间", showErrorMessage=True)
-    for rule, cells in ((rules, f"G2:G{last}"), (applicable, f"I2:I{last}"), (score, f"F2:F{last}")):
-        rule.add(cells)
+    scores = DataValidation(type="decimal", operator="between", formula1="0", formula2=f"{top}2", allow_blank=True,
+                            error="评分值应在 0 到满分值之间", showErrorMessage=True)
+    criteria = DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True,
+                              error="百分制得分应在 0 到 100 之间", showErrorMessage=True)
+    for rule, header in ((rules, "评分方法"), (applicable, "不适用"), (scores, "评分值"), (criteria, "百分制得分")):
+        column = _column(header)
+        rule.add(f"{column}2:{column}{last}")
         sheet.add_data_validation(rule)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    for column, width in zip("ABCDEFGHIJK", (8, 8, 10, 36, 8, 8, 12, 36, 8, 30, 60)):
-        sheet.column_dimensions[column].width = width
+    for header in COLUMNS:
+        sheet.column_dimensions[_column(header)].width = WIDTHS.get(header, 8)
     sheet.freeze_panes = "A2"
-    _subtotals(book.create_sheet("汇总"), raw, last)
+    _subtotals(book.create_sheet(SUMMARY), raw, last)
     book.save(path)
 
 
 def _subtotals(sheet, raw: dict, last: int) -> None:
-    """SUMIF subtotals by level-1 and level-2 code, so the sheet checks itself in Excel."""
-    sheet.append(["编码", "名称", "满分值", "评分值", "得分率"])
-    ref = f"'{SHEET}'!"
+    """Subtotals by level-1 and level-2 code that leave out 不适用 rows, count the rows
+    still to be computed by jixiao (rule-scored or not filled in), and give the rate on the
+    applicable maximum only when nothing is pending; then the total, rescaled to 100."""
+    def span(header):
+        column = _column(header)
+        return f"'{SHEET}'!${column}$2:${column}${last}"
+
+    top, score, na = span("满分值"), span("评分值"), span("不适用")
+    applicable = f'{na},"<>是"'
+    sheet.append(["编码", "名称", "满分值", "适用满分值", "评分值合计", "待计算指标数", "得分率"])
     row = 2
     for dim in raw["dimensions"]:
-        for code, name, column in [(dim["code"], dim["name"], "A")] + [(g["code"], g["name"], "B") for g in dim["groups"]]:
+        levels = [(dim["code"], dim["name"], span("一级指标"))]
+        levels += [(g["code"], g["name"], span("二级指标")) for g in dim["groups"]]
+        for code, name, level in levels:
             sheet.append([code, name,
-                          f"=SUMIF({ref}${column}$2:${column}${last},A{row},{ref}$E$2:$E${last})",
-                          f"=SUMIF({ref}${column}$2:${column}${last},A{row},{ref}$F$2:$F${last})",
-                          f'=IF(C{row}=0,"",D{row}/C{row})'])
-            sheet.cell(row, 5).number_format = "0.00%"
+                          f"=SUMIF({level},A{row},{top})",
+                          f"=SUMIFS({top},{level},A{row},{applicable})",
+                          f"=SUMIFS({score},{level},A{row},{applicable})",
+                          f'=COUNTIFS({level},A{row},{applicable},{score},"")',
+                          _rate(row)])
             row += 1
-    sheet.append(["合计", "", f"=SUM({ref}$E$2:$E${last})", f"=SUM({ref}$F$2:$F${last})", f'=IF(C{row}=0,"",D{row}/C{row})'])
-    sheet.cell(row, 5).number_format = "0.00%"
+    sheet.append(["合计", "", f"=SUM({top})", f"=SUMIFS({top},{applicable})", f"=SUMIFS({score},{applicable})",
+                  f'=COUNTIFS({applicable},{score},"")', _rate(row)])
+    total = row
+    sheet.append(["总分", "评分值合计 ÷ 适用满分值合计 × 100", 100, "",
+                  f'=IF(D{total}=0,"不适用",IF(F{total}>0,"待计算",ROUND(E{total}/D{total}*100,2)))'])
+    for n in range(2, total + 1):
+        sheet.cell(n, 7).number_format = "0.00%"
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    sheet.append([])
+    for note in NOTES:
+        sheet.append([note])
+        sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=7)
+        sheet.cell(sheet.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.row_dimensions[sheet.max_row].height = 30
+    for column, width in zip("ABCDEFG", (8, 30, 8, 10, 10, 12, 10)):
+        sheet.column_dimensions[column].width = width
+
+
+def _rate(row: int) -> str:
+    return f'=IF(D{row}=0,"不适用",IF(F{row}>0,"待计算",E{row}/D{row}))'
 
 
 def new_from_previous(root: Path, name: str, previous: Path) -> Path:
@@ -178,7 +229,7 @@ def new_from_previous(root: Path, name: str, previous: Path) -> Path:
     text = previous.read_text(encoding="utf-8-sig")
     text = re.sub(r"(?m)^(\s+year:\s*)\d{4}", lambda m: f"{m.group(1)}{year + 1}", text, count=1)
     text = re.sub(r"(?m)^(\s+name:\s*)" + str(year), lambda m: f"{m.group(1)}{year + 1}", text, count=1)
-    text = re.sub(r"(?m)^(\s+report_date:\s*).*$", lambda m: f"{m.group(1)}{date.today().isoformat()}", text, count=1)
+    text = re.sub(r"(?m)^(\s+report_date:\s*).*$", lambda m: f"{m.group(1)}{PENDING}", text, count=1)
     text = re.sub(r"(?m)^data_dir:.*$", f"data_dir: ../data/{name}", text, count=1)
     text = re.sub(r"(?m)^previous:.*\n?", "", text)
     relative = Path("..") / "params" / previous.name if previous.parent.name == "params" else previous.resolve()
@@ -192,13 +243,15 @@ def new_from_previous(root: Path, name: str, previous: Path) -> Path:
 
 
 def clear_scores(path: Path, sheet: str | None = None) -> None:
-    """Empty the 评分值 column of an indicator table (CSV or xlsx)."""
+    """Empty the typed 评分值 and 百分制得分 of an indicator table (CSV or xlsx); formulas stay."""
+    headers = ("评分值", "百分制得分")
     if path.suffix.lower() == ".csv":
         rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-        column = rows[0].index("评分值")
+        columns = [rows[0].index(h) for h in headers if h in rows[0]]
         for row in rows[1:]:
-            if column < len(row):
-                row[column] = ""
+            for column in columns:
+                if column < len(row):
+                    row[column] = ""
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\n").writerows(rows)
         path.write_text(buffer.getvalue(), encoding="utf-8")
@@ -206,7 +259,9 @@ def clear_scores(path: Path, sheet: str | None = None) -> None:
     book = load_workbook(path)
     ws = book[sheet] if sheet else book.worksheets[0]
     header = [c.value for c in ws[1]]
-    column = header.index("评分值") + 1
-    for row in range(2, ws.max_row + 1):
-        ws.cell(row, column).value = None
+    for column in [header.index(h) + 1 for h in headers if h in header]:
+        for row in range(2, ws.max_row + 1):
+            cell = ws.cell(row, column)
+            if not (isinstance(cell.value, str) and cell.value.startswith("=")):
+                cell.value = None
     book.save(path)

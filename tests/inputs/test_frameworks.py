@@ -41,3 +41,13 @@ def test_resolve_by_name_with_overridden_grades():
     assert [d.code for d in resolved.dimensions] == ["A", "B", "C", "D"]
     assert [g.label for g in resolved.grades] == ["好", "差"]
     assert resolved.constraints[0].codes == ["C", "D"] and resolved.constraints[0].min == 60
+
+
+def test_ifi_loan_criteria_are_weighted_percent_scores():
+    raw = frameworks.load("ifi-loan-2019")
+    assert [(d["name"], d["weight"]) for d in raw["dimensions"]] == [("相关性", 20), ("效率", 50), ("效果", 20),
+                                                                    ("可持续性", 10)]
+    assert all(i["percent_scale"] for i in frameworks.indicators(raw))
+    assert [g["label"] for g in raw["grades"]] == ["实施非常顺利", "实施比较顺利", "实施不太顺利", "实施不顺利"]
+    text = (frameworks.FOLDER / "ifi-loan-2019.yaml").read_text(encoding="utf-8")
+    assert "财国合〔2019〕18号" in text and "未能核实" in text

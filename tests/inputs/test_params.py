@@ -39,3 +39,18 @@ def test_yaml_syntax_error_names_line_and_column(tmp_path):
     with pytest.raises(InputError) as err:
         read_yaml(bad)
     assert "YAML 语法错误" in err.value.messages[0] and "第 4 行" in err.value.messages[0]
+
+
+def test_report_date_may_be_pending_but_nothing_else(example):
+    from jixiao.inputs.params import publishable
+
+    raw = _raw(example)
+    raw["project"]["report_date"] = "待填写"
+    params = validate_params(raw, "p.yaml")
+    assert params.project.report_date == "待填写" and not params.project.dated
+    with pytest.raises(InputError, match="report_date 仍是「待填写」"):
+        publishable(params, "p.yaml")
+    raw["project"]["report_date"] = "下个月"
+    with pytest.raises(InputError) as err:
+        validate_params(raw, "p.yaml")
+    assert err.value.messages == ["p.yaml：『project.report_date』的值 '下个月' 应为日期（YYYY-MM-DD）"]

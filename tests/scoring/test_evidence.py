@@ -1,6 +1,7 @@
 """Scores computed from evidence in the example, disagreements, and not-applicable rescaling."""
 
 import csv
+from decimal import Decimal
 import io
 
 import pytest
@@ -115,3 +116,42 @@ def test_survey_answers_become_group_rates(tmp_path):
     rates = group_rates(read_table(SPECS["responses"], path), problems)
     assert rates == {"社会公众": (3, 5), "单位": (1, 1)}
     assert problems == [f"{path} 第 5 行『Q2 服务态度』：答案『很满意』应为 1–5 的整数（1 非常不满意 … 5 非常满意），未答请留空"]
+
+
+def test_criterion_score_is_weighted_by_full_marks(example):
+    def edit(row):
+        row["百分制得分"] = ""
+        if row["指标编码"] == "A101":  # 1.5 marks
+            row["百分制得分"], row["评分值"] = "80", "1.5"
+    _edit_indicators(example, edit)
+    project = load_project(example)
+    ind = project.card.indicator("A101")
+    assert (ind.criterion, ind.score) == (Decimal(80), Decimal("1.20"))
+    assert ind.working == "百分制得分 80.00 分，权重 1.5%，加权得分 = 80.00 × 1.5% = 1.20 分"
+    assert any("A101" in w and "按百分制得分加权计算的 1.2 不一致" in w for w in project.warnings)
+
+
+@pytest.mark.parametrize("criterion, rule, message", [
+    ("120", "手工", "百分制得分 120 应在 0 到 100 之间"),
+    ("80.125", "手工", "百分制得分 80.125 超过两位小数"),
+    ("80", "完成率", "评分方法应为「手工」，而不是「完成率」"),
+])
+def test_criterion_score_problems_are_named(example, criterion, rule, message):
+    def edit(row):
+        row["百分制得分"] = ""
+        if row["指标编码"] == "C101":
+            row["百分制得分"], row["评分方法"] = criterion, rule
+            row["评分参数"] = row["评分参数"] if rule != "手工" else ""
+    _edit_indicators(example, edit)
+    with pytest.raises(InputError) as err:
+        load_project(example)
+    assert any("指标 C101" in m and message in m for m in err.value.messages), err.value.messages
+
+
+def test_rule_notes_reach_check(example):
+    def edit(row):
+        if row["指标编码"] == "C101":
+            row["评分方法"], row["评分参数"] = "扣分", "值=12; 标准=0; 步长=5; 每步扣分=1"
+    _edit_indicators(example, edit)
+    done = jixiao("check", example)
+    assert done.returncode == 0 and "指标 C101" in done.stdout and "方向=超出" in done.stdout

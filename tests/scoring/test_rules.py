@@ -82,3 +82,226 @@ def test_bad_inputs_are_named():
         _inputs("实际=facts.nothing")
     with pytest.raises(RuleError, match="键=值"):
         _inputs("实际88")
+
+
+# ---- every printed working is true arithmetic -------------------------------------------
+
+from hypothesis import example, given, settings, strategies as st  # noqa: E402
+
+from jixiao.numeric import fixed2, round2  # noqa: E402
+from working import check  # noqa: E402
+
+TWO_PLACES = st.decimals(min_value=D("0.01"), max_value=D(30), places=2)
+AMOUNT = st.one_of(st.integers(0, 20_000_000).map(D), st.decimals(min_value=0, max_value=D(100000), places=2),
+                   st.decimals(min_value=0, max_value=D(1000), places=3))
+ANY = st.one_of(st.integers(-200, 200).map(D), st.decimals(min_value=D(-500), max_value=D(500), places=2),
+                st.decimals(min_value=D(-50), max_value=D(50), places=3))
+
+
+def _true(result, full, claims=1):
+    """The working checks out claim by claim, ends with the score, and the score is in range."""
+    assert check(result.working) >= claims, result.working
+    assert result.working.endswith(f"{fixed2(result.score)} 分"), result.working
+    assert 0 <= result.score <= full
+
+
+@settings(max_examples=300, deadline=None)
+@given(TWO_PLACES, AMOUNT, AMOUNT.filter(lambda t: t > 0))
+@example(D(5), D(88), D(100)).via("the example's C101")
+@example(D(5), D(0), D(7)).via("nothing done")
+@example(D(5), D(2000000), D(2000000)).via("exactly the target")
+@example(D(4), D("999.996"), D(1000)).via("rounds up to 100.00%")
+def test_completion_working_is_true(full, actual, target):
+    _true(rules.completion(full, {"实际": actual, "目标": target}), full)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TWO_PLACES, AMOUNT.filter(lambda a: a > 0), AMOUNT)
+@example(D(4), D(110), D(100)).via("over cost")
+@example(D(4), D(90), D(100)).via("under cost: full marks")
+def test_reverse_completion_working_is_true(full, actual, target):
+    _true(rules.reverse_completion(full, {"实际": actual, "目标": target}), full)
+
+
+@st.composite
+def anchored(draw):
+    full = draw(TWO_PLACES)
+    xs = draw(st.lists(ANY, min_size=2, max_size=4, unique=True))
+    scores = draw(st.lists(st.decimals(min_value=0, max_value=full, places=2), min_size=len(xs), max_size=len(xs)))
+    value = draw(st.one_of(ANY, st.sampled_from(xs)))
+    return full, value, list(zip(xs, scores))
+
+
+@settings(max_examples=400, deadline=None)
+@given(anchored())
+@example((D(5), D("92.9"), [(D(60), D(0)), (D(90), D(5))])).via("above the top anchor")
+@example((D(5), D(55), [(D(60), D(0)), (D(90), D(5))])).via("below the lowest anchor")
+@example((D(5), D(3), [(D(0), D(5)), (D(10), D(0))])).via("fewer is better")
+def test_interpolation_working_is_true(case):
+    full, value, anchors = case
+    _true(rules.interpolation(full, {"值": value, "锚点": anchors}), full)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TWO_PLACES, ANY, ANY, ANY)
+@example(D(5), D("5.81"), D(12), D(6)).via("the textbook case")
+@example(D(5), D(20), D(12), D(6)).via("above 满意值: capped at 100")
+@example(D(5), D(-20), D(12), D(6)).via("far below 不允许值: floored at 0")
+@example(D(5), D(3), D(2), D(10)).via("满意值 below 不允许值: less is better")
+def test_efficacy_working_is_true(full, value, high, low):
+    if high == low:
+        return
+    result = rules.efficacy(full, {"值": value, "满意值": high, "不允许值": low})
+    _true(result, full)
+
+
+@st.composite
+def banded(draw):
+    full = draw(TWO_PLACES)
+    floors = draw(st.lists(ANY, min_size=1, max_size=4, unique=True))
+    scores = draw(st.lists(st.decimals(min_value=0, max_value=full, places=2), min_size=len(floors),
+                           max_size=len(floors)))
+    value = draw(st.one_of(ANY, st.sampled_from(floors)))
+    return full, value, list(zip(floors, scores)), draw(st.sampled_from(["越高越好", "越低越好"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(banded())
+def test_bands_working_is_true(case):
+    full, value, table, direction = case
+    _true(rules.bands(full, {"值": value, "分档": table, "方向": direction}), full)
+
+
+STEPS = st.one_of(st.integers(1, 20).map(D), st.decimals(min_value=D("0.01"), max_value=D(20), places=2))
+
+
+@settings(max_examples=500, deadline=None)
+@given(TWO_PLACES, ANY, ANY, STEPS, st.decimals(min_value=0, max_value=D(5), places=3),
+       st.sampled_from(["不足", "超出"]))
+@example(D(5), D(12), D(0), D(5), D(1), "超出").via("days late: 12 over 0, 2 whole steps of 5")
+@example(D(5), D(12), D(0), D(5), D(1), "不足").via("the issue's case: no shortfall, warned")
+@example(D(15), D(91), D(100), D(3), D(1), "不足").via("3 steps short")
+@example(D(2), D(0), D(100), D(3), D(1), "不足").via("more lost than full marks: floored at zero")
+@example(D(5), D("2.999"), D(0), D(1), D("0.125"), "超出").via("a step not quite whole")
+def test_deduction_working_is_true(full, value, standard, step, each, direction):
+    inputs = {"值": value, "标准": standard, "步长": step, "每步扣分": each, "方向": direction}
+    _true(rules.deduction(full, inputs), full)
+
+
+@settings(max_examples=200, deadline=None)
+@given(TWO_PLACES, st.integers(0, 30).map(D), st.decimals(min_value=0, max_value=D(5), places=3))
+@example(D(2), D(5), D("0.5")).via("more lost than full marks")
+def test_deduction_per_problem_working_is_true(full, count, each):
+    _true(rules.deduction(full, {"次数": count, "每次扣分": each}), full)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.decimals(min_value=D("0.25"), max_value=D(3), places=2), st.booleans()),
+                min_size=1, max_size=5))
+def test_key_points_working_is_true(points):
+    full = sum(m for m, _ in points)
+    listed = [{"point": f"要点{n}", "marks": m, "met": met} for n, (m, met) in enumerate(points)]
+    result = rules.key_points(full, {}, {"keypoints": listed})
+    _true(result, full, claims=int(sum(met for _, met in points) > 1))
+    assert result.score == sum(m for m, met in points if met)
+
+
+@st.composite
+def surveyed(draw):
+    full = draw(TWO_PLACES)
+    answered = draw(st.integers(1, 500))
+    satisfied = draw(st.integers(0, answered))
+    how = draw(st.sampled_from(["plain", "锚点", "分档"]))
+    inputs = {"对象": "社会公众"}
+    if how == "锚点":
+        inputs["锚点"] = [(D(60), D(0)), (D(90), full)]
+    elif how == "分档":
+        inputs["分档"] = [(D(90), full), (D(80), round2(full * D("0.8"))), (D(60), round2(full / 2))]
+    return full, satisfied, answered, inputs
+
+
+@settings(max_examples=300, deadline=None)
+@given(surveyed())
+def test_satisfaction_working_is_true(case):
+    full, satisfied, answered, inputs = case
+    _true(rules.satisfaction(full, inputs, {"group_rates": {"社会公众": (satisfied, answered)}}), full)
+
+
+def test_the_checker_rejects_the_old_false_lines():
+    with pytest.raises(AssertionError):
+        check("差距 = 0 − 12 = 0，每 5 扣 1 分，扣 0 × 1 = 0 分，得分 = 5 − 0 = 5.00 分")
+    with pytest.raises(AssertionError):
+        check("功效系数 d = (20 − 6) ÷ (12 − 6) × 40 + 60 = 100.00，得分 = 5 × 100.00% = 5.00 分")
+    with pytest.raises(AssertionError):
+        check("发现问题 5 项，每项扣 0.5 分，得分 = 2 − 2.5 = 0.00 分")
+
+
+# ---- directions ---------------------------------------------------------------------------
+
+def test_deduction_for_excess_counts_what_is_over_the_standard():
+    result = rules.deduction(D(5), _inputs("值=12; 标准=0; 步长=5; 每步扣分=1; 方向=超出"))
+    assert result.score == D("3.00") and not result.notes
+    assert result.working == "超出标准 = 12 − 0 = 12，每满 5 扣 1 分，12 共满 2 步，扣 2 × 1 = 2 分，得分 = 5 − 2 = 3.00 分"
+
+
+def test_deduction_shortfall_against_a_zero_standard_warns():
+    result = rules.deduction(D(5), _inputs("值=12; 标准=0; 步长=5; 每步扣分=1"))
+    assert result.score == D("5.00") and result.working == "12 未低于标准 0，不扣分，得分 5.00 分"
+    assert len(result.notes) == 1 and "方向=超出" in result.notes[0]
+
+
+def test_deduction_below_zero_says_so():
+    result = rules.deduction(D(2), _inputs("次数=5; 每次扣分=0.5"))
+    assert result.working == "发现问题 5 项，每项扣 0.5 分，扣 5 × 0.5 = 2.5 分，扣分达到或超过满分 2 分，得 0.00 分"
+
+
+def test_bands_fewer_is_better():
+    table = "分档=0:5, 2:3, 5:1; 方向=越低越好"
+    assert rules.bands(D(5), _inputs(f"值=0; {table}")).score == D("5.00")
+    assert rules.bands(D(5), _inputs(f"值=3; {table}")).working == "3 ≤ 5，按分档（越低越好）得 1.00 分"
+    assert rules.bands(D(5), _inputs(f"值=6; {table}")).working == "6 高于最高档 5，得 0.00 分"
+
+
+def test_efficacy_cap_is_said_not_hidden():
+    result = rules.efficacy(D(5), _inputs("值=20; 满意值=12; 不允许值=6"))
+    assert result.working == ("功效系数 d = (20 − 6) ÷ (12 − 6) × 40 + 60 = 153.33，达到或超过 100 按满分计，"
+                              "得分 5.00 分")
+
+
+@pytest.mark.parametrize("rule, text, message", [
+    ("扣分", "值=1; 标准=0; 步长=1; 每步扣分=1; 方向=多了", "方向』应为 不足 或 超出"),
+    ("分档", "值=1; 分档=1:1, 1:2", "不能重复"),
+    ("完成率", "实际=-5; 目标=100", "不能为负数"),
+    ("扣分", "次数=1.5; 每次扣分=1", "应为整数"),
+])
+def test_wrong_direction_or_inputs_are_named(rule, text, message):
+    with pytest.raises(RuleError, match=message):
+        rules.apply(rule, D(5), _inputs(text), {})
+
+
+def test_a_key_the_rule_does_not_read_is_an_error():
+    with pytest.raises(RuleError, match="『方向』不用于「插值」"):
+        rules.apply("插值", D(5), _inputs("值=3; 锚点=0:5, 10:0; 方向=越低越好"), {})
+
+
+def test_readme_worked_examples_are_what_the_rules_print():
+    import re
+
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### 评分规则", 1)[1].split("\n### ", 1)[0]
+    rows = re.findall(r"^\| (\S+) \| ([\d.]+) \| `([^`]*)`[^|]* \| (.+) \|$", section, re.M)
+    context = {"group_rates": {"社会公众": (102, 120)}}
+    checked = set()
+    for rule, full, text, working in rows:
+        if rule not in rules.RULES:
+            continue
+        result = rules.apply(rule, D(full), _inputs(text), context)
+        assert result.working == working, rule
+        assert check(working) >= 1
+        checked.add(rule)
+    points = [{"point": "制度健全", "marks": D("0.5"), "met": True}, {"point": "书面验收", "marks": D(1), "met": False}]
+    assert rules.key_points(D("1.5"), {}, {"keypoints": points}).working in section
+    checked.add("重点得分")
+    assert checked == set(rules.RULES)

@@ -9,6 +9,7 @@ from pathlib import Path
 from .. import fonts
 from ..config import output_dir, project_root
 from ..errors import JixiaoError
+from ..inputs.params import publishable
 from ..project import load_project
 from . import cache
 from .execute import execute_chapters
@@ -47,6 +48,7 @@ def run_project(params_path: Path, formats: list[str], engine: str, log=print, r
     params_path = Path(params_path)
     inputs = cache.fingerprint(params_path)  # before running: what this report is made from
     project = load_project(params_path)
+    publishable(project.params, str(params_path))
     final = output_dir(params_path)
     build = final.parent / f".build-{final.name}"
     failed = final.parent / f"{final.name}.failed"

@@ -2,7 +2,9 @@
 
 A framework file holds the level-1 dimensions with weights, their level-2 groups, the
 level-3 indicators with full marks and scoring standards, grade bands and weight
-constraints. A parameter file may name one (``framework: {name: national-2020}``) and
+constraints. An indicator marked ``percent_scale: true`` is a weighted criterion: the
+analyst gives it a 百分制得分 (0–100) and its score is that × its full marks ÷ 100
+(``jixiao new`` writes the formula into the scoring sheet). A parameter file may name one (``framework: {name: national-2020}``) and
 override its grades or weights.
 """
 

@@ -6,9 +6,11 @@ import unicodedata
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from ..errors import InputError
 
@@ -30,6 +32,22 @@ def iso_date(value):
     return value
 
 
+PENDING = "待填写"  # what `jixiao new` writes where the analyst still has to fill in
+
+
+def date_or_pending(value):
+    """A report date (2019-07-01, 2019年7月1日) or the 待填写 marker, nothing else."""
+    if isinstance(value, date):
+        return value
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if text == PENDING:
+        return PENDING
+    try:
+        return date.fromisoformat(iso_date(text))
+    except ValueError:
+        raise PydanticCustomError("date_parsing", "not a date") from None
+
+
 class ProjectInfo(Strict):
     name: str = Field(description="项目名称")
     year: int = Field(description="评价年度")
@@ -37,10 +55,14 @@ class ProjectInfo(Strict):
     competent_department: str = Field(description="主管部门")
     commissioning_unit: str | None = Field(default=None, description="委托单位（第三方评价的封面需要）")
     evaluator: str | None = Field(default=None, description="评价机构（第三方评价的封面需要）")
-    report_date: date = Field(description="报告日期")
+    report_date: date | Literal[PENDING] = Field(description="报告日期；待填写 时可以校验，不能发布")
     period: str = Field(description="项目实施周期")
 
-    _chinese_date = field_validator("report_date", mode="before")(iso_date)
+    _date_or_pending = field_validator("report_date", mode="plain")(date_or_pending)
+
+    @property
+    def dated(self) -> bool:
+        return self.report_date != PENDING
 
 
 class Receipt(Strict):
@@ -251,6 +273,13 @@ def read_yaml(path: Path) -> dict:
     if not isinstance(raw, dict):
         raise InputError(f"{path}：参数文件应为键值映射（project:、budget: …），当前内容不是")
     return raw
+
+
+def publishable(params: Params, source: str) -> None:
+    """Refuse to publish a report whose date is still 待填写 (``jixiao check`` only lists it)."""
+    if not params.project.dated:
+        raise InputError(f"{source}：project.report_date 仍是「{PENDING}」，报告日期印在封面和落款上，"
+                         "请填写实际日期（如 2019-07-01 或 2019年7月1日）后再生成报告")
 
 
 def validate_params(raw: dict, source: str) -> Params:

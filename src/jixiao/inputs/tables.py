@@ -47,6 +47,7 @@ SPECS = {
             Column("name", "三级指标"),
             Column("max", "满分值", "number"),
             Column("score", "评分值", "number", required=False),
+            Column("criterion", "百分制得分", "number", required=False),
             Column("rule", "评分方法", required=False),
             Column("inputs", "评分参数", required=False),
             Column("na", "不适用", required=False),

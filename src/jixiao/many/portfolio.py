@@ -25,6 +25,7 @@ from ..errors import InputError
 from ..pieces.markdown import pipe_table
 from ..project import Project, load_project
 from ..numeric import HUNDRED, fixed2, month_text, trimmed
+from ..scoring.tree import branch_score, rate_text
 from ..build.runner import swap_in
 from ..build.numbering import Block, number
 from ..build.stitch import figure_markdown
@@ -78,8 +79,9 @@ def summarize(loaded: list[tuple[str, Project]]) -> dict:
         "total": fixed2(p.card.total),
         "rate": f"{fixed2(p.card.rate)}%",
         "grade": p.card.grade,
-        "dimensions": [{"code": d.code, "name": d.name, "weight": trimmed(d.weight), "score": fixed2(d.score),
-                        "rate": f"{fixed2(d.rate)}%"} for d in p.card.dimensions],
+        "dimensions": [{"code": d.code, "name": d.name, "weight": trimmed(d.weight),
+                        "applicable_weight": trimmed(d.applicable_weight), "score": branch_score(d),
+                        "rate": rate_text(d)} for d in p.card.dimensions],
     } for path, p in loaded]
     counts = {label: sum(1 for p in projects if p.card.grade == label) for label in _grade_order(projects)}
     grades = [{"grade": g, "count": n, "share": f"{fixed2(Decimal(n) * HUNDRED / len(projects))}%"}
@@ -88,8 +90,10 @@ def summarize(loaded: list[tuple[str, Project]]) -> dict:
     dims = defaultdict(lambda: [0, Decimal(0), Decimal(0)])  # name -> projects, weight, score
     for p in projects:
         for d in p.card.dimensions:
+            if not d.applicable:
+                continue
             dims[d.name][0] += 1
-            dims[d.name][1] += d.weight
+            dims[d.name][1] += d.applicable_weight
             dims[d.name][2] += d.score
     dimensions = [{"name": n, "projects": c, "weight": trimmed(w), "score": fixed2(s), "rate": f"{fixed2(s * HUNDRED / w)}%"} for n, (c, w, s) in dims.items()]
 
@@ -148,8 +152,8 @@ def markdown(data: dict, figures: Path) -> str:
                                      [str(g["count"]) for g in data["grades"]], "项目数（个）"),
                 "grades-chart", "评级分布"),
         "# 三、各一级指标得分率",
-        "同名一级指标合并计算：得分率 = 各项目该指标得分之和 ÷ 权重之和。",
-        pipe_table(["一级指标", "项目数", "权重合计", "得分合计", "得分率"],
+        "同名一级指标合并计算：得分率 = 各项目该指标得分之和 ÷ 适用满分之和（不含不适用的指标）。",
+        pipe_table(["一级指标", "项目数", "适用满分合计", "得分合计", "得分率"],
                    [[d["name"], str(d["projects"]), d["weight"], d["score"], d["rate"]] for d in data["dimensions"]],
                    "dimensions", "各一级指标得分率", "lrrrr"),
         _figure(figures, charts.bars([d["name"] for d in data["dimensions"]],
@@ -183,11 +187,11 @@ def write_portfolio(paths: list[str], formats: list[str]) -> Path:
     shutil.rmtree(build, ignore_errors=True)
     build.mkdir(parents=True)
     body = markdown(data, build / "figures")
-    latest = max(p.info.report_date for _, p in loaded)
+    latest = max((p.info.report_date for _, p in loaded if p.info.dated), default=None)
     meta = {"title": "项目支出绩效评价汇总报告", "project": f"{data['count']} 个项目绩效评价汇总",
             "cover": [{"label": "项目数", "value": f"{data['count']} 个"},
                       {"label": "评价年度", "value": "、".join(str(y) for y in sorted({r['year'] for r in data['projects']}))}],
-            "date": month_text(latest.isoformat()), "lang": "zh-Hans", "toc-title": "目录", **fonts.metadata()}
+            "date": month_text(latest.isoformat()) if latest else "", "lang": "zh-Hans", "toc-title": "目录", **fonts.metadata()}
     source = build / "portfolio.md"
     source.write_text(f"---\n{yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)}---\n\n{body}\n",
                       encoding="utf-8")

@@ -103,7 +103,7 @@ def grouped_bars(labels: list[str], series: dict[str, list[Decimal]], texts: dic
 def dimension_rates(project) -> plt.Figure:
     """得分率 of each level-1 indicator and of the whole, the whole in the emphasis colour."""
     v, style_ = project.values, project.style
-    dims = [d for d in v.dimensions if d.rate is not None]
+    dims = [d for d in v.dimensions if d.applicable]
     rates = [d.rate for d in dims] + [v.rate]
     return bars([f"{d.code} {d.name}" for d in dims] + ["总体"], rates, [style_.rate(r) for r in rates],
                 "得分率（%）", [PALETTE[0]] * len(dims) + [PALETTE[2]], limit=112)
@@ -119,8 +119,7 @@ def points_lost(project) -> plt.Figure:
 def year_over_year(project) -> plt.Figure:
     """得分率 of each level-1 indicator, last year against this year."""
     before = {d.code: d for d in project.previous.values.dimensions}
-    dims = [d for d in project.values.dimensions if d.code in before and d.rate is not None
-            and before[d.code].rate is not None]
+    dims = [d for d in project.values.dimensions if d.code in before and d.applicable and before[d.code].applicable]
     last, now = [before[d.code].rate for d in dims], [d.rate for d in dims]
     return grouped_bars([f"{d.code} {d.name}" for d in dims], {"上年": last, "本年": now},
                         {"上年": [Style.rate(r) for r in last], "本年": [Style.rate(r) for r in now]},

@@ -84,15 +84,26 @@ def indicator_system(project) -> str:
 
 
 def score_summary(project) -> str:
-    """Weight, score and rate of each level-1 indicator and the total."""
+    """Weight, score and rate of each level-1 indicator and the total; with 不适用 indicators also
+    the applicable maximum each rate is computed on, and the total rescaled to the full weight."""
     v, style = project.values, project.style
     dims = list(v.dimensions)
+    rescaled = v.rescaled
+
+    def score(node):
+        return style.score(node.score) if node.applicable else "不适用"
+
+    def rate(node):
+        return style.rate(node.rate) if node.applicable else "不适用"
+
     headers = [""] + [f"{d.code}.{d.name}" for d in dims] + [TOTAL]
-    body = [
-        ["权重"] + [plain(d.weight) for d in dims] + [plain(v.weight)],
-        ["得分"] + [style.score(d.score) for d in dims] + [style.score(v.total)],
-        ["得分率"] + [style.rate(d.rate) if d.rate is not None else "不适用" for d in dims] + [style.rate(v.rate)],
-    ]
+    body = [["权重"] + [plain(d.weight) for d in dims] + [plain(v.weight)]]
+    if rescaled:
+        body.append(["适用满分"] + [plain(d.applicable_weight) for d in dims] + [plain(v.applicable_weight)])
+    body.append(["得分"] + [score(d) for d in dims] + [style.score(v.raw_total if rescaled else v.total)])
+    body.append(["得分率"] + [rate(d) for d in dims] + [style.rate(v.rate)])
+    if rescaled:
+        body.append(["折算总分"] + ["" for _ in dims] + [style.score(v.total)])
     return pipe_table(headers, body, align="l" + "c" * (len(headers) - 1))
 
 
@@ -101,16 +112,23 @@ def _score(ind, style) -> str:
 
 
 def score_detail(project) -> str:
-    """Every level-3 indicator under its level-1 and level-2 parents, with full marks and score."""
+    """Every level-3 indicator under its level-1 and level-2 parents, with full marks and score;
+    with weighted 0–100 criteria also each criterion's 百分制得分."""
     card, style = project.card, project.style
+    criteria = any(i.weighted for i in card.indicators)
     body = []
     for dim in card.dimensions:
         for g_n, group in enumerate(dim.groups):
             for i_n, ind in enumerate(group.indicators):
-                body.append([dim.label if g_n == 0 and i_n == 0 else SPAN, group.label if i_n == 0 else SPAN,
-                             ind.label, plain(ind.max), _score(ind, style)])
-    body.append([TOTAL, "", "", plain(card.weight), style.score(card.total)])
-    return grid_table(["一级指标", "二级指标", "三级指标", "满分值", "评分值"], body, align="lllcc")
+                row = [dim.label if g_n == 0 and i_n == 0 else SPAN, group.label if i_n == 0 else SPAN,
+                       ind.label, plain(ind.max)]
+                if criteria:
+                    row.append(style.score(ind.criterion) if ind.weighted and ind.applicable else "—")
+                body.append(row + [_score(ind, style)])
+    body.append([TOTAL, "", "", plain(card.weight)] + ([""] if criteria else []) +
+                [style.score(card.raw_total if card.rescaled else card.total)])
+    headers = ["一级指标", "二级指标", "三级指标", "满分值"] + (["百分制得分"] if criteria else []) + ["评分值"]
+    return grid_table(headers, body, align="lllc" + ("c" if criteria else "") + "c")
 
 
 def _change(style, now, before) -> str:

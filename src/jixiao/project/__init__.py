@@ -97,6 +97,7 @@ def project_from_mapping(raw: dict, base_dir: Path, source: str, with_previous: 
     apply_rules(indicators, numbers(known), answers, tables, problems, warnings)
     card, tree_problems = build_scorecard(params.framework, indicators, source)
     problems += tree_problems
+    warnings += card.notes
     problems += _check_budget(params, tables, source)
     problems += _check_surveys(tables)
     problems += _check_exhibits(params, tables, card, source)
@@ -151,7 +152,7 @@ def _indicator(row: Row, problems: list) -> Indicator:
         problems.append(f"{row.source} 第 {row.line} 行：『不适用』应填 是 或留空，而不是『{row.na}』")
     return Indicator(row.code, row.name, row.level1, row.level2, row.max, row.score, row.reason,
                      row.analysis or "", row.source, row.line, rule=row.rule or MANUAL, inputs=row.inputs,
-                     applicable=not applicable)
+                     applicable=not applicable, criterion=row.get("criterion"))
 
 
 def _read_tables(params: Params, data_dir: Path, source: str, problems: list) -> dict:

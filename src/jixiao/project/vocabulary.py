@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from ..inputs.tables import SPECS, parse_number
 from ..numeric import HUNDRED, Amount, Rate, Score
+from ..scoring.tree import NOT_APPLICABLE
 
 
 class Names:
@@ -77,7 +78,8 @@ def _month(text: str) -> str:
 def evidence(params, tables: dict, survey_answers: dict[str, tuple[int, int]]) -> dict:
     """The values known before scoring: what rules may read and texts may print."""
     info = params.project.model_dump()
-    info["report_date"] = _month(params.project.report_date.isoformat())
+    if params.project.dated:
+        info["report_date"] = _month(params.project.report_date.isoformat())
     budget = params.budget
     received = sum((r.amount for r in budget.receipts), Decimal(0))
     amounts = {"total": Amount(budget.total), "spent": Amount(budget.spent), "received": Amount(received)}
@@ -154,19 +156,21 @@ def numbers(values: dict) -> dict[str, Decimal]:
 def _indicator(ind) -> Names:
     return Names(f"indicators.{ind.code}", {
         "code": ind.code, "name": ind.name, "max": ind.max, "level1": ind.level1, "level2": ind.level2,
-        "score": Score(ind.score) if ind.applicable else "不适用",
+        "score": Score(ind.score) if ind.applicable else NOT_APPLICABLE,
+        "criterion": Score(ind.criterion) if ind.weighted and ind.applicable else None,
         "lost": Score(ind.lost), "applicable": ind.applicable, "rule": ind.rule, "working": ind.working,
         "reason": ind.reason,
     })
 
 
 def _branch(path: str, node) -> Names:
-    """A dimension or group: weight, applicable weight (without 不适用 indicators), score and rate."""
-    weight = sum((i.max for i in node.indicators if i.applicable), Decimal(0))
+    """A dimension or group: weight, applicable weight (without 不适用 indicators), score and rate
+    on it (不适用 when wholly inapplicable), the 百分制得分 of weighted criteria."""
     return Names(path, {
-        "code": node.code, "name": node.name, "weight": node.weight, "applicable_weight": weight,
-        "score": Score(node.score), "rate": Rate(node.score * HUNDRED / weight) if weight else None,
-        "applicable": bool(weight),
+        "code": node.code, "name": node.name, "weight": node.weight, "applicable_weight": node.applicable_weight,
+        "score": Score(node.score) if node.applicable else NOT_APPLICABLE,
+        "rate": Rate(node.rate) if node.applicable else NOT_APPLICABLE, "applicable": node.applicable,
+        "criterion": None if node.criterion is None else Score(node.criterion),
     })
 
 

@@ -3,8 +3,8 @@ indicator's score computed by its rule from the values the project names."""
 
 from collections import defaultdict
 
-from ..numeric import trimmed
-from .rules import MANUAL, RULE_NAMES, RULES, RuleError, parse_inputs
+from ..numeric import HUNDRED, fixed2, round2, trimmed
+from .rules import MANUAL, RULE_NAMES, RuleError, apply, parse_inputs, show
 
 YES = {"是", "y", "yes", "true", "1", "√", "✓"}
 NO = {"否", "", "n", "no", "false", "0", "×"}
@@ -50,6 +50,9 @@ def apply_rules(indicators, numbers: dict, rates: dict, tables: dict, problems: 
             continue
         if not ind.applicable:
             continue
+        if ind.weighted:
+            _weigh_criterion(ind, where, problems, warnings)
+            continue
         if ind.rule == MANUAL:
             missing = [name for name, value in (("评分值", ind.score), ("评分理由", ind.reason)) if value in (None, "")]
             if missing:
@@ -57,13 +60,41 @@ def apply_rules(indicators, numbers: dict, rates: dict, tables: dict, problems: 
                                 "或在『评分方法』中选择计算规则")
             continue
         try:
-            result = RULES[ind.rule](ind.max, parse_inputs(ind.inputs, lookup),
-                                     {"keypoints": points.get(ind.code, []), "group_rates": rates,
-                                      "label": ind.name if ind.name.endswith("率") else None})
+            result = apply(ind.rule, ind.max, parse_inputs(ind.inputs, lookup),
+                           {"keypoints": points.get(ind.code, []), "group_rates": rates,
+                            "label": ind.name if ind.name.endswith("率") else None})
         except RuleError as exc:
             problems.append(f"{where}：{exc}")
             continue
-        if ind.score is not None and ind.score != result.score:
-            warnings.append(f"{where}：填写的评分值 {trimmed(ind.score)} 与按「{ind.rule}」计算的 "
-                            f"{trimmed(result.score)} 不一致，报告采用计算结果")
-        ind.score, ind.working = result.score, result.working
+        warnings.extend(f"{where}：{note}" for note in result.notes)
+        _settle(ind, result.score, result.working, f"按「{ind.rule}」计算的", where, warnings)
+
+
+def _weigh_criterion(ind, where: str, problems: list, warnings: list) -> None:
+    """A weighted criterion: 百分制得分 (0–100, typed with a reason) × weight (满分值 as a
+    percentage of the 100-point total) = the score that enters the roll-up."""
+    criterion = ind.criterion
+    if ind.rule != MANUAL:
+        problems.append(f"{where}：填写了『百分制得分』的指标按百分制得分加权计分，评分方法应为「手工」，"
+                        f"而不是「{ind.rule}」；按规则计分时请清空『百分制得分』")
+        return
+    if not 0 <= criterion <= HUNDRED:
+        problems.append(f"{where}：百分制得分 {show(criterion)} 应在 0 到 100 之间")
+        return
+    if round2(criterion) != criterion:
+        problems.append(f"{where}：百分制得分 {criterion} 超过两位小数，请四舍五入到两位")
+        return
+    if not ind.reason:
+        problems.append(f"{where}：百分制评分须填写『评分理由』")
+        return
+    score = round2(criterion * ind.max / HUNDRED)
+    working = (f"百分制得分 {fixed2(criterion)} 分，权重 {show(ind.max)}%，"
+               f"加权得分 = {fixed2(criterion)} × {show(ind.max)}% = {fixed2(score)} 分")
+    _settle(ind, score, working, "按百分制得分加权计算的", where, warnings)
+
+
+def _settle(ind, score, working: str, how: str, where: str, warnings: list) -> None:
+    """Give the indicator its computed score; a different typed score is a warning."""
+    if ind.score is not None and ind.score != score:
+        warnings.append(f"{where}：填写的评分值 {trimmed(ind.score)} 与{how} {trimmed(score)} 不一致，报告采用计算结果")
+    ind.score, ind.working = score, working

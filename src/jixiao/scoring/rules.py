@@ -3,18 +3,25 @@
 A rule is named in the indicator table's 评分方法 column and takes its inputs from the
 评分参数 column as ``键=值; 键=值``. A value is a number (``88``, ``92.5%``, ``1,341``), a
 data name (``facts.data_units``, ``queries.year_total``, ``surveys.社会公众``,
-``budget.spent``) or, for 锚点/分档, a list ``x:分, x:分``. Every rule returns the score
-rounded half up to two places and the working as the report prints it.
+``budget.spent``), a word (``方向=超出``) or, for 锚点/分档, a list ``x:分, x:分``.
+
+Every rule returns the score rounded half up to two places and the working as the report
+prints it. The working is true arithmetic on the numbers it prints: inputs are printed as
+typed, a rounded intermediate (a rate, a coefficient) is printed rounded and the next step
+computes on that printed value, and a cap or a floor is said in words, never hidden in an
+equals sign. Where the result depends on which way is better, the rule takes a direction
+(``方向``) and the working names it.
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..numeric import HUNDRED, fixed2, round2, thousands, to_decimal, trimmed
 
 MANUAL = "手工"
-TEXT_INPUTS = {"对象"}  # inputs that name something rather than give a number
+TEXT_INPUTS = {"对象", "方向"}  # inputs that are words rather than numbers
+ZERO = Decimal(0)
 
 
 class RuleError(ValueError):
@@ -25,10 +32,12 @@ class RuleError(ValueError):
 class Result:
     score: Decimal
     working: str
+    notes: list[str] = field(default_factory=list)  # warnings for the analyst (jixiao check)
 
 
 def show(value: Decimal) -> str:
-    """An input as the working prints it: integers with separators, decimals as typed."""
+    """A number as the working prints it: exactly, integers of four digits or more with
+    separators, at least as many decimals as it has (88, 1.5, 0.375, 15,676,396)."""
     value = to_decimal(value)
     if value == value.to_integral_value() and abs(value) >= 1000:
         return thousands(value)
@@ -74,21 +83,35 @@ def _need(inputs: dict, *keys) -> list:
     return [inputs[k] for k in keys]
 
 
+def _not_negative(inputs: dict, *keys) -> None:
+    for key in keys:
+        if inputs[key] < 0:
+            raise RuleError(f"评分参数『{key}』为 {show(inputs[key])}，不能为负数")
+
+
+def _direction(inputs: dict, choices: tuple[str, str]) -> str:
+    """The 方向 input, the first choice by default; anything else is named."""
+    value = inputs.get("方向", choices[0])
+    if value not in choices:
+        raise RuleError(f"评分参数『方向』应为 {' 或 '.join(choices)}，而不是『{value}』")
+    return value
+
+
 def _rate_score(full: Decimal, rate: Decimal, label: str, value_text: str) -> Result:
     """Score = full × rate (rate in percent, rounded to two places), capped at full marks."""
     if rate >= HUNDRED:
         return Result(round2(full), f"{label} = {value_text} = {fixed2(rate)}%，达到或超过 100% 按满分计，"
                                     f"得分 {fixed2(full)} 分")
-    rate = max(rate, Decimal(0))
     score = round2(full * rate / HUNDRED)
-    return Result(score, f"{label} = {value_text} = {fixed2(rate)}%，得分 = {trimmed(full)} × {fixed2(rate)}% = "
+    return Result(score, f"{label} = {value_text} = {fixed2(rate)}%，得分 = {show(full)} × {fixed2(rate)}% = "
                          f"{fixed2(score)} 分")
 
 
 def completion(full, inputs, context=None) -> Result:
-    """完成率: actual ÷ target × full marks, capped at full marks. The working names the rate
-    after the indicator when it is itself a rate (预算执行率), else 实际完成率."""
+    """完成率 (more is better): actual ÷ target × full marks, capped at full marks. The working
+    names the rate after the indicator when it is itself a rate (预算执行率), else 实际完成率."""
     actual, target = _need(inputs, "实际", "目标")
+    _not_negative(inputs, "实际", "目标")
     if target == 0:
         raise RuleError("评分参数『目标』不能为 0")
     rate = round2(actual * HUNDRED / target)
@@ -96,33 +119,44 @@ def completion(full, inputs, context=None) -> Result:
 
 
 def reverse_completion(full, inputs, _context=None) -> Result:
-    """反向完成率 (lower is better, e.g. cost): target ÷ actual × full marks, capped."""
+    """反向完成率 (less is better, e.g. cost): target ÷ actual × full marks, capped."""
     actual, target = _need(inputs, "实际", "目标")
+    _not_negative(inputs, "实际", "目标")
     if actual == 0:
         raise RuleError("评分参数『实际』不能为 0")
     rate = round2(target * HUNDRED / actual)
-    return _rate_score(full, rate, "完成率（越低越好）", f"{show(target)} ÷ {show(actual)}")
+    return _rate_score(full, rate, "反向完成率（越低越好）= 目标 ÷ 实际", f"{show(target)} ÷ {show(actual)}")
+
+
+def _anchors(pairs, full: Decimal, key: str) -> list:
+    """Sorted (x, score) pairs: distinct values, scores between 0 and full marks."""
+    pairs = sorted(pairs)
+    xs = [x for x, _ in pairs]
+    if len(set(xs)) != len(xs):
+        raise RuleError(f"评分参数『{key}』中的值不能重复：{'、'.join(show(x) for x in xs)}")
+    if any(s > full or s < 0 for _, s in pairs):
+        raise RuleError(f"评分参数『{key}』的分值应在 0 到满分 {show(full)} 之间")
+    return pairs
 
 
 def interpolation(full, inputs, _context=None) -> Result:
-    """插值 (等值插入): linear between anchor points (x:score), flat beyond the ends."""
+    """插值 (等值插入): linear between anchor points (x:score), flat beyond the ends. The
+    anchors carry the direction: 60:0, 90:5 rewards more, 0:5, 10:0 rewards less."""
     value, anchors = _need(inputs, "值", "锚点")
-    anchors = sorted(anchors)
     if len(anchors) < 2:
         raise RuleError("评分参数『锚点』至少需要两个点，如 60:0, 90:5")
-    if any(s > full or s < 0 for _, s in anchors):
-        raise RuleError(f"锚点的分值应在 0 到满分 {trimmed(full)} 之间")
-    lo, hi = anchors[0], anchors[-1]
-    if value <= lo[0]:
-        return Result(round2(lo[1]), f"{show(value)} 不高于最低锚点 {show(lo[0])}，得分 {fixed2(lo[1])} 分")
-    if value >= hi[0]:
-        return Result(round2(hi[1]), f"{show(value)} 不低于最高锚点 {show(hi[0])}，得分 {fixed2(hi[1])} 分")
+    anchors = _anchors(anchors, full, "锚点")
+    (lo, lo_score), (hi, hi_score) = anchors[0], anchors[-1]
+    if value <= lo:
+        return Result(round2(lo_score), f"{show(value)} 不高于最低锚点 {show(lo)}，取该锚点得分 {fixed2(lo_score)} 分")
+    if value >= hi:
+        return Result(round2(hi_score), f"{show(value)} 不低于最高锚点 {show(hi)}，取该锚点得分 {fixed2(hi_score)} 分")
     for (x0, y0), (x1, y1) in zip(anchors, anchors[1:]):
         if x0 <= value <= x1:
             score = round2(y0 + (value - x0) / (x1 - x0) * (y1 - y0))
-            return Result(score, f"{show(value)} 介于 {show(x0)}（{trimmed(y0)} 分）与 {show(x1)}（{trimmed(y1)} 分）之间，"
-                                 f"等值插入：得分 = {trimmed(y0)} + ({show(value)} − {show(x0)}) ÷ "
-                                 f"({show(x1)} − {show(x0)}) × ({trimmed(y1)} − {trimmed(y0)}) = {fixed2(score)} 分")
+            return Result(score, f"{show(value)} 介于 {show(x0)}（{show(y0)} 分）与 {show(x1)}（{show(y1)} 分）之间，"
+                                 f"等值插入：得分 = {show(y0)} + ({show(value)} − {show(x0)}) ÷ "
+                                 f"({show(x1)} − {show(x0)}) × ({show(y1)} − {show(y0)}) = {fixed2(score)} 分")
     raise AssertionError("unreachable")
 
 
@@ -132,45 +166,84 @@ def efficacy_coefficient(value, satisfactory, allowable) -> Decimal:
 
 
 def efficacy(full, inputs, _context=None) -> Result:
-    """功效系数: d from the formula, capped to [0, 100]; score = full × d%."""
+    """功效系数: d from the formula (rounded to two places), at most 100 and at least 0;
+    score = full × d%. 满意值 below 不允许值 makes less better."""
     value, high, low = _need(inputs, "值", "满意值", "不允许值")
     if high == low:
         raise RuleError("满意值与不允许值不能相等")
-    d = min(max(round2(efficacy_coefficient(value, high, low)), Decimal(0)), HUNDRED)
+    d = round2(efficacy_coefficient(value, high, low))
+    head = f"功效系数 d = ({show(value)} − {show(low)}) ÷ ({show(high)} − {show(low)}) × 40 + 60 = {fixed2(d)}"
+    if d >= HUNDRED:
+        return Result(round2(full), f"{head}，达到或超过 100 按满分计，得分 {fixed2(full)} 分")
+    if d <= 0:
+        return Result(round2(ZERO), f"{head}，不高于 0 按 0 计，得分 0.00 分")
     score = round2(full * d / HUNDRED)
-    return Result(score, f"功效系数 d = ({show(value)} − {show(low)}) ÷ ({show(high)} − {show(low)}) × 40 + 60 = "
-                         f"{fixed2(d)}，得分 = {trimmed(full)} × {fixed2(d)}% = {fixed2(score)} 分")
+    return Result(score, f"{head}，得分 = {show(full)} × {fixed2(d)}% = {fixed2(score)} 分")
+
+
+HIGHER, LOWER = "越高越好", "越低越好"
 
 
 def bands(full, inputs, _context=None) -> Result:
-    """分档: the first band (≥ x → score) the value reaches, highest band first."""
+    """分档: 方向=越高越好 (default) takes the highest band whose floor the value reaches
+    (值 ≥ x); 方向=越低越好 the lowest band whose ceiling it stays within (值 ≤ x)."""
     value, table = _need(inputs, "值", "分档")
-    for floor, score in sorted(table, reverse=True):
-        if value >= floor:
-            if score > full:
-                raise RuleError(f"分档的分值 {trimmed(score)} 超过满分 {trimmed(full)}")
-            return Result(round2(score), f"{show(value)} ≥ {show(floor)}，按分档得 {fixed2(score)} 分")
-    return Result(Decimal("0.00"), f"{show(value)} 低于最低档 {show(min(f for f, _ in table))}，得 0.00 分")
+    direction = _direction(inputs, (HIGHER, LOWER))
+    table = _anchors(table, full, "分档")
+    if direction == HIGHER:
+        for floor, score in reversed(table):
+            if value >= floor:
+                return Result(round2(score), f"{show(value)} ≥ {show(floor)}，按分档得 {fixed2(score)} 分")
+        return Result(round2(ZERO), f"{show(value)} 低于最低档 {show(table[0][0])}，得 0.00 分")
+    for ceiling, score in table:
+        if value <= ceiling:
+            return Result(round2(score), f"{show(value)} ≤ {show(ceiling)}，按分档（越低越好）得 {fixed2(score)} 分")
+    return Result(round2(ZERO), f"{show(value)} 高于最高档 {show(table[-1][0])}，得 0.00 分")
+
+
+SHORTFALL, EXCESS = "不足", "超出"
+
+
+def _after_loss(full: Decimal, lost: Decimal) -> tuple[Decimal, str]:
+    if lost >= full:
+        return round2(ZERO), f"扣分达到或超过满分 {show(full)} 分，得 0.00 分"
+    score = round2(full - lost)
+    return score, f"得分 = {show(full)} − {show(lost)} = {fixed2(score)} 分"
 
 
 def deduction(full, inputs, _context=None) -> Result:
-    """扣分: per step of shortfall below a standard, or per problem found; floored at zero."""
+    """扣分: marks off per whole step by which the value falls short of the standard
+    (方向=不足, the default) or exceeds it (方向=超出: days late, errors found), or per
+    problem found (次数); never below zero."""
     if "次数" in inputs:
         count, each = _need(inputs, "次数", "每次扣分")
+        _not_negative(inputs, "次数", "每次扣分")
+        if count != count.to_integral_value():
+            raise RuleError(f"评分参数『次数』应为整数，而不是 {show(count)}")
         lost = count * each
-        score = round2(max(full - lost, Decimal(0)))
-        return Result(score, f"发现问题 {show(count)} 项，每项扣 {trimmed(each)} 分，"
-                             f"得分 = {trimmed(full)} − {trimmed(lost)} = {fixed2(score)} 分")
+        score, tail = _after_loss(full, lost)
+        return Result(score, f"发现问题 {show(count)} 项，每项扣 {show(each)} 分，扣 {show(count)} × {show(each)} = "
+                             f"{show(lost)} 分，{tail}")
     value, standard, step, each = _need(inputs, "值", "标准", "步长", "每步扣分")
+    direction = _direction(inputs, (SHORTFALL, EXCESS))
     if step <= 0:
         raise RuleError("评分参数『步长』应大于 0")
-    gap = max(standard - value, Decimal(0))
+    _not_negative(inputs, "每步扣分")
+    notes = []
+    if direction == SHORTFALL and standard == 0 and value >= 0:
+        notes.append("扣分规则按『不足』（低于标准才扣分）计算，而标准为 0：若该值越大越差（如逾期天数、差错数），"
+                     "请在评分参数中写 方向=超出")
+    if direction == SHORTFALL:
+        gap, label, within = standard - value, f"低于标准 = {show(standard)} − {show(value)}", "未低于"
+    else:
+        gap, label, within = value - standard, f"超出标准 = {show(value)} − {show(standard)}", "未超过"
+    if gap <= 0:
+        return Result(round2(full), f"{show(value)} {within}标准 {show(standard)}，不扣分，得分 {fixed2(full)} 分", notes)
     steps = math.floor(gap / step)
     lost = steps * each
-    score = round2(max(full - lost, Decimal(0)))
-    return Result(score, f"差距 = {show(standard)} − {show(value)} = {show(gap)}，每 {show(step)} 扣 {trimmed(each)} 分，"
-                         f"扣 {steps} × {trimmed(each)} = {trimmed(lost)} 分，得分 = {trimmed(full)} − {trimmed(lost)} = "
-                         f"{fixed2(score)} 分")
+    score, tail = _after_loss(full, lost)
+    return Result(score, f"{label} = {show(gap)}，每满 {show(step)} 扣 {show(each)} 分，{show(gap)} 共满 {steps} 步，"
+                         f"扣 {steps} × {show(each)} = {show(lost)} 分，{tail}", notes)
 
 
 def key_points(full, _inputs, context) -> Result:
@@ -178,16 +251,18 @@ def key_points(full, _inputs, context) -> Result:
     points = context["keypoints"]
     if not points:
         raise RuleError("重点得分需要在要点表（keypoints）中列出该指标的要点")
-    total = sum((p["marks"] for p in points), Decimal(0))
+    total = sum((p["marks"] for p in points), ZERO)
     if total != full:
-        raise RuleError(f"要点分值合计 {trimmed(total)} 与满分值 {trimmed(full)} 不一致")
+        raise RuleError(f"要点分值合计 {show(total)} 与满分值 {show(full)} 不一致")
     met = [p for p in points if p["met"]]
     missed = [p for p in points if not p["met"]]
-    score = round2(sum((p["marks"] for p in met), Decimal(0)))
-    text = "达到要点：" + ("、".join(f"{p['point']}（{trimmed(p['marks'])} 分）" for p in met) or "无")
+    score = round2(sum((p["marks"] for p in met), ZERO))
+    text = "达到要点：" + ("、".join(f"{p['point']}（{show(p['marks'])} 分）" for p in met) or "无")
     if missed:
-        text += "；未达到：" + "、".join(f"{p['point']}（{trimmed(p['marks'])} 分）" for p in missed)
-    return Result(score, f"{text}；得分 {fixed2(score)} 分")
+        text += "；未达到：" + "、".join(f"{p['point']}（{show(p['marks'])} 分）" for p in missed)
+    marks = [show(p["marks"]) for p in met]
+    total_text = f"= {' + '.join(marks)} = " if len(marks) > 1 else ""
+    return Result(score, f"{text}；得分 {total_text}{fixed2(score)} 分")
 
 
 def satisfaction(full, inputs, context) -> Result:
@@ -206,10 +281,9 @@ def satisfaction(full, inputs, context) -> Result:
     elif "分档" in inputs:
         result = bands(full, inner)
     else:
-        capped = min(rate, HUNDRED)
-        score = round2(full * capped / HUNDRED)
-        result = Result(score, f"得分 = {trimmed(full)} × {fixed2(capped)}% = {fixed2(score)} 分")
-    return Result(result.score, head + result.working)
+        score = round2(full * rate / HUNDRED)
+        result = Result(score, f"得分 = {show(full)} × {fixed2(rate)}% = {fixed2(score)} 分")
+    return Result(result.score, head + result.working, result.notes)
 
 
 RULES = {
@@ -223,4 +297,24 @@ RULES = {
     "满意度": satisfaction,
 }
 
+KEYS = {
+    "完成率": ("实际", "目标"),
+    "反向完成率": ("实际", "目标"),
+    "插值": ("值", "锚点"),
+    "功效系数": ("值", "满意值", "不允许值"),
+    "分档": ("值", "分档", "方向"),
+    "重点得分": (),
+    "扣分": ("值", "标准", "步长", "每步扣分", "方向", "次数", "每次扣分"),
+    "满意度": ("对象", "锚点", "分档", "方向"),
+}  # the inputs each rule reads
+
 RULE_NAMES = [MANUAL, *RULES]
+
+
+def apply(rule: str, full: Decimal, inputs: dict, context: dict) -> Result:
+    """Run a rule on parsed inputs; a key the rule does not read is an error, not ignored."""
+    unknown = [k for k in inputs if k not in KEYS[rule]]
+    if unknown:
+        allowed = "、".join(KEYS[rule]) or "无（要点写在要点表中）"
+        raise RuleError(f"评分参数『{'、'.join(unknown)}』不用于「{rule}」，可用的参数：{allowed}")
+    return RULES[rule](full, inputs, context)

@@ -2,6 +2,14 @@
 
 The tree is data (the framework in the parameter file plus the indicator table);
 arithmetic is exact Decimal, and only printed figures are rounded.
+
+Not-applicable indicators (不适用) are dropped: every group and dimension reports the
+maximum of its applicable indicators (适用满分) beside its score and rate, a group or
+dimension whose indicators are all 不适用 reports 不适用 instead of a score, and the total
+is rescaled to the full marks (按百分制折算：实得分 ÷ 适用满分 × 100). A wholly inapplicable
+dimension is allowed, with a warning, as long as some indicator remains: an evaluator drops
+what cannot be judged and says so, rather than scoring it zero; a weight constraint of the
+framework (产出与效益 ≥ 60) is then checked again on the applicable maximum.
 """
 
 from dataclasses import dataclass, field
@@ -9,6 +17,8 @@ from decimal import Decimal
 
 from ..inputs.params import Framework
 from ..numeric import HUNDRED, fixed2, round2, trimmed
+
+NOT_APPLICABLE = "不适用"
 
 
 @dataclass
@@ -27,6 +37,12 @@ class Indicator:
     inputs: str = ""
     applicable: bool = True
     working: str = ""
+    criterion: Decimal | None = None  # 百分制得分 (0–100) of a weighted criterion; score = criterion × max% 
+
+    @property
+    def weighted(self) -> bool:
+        """Whether the indicator is a criterion scored 0–100 and weighted by its full marks."""
+        return self.criterion is not None
 
     @property
     def lost(self) -> Decimal:
@@ -42,56 +58,75 @@ class Indicator:
         return f"{self.code} {self.name}"
 
 
-@dataclass
-class Group:
-    code: str
-    name: str
+class Branch:
+    """A level-1 or level-2 node as the report prints it: the score of its applicable
+    indicators, the maximum they carry (适用满分), the rate on that maximum, and whether
+    it is wholly inapplicable (then it has no score and no rate, only 不适用)."""
+
+    indicators: list[Indicator]
     weight: Decimal
-    declared: bool = True
-    indicators: list[Indicator] = field(default_factory=list)
 
     @property
     def score(self) -> Decimal:
         return sum((i.counted for i in self.indicators), Decimal(0))
 
     @property
+    def applicable_weight(self) -> Decimal:
+        return sum((i.max for i in self.indicators if i.applicable), Decimal(0))
+
+    @property
+    def applicable(self) -> bool:
+        return any(i.applicable for i in self.indicators)
+
+    @property
+    def not_applicable(self) -> list[Indicator]:
+        return [i for i in self.indicators if not i.applicable]
+
+    @property
+    def rate(self) -> Decimal | None:
+        """Score over the applicable maximum, in percent, unrounded; None when wholly inapplicable."""
+        weight = self.applicable_weight
+        return self.score * HUNDRED / weight if weight else None
+
+    @property
+    def criterion(self) -> Decimal | None:
+        """The weight-averaged 百分制得分 when every applicable indicator is a weighted criterion."""
+        scored = [i for i in self.indicators if i.applicable]
+        if not scored or not all(i.weighted for i in scored):
+            return None
+        return sum((i.criterion * i.max for i in scored), Decimal(0)) / self.applicable_weight
+
+    @property
     def label(self) -> str:
         return f"{self.code} {self.name}"
 
 
 @dataclass
-class Dimension:
+class Group(Branch):
+    code: str
+    name: str
+    weight: Decimal
+    declared: bool = True
+    indicators: list[Indicator] = field(default_factory=list)
+
+
+@dataclass
+class Dimension(Branch):
     code: str
     name: str
     weight: Decimal
     groups: list[Group] = field(default_factory=list)
 
     @property
-    def score(self) -> Decimal:
-        return sum((g.score for g in self.groups), Decimal(0))
-
-    @property
-    def applicable_weight(self) -> Decimal:
-        return self.weight - sum((i.max for i in self.indicators if not i.applicable), Decimal(0))
-
-    @property
-    def rate(self) -> Decimal:
-        weight = self.applicable_weight
-        return self.score * HUNDRED / weight if weight else Decimal(0)
-
-    @property
     def indicators(self) -> list[Indicator]:
         return [i for g in self.groups for i in g.indicators]
-
-    @property
-    def label(self) -> str:
-        return f"{self.code} {self.name}"
 
 
 @dataclass
 class Scorecard:
     dimensions: list[Dimension]
     grades: list  # params.Grade, highest band first
+    notes: list[str] = field(default_factory=list)  # warnings about the tree for jixiao check
 
     @property
     def weight(self) -> Decimal:
@@ -116,7 +151,8 @@ class Scorecard:
 
     @property
     def total(self) -> Decimal:
-        if not self.rescaled:
+        """The raw total, or raw total ÷ applicable maximum × full marks when rescaled."""
+        if not self.rescaled or not self.applicable_weight:
             return self.raw_total
         return self.raw_total * self.weight / self.applicable_weight
 
@@ -127,6 +163,10 @@ class Scorecard:
     @property
     def grade(self) -> str:
         return grade_for(self.total, self.grades)
+
+    @property
+    def groups(self) -> list[Group]:
+        return [g for d in self.dimensions for g in d.groups]
 
     @property
     def indicators(self) -> list[Indicator]:
@@ -180,6 +220,8 @@ def build_scorecard(framework: Framework, indicators: list[Indicator], source: s
         seen[ind.code] = ind.line
         if ind.max <= 0:
             problems.append(f"{where}：满分值 {trimmed(ind.max)} 应大于 0")
+        elif round2(ind.max) != ind.max:
+            problems.append(f"{where}：满分值 {ind.max} 超过两位小数，请改为最多两位小数")
         if ind.applicable and ind.score is not None:
             if ind.score < 0 or ind.score > ind.max:
                 problems.append(f"{where}：评分值 {trimmed(ind.score)} 超出范围，应在 0 到满分值 {trimmed(ind.max)} 之间")
@@ -207,9 +249,8 @@ def build_scorecard(framework: Framework, indicators: list[Indicator], source: s
         level2 = sum((g.weight for g in dim.groups), Decimal(0))
         if level2 != dim.weight:
             problems.append(f"{source}：一级指标『{dim.label}』权重为 {trimmed(dim.weight)}，但其下指标满分值合计为 {trimmed(level2)}，两者应相等")
-    for dim in dims:
-        if dim.applicable_weight <= 0:
-            problems.append(f"{source}：一级指标『{dim.label}』下的指标全部不适用，无法评分")
+    card = Scorecard(dims, framework.grades)
+    problems += _applicability(card, framework, source)
     for rule in framework.constraints:
         weight = sum((d.weight for d in dims if d.code in rule.codes), Decimal(0))
         if weight < rule.min:
@@ -217,16 +258,64 @@ def build_scorecard(framework: Framework, indicators: list[Indicator], source: s
     total = sum((d.weight for d in dims), Decimal(0))
     if total != 100:
         problems.append(f"{source}：一级指标权重合计为 {trimmed(total)}，应为 100（{'、'.join(f'{d.code} {trimmed(d.weight)}' for d in dims)}）")
-    return Scorecard(dims, framework.grades), problems
+    return card, problems
+
+
+def _applicability(card: Scorecard, framework: Framework, source: str) -> list[str]:
+    """Problems (nothing applicable at all) and notes (a dimension dropped, a weight
+    constraint no longer met on the applicable maximum) about 不适用."""
+    if card.indicators and not card.applicable_weight:
+        return [f"{source}：全部三级指标都标为不适用，无法评分"]
+    for dim in card.dimensions:
+        if dim.indicators and not dim.applicable:
+            card.notes.append(f"{source}：一级指标『{dim.label}』下的指标全部不适用，该一级指标不参与评分，"
+                              f"其余指标按百分制折算；请在报告中说明不适用的理由")
+    if card.rescaled and card.applicable_weight:
+        for rule in framework.constraints:
+            kept = sum((d.applicable_weight for d in card.dimensions if d.code in rule.codes), Decimal(0))
+            share = kept * card.weight / card.applicable_weight
+            if share < rule.min:
+                card.notes.append(f"{source}：扣除不适用指标后，{rule.label}（{'、'.join(rule.codes)}）折算为 "
+                                  f"{fixed2(share)}，低于 {trimmed(rule.min)}，请确认评价框架仍然适用")
+    return []
 
 
 def score_text(ind: Indicator) -> str:
     """An indicator's score as tables print it: 4.4, or 不适用."""
-    return trimmed(ind.score) if ind.applicable else "不适用"
+    return trimmed(ind.score) if ind.applicable else NOT_APPLICABLE
+
+
+def branch_score(node) -> str:
+    """A group's or dimension's score as printed: 9.25, or 不适用 when wholly inapplicable."""
+    return fixed2(node.score) if node.applicable else NOT_APPLICABLE
+
+
+def rate_text(node) -> str:
+    """A rate as printed: 92.50% (on the applicable maximum), or 不适用."""
+    return NOT_APPLICABLE if node.rate is None else f"{fixed2(node.rate)}%"
+
+
+def _criterion_text(node) -> str | None:
+    return None if node.criterion is None else fixed2(node.criterion)
+
+
+def _branch(node) -> dict:
+    return {
+        "code": node.code,
+        "name": node.name,
+        "weight": trimmed(node.weight),
+        "applicable_weight": trimmed(node.applicable_weight),
+        "score": branch_score(node),
+        "rate": rate_text(node),
+        "criterion": _criterion_text(node),
+    }
 
 
 def printed(card: Scorecard) -> dict:
-    """The figures as the report prints them, for summary.json and tests."""
+    """The figures as the report prints them, for summary.json and tests. Every rate comes
+    with the maximum it was computed from (``applicable_weight``); a wholly inapplicable
+    group or dimension has 不适用 as its score and rate; ``criterion`` is the 百分制得分 of
+    a weighted criterion (null otherwise)."""
     return {
         "total": fixed2(card.total),
         "raw_total": fixed2(card.raw_total),
@@ -234,15 +323,12 @@ def printed(card: Scorecard) -> dict:
         "rate": f"{fixed2(card.rate)}%",
         "grade": card.grade,
         "weight": trimmed(card.weight),
-        "dimensions": [
-            {
-                "code": d.code,
-                "name": d.name,
-                "weight": trimmed(d.weight),
-                "score": fixed2(d.score),
-                "rate": f"{fixed2(d.rate)}%",
-            }
+        "applicable_weight": trimmed(card.applicable_weight),
+        "dimensions": [_branch(d) for d in card.dimensions],
+        "groups": [
+            {**_branch(g), "level1": {"code": d.code, "name": d.name}}
             for d in card.dimensions
+            for g in d.groups
         ],
         "indicators": [
             {
@@ -252,6 +338,7 @@ def printed(card: Scorecard) -> dict:
                 "level2": {"code": g.code, "name": g.name},
                 "max": trimmed(i.max),
                 "score": score_text(i),
+                "criterion": fixed2(i.criterion) if i.weighted and i.applicable else None,
             }
             for d in card.dimensions
             for g in d.groups
