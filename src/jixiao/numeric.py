@@ -4,6 +4,7 @@ Every score and amount is a ``Decimal``; rounding is 四舍五入 (ROUND_HALF_UP
 places, as published reports do, never binary floats or ``round()``.
 """
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -77,6 +78,15 @@ def month_text(text: str) -> str:
     """An ISO date or month as Chinese: 2018-08 → 2018年8月, 2019-07-01 → 2019年7月1日."""
     parts = [int(p) for p in str(text).split("-")]
     return "".join(f"{p}{unit}" for p, unit in zip(parts, "年月日"))
+
+
+# The score style in effect while scoring rules write their working (the project's ``style.scores``).
+SCORE_STYLE: ContextVar[str] = ContextVar("score_style", default="fixed")
+
+
+def points(value) -> str:
+    """A score as the report prints it, in the style in effect: 4.40, or 4.4 when trimmed."""
+    return trimmed(value) if SCORE_STYLE.get() == "trimmed" else fixed2(value)
 
 
 class Score(Decimal):

@@ -29,7 +29,8 @@ def test_example_rules_reproduce_the_published_scores():
     card = project.card
     computed = {i.code: (i.rule, str(i.score)) for i in card.indicators if i.working}
     assert computed == {"B101": ("完成率", "4.00"), "C101": ("完成率", "4.40"), "C102": ("完成率", "5.00")}
-    assert "实际完成率 = 88 ÷ 100 = 88.00%，得分 = 5 × 88.00% = 4.40 分" == card.indicator("C101").working
+    # the example prints scores trimmed (as its table 3-2): the working says 4.4 as the score sentence does
+    assert "实际完成率 = 88 ÷ 100 = 88.00%，得分 = 5 × 88.00% = 4.4 分" == card.indicator("C101").working
     assert "783.82%" in card.indicator("C102").working
     assert str(card.total) == "90.71" and not project.warnings
 
@@ -127,7 +128,7 @@ def test_criterion_score_is_weighted_by_full_marks(example):
     project = load_project(example)
     ind = project.card.indicator("A101")
     assert (ind.criterion, ind.score) == (Decimal(80), Decimal("1.20"))
-    assert ind.working == "百分制得分 80.00 分，权重 1.5%，加权得分 = 80.00 × 1.5% = 1.20 分"
+    assert ind.working == "百分制得分 80 分，权重 1.5%，加权得分 = 80 × 1.5% = 1.2 分"
     assert any("A101" in w and "按百分制得分加权计算的 1.2 不一致" in w for w in project.warnings)
 
 

@@ -12,14 +12,16 @@ def _same_name(reference: str, ours: str) -> bool:
 
 
 def test_example_rolls_up_to_the_published_figures():
-    figures = printed(load_project(ROOT / "params" / "shanghai-credit-2018.yaml").card)
+    example = load_project(ROOT / "params" / "shanghai-credit-2018.yaml")
+    figures = printed(example.card, example.style)
     assert (figures["total"], figures["grade"], figures["rate"]) == ("90.71", "优秀", "90.71%")
     dims = {d["code"]: (d["weight"], d["score"], d["rate"]) for d in figures["dimensions"]}
     assert dims == {"A": ("10", "9.25", "92.50%"), "B": ("30", "26.98", "89.93%"), "C": ("60", "54.48", "90.80%")}
 
 
 def test_every_indicator_matches_reference_table_3_2():
-    figures = printed(load_project(ROOT / "params" / "shanghai-credit-2018.yaml").card)
+    example = load_project(ROOT / "params" / "shanghai-credit-2018.yaml")
+    figures = printed(example.card, example.style)
     ours = {i["code"]: i for i in figures["indicators"]}
     rows = golden()
     assert len(rows) == 38 and list(ours) == [g["code"] for g in rows]

@@ -11,7 +11,7 @@ def summary(project) -> dict:
         "project": project.info.name,
         "year": project.info.year,
         "framework": project.params.framework.name,
-        **printed(project.card),
+        **printed(project.card, project.style),
     }
 
 

@@ -80,7 +80,7 @@ def summarize(loaded: list[tuple[str, Project]]) -> dict:
         "rate": f"{fixed2(p.card.rate)}%",
         "grade": p.card.grade,
         "dimensions": [{"code": d.code, "name": d.name, "weight": trimmed(d.weight),
-                        "applicable_weight": trimmed(d.applicable_weight), "score": branch_score(d),
+                        "applicable_weight": trimmed(d.applicable_weight), "score": branch_score(d, p.style),
                         "rate": rate_text(d)} for d in p.card.dimensions],
     } for path, p in loaded]
     counts = {label: sum(1 for p in projects if p.card.grade == label) for label in _grade_order(projects)}

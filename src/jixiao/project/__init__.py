@@ -22,7 +22,7 @@ from ..inputs.sanitize import Clean, sanitize
 from ..inputs.tables import SPECS, Row, read_table
 from ..inputs.texts import Templates, read_text, split_sections
 from ..markup import REFER
-from ..numeric import Style, fixed2
+from ..numeric import SCORE_STYLE, Style, fixed2
 from ..scoring.evidence import apply_rules, flag, group_rates
 from ..scoring.rules import MANUAL
 from ..scoring.tree import Indicator, Scorecard, build_scorecard
@@ -94,7 +94,12 @@ def project_from_mapping(raw: dict, base_dir: Path, source: str, with_previous: 
     answers = group_rates(tables.get("responses", []), problems)
     known = evidence(params, tables, answers)
     warnings = []
-    apply_rules(indicators, numbers(known), answers, tables, problems, warnings)
+    style = Style(params.style.scores)
+    in_style = SCORE_STYLE.set(style.scores)  # the rules' working prints scores as the report does
+    try:
+        apply_rules(indicators, numbers(known), answers, tables, problems, warnings)
+    finally:
+        SCORE_STYLE.reset(in_style)
     card, tree_problems = build_scorecard(params.framework, indicators, source)
     problems += tree_problems
     warnings += card.notes
@@ -105,7 +110,6 @@ def project_from_mapping(raw: dict, base_dir: Path, source: str, with_previous: 
     if problems:
         raise InputError(problems)
     previous = _previous(params, base_dir, source) if with_previous and params.previous else None
-    style = Style(params.style.scores)
     values = Names("", known | scores(card) | {"report": report(outline),
                                               "previous": previous.values if previous else None})
     texts, analyses = _texts(params, outline, card, data_dir, values, Templates(style), source)

@@ -3,7 +3,7 @@ indicator's score computed by its rule from the values the project names."""
 
 from collections import defaultdict
 
-from ..numeric import HUNDRED, fixed2, round2, trimmed
+from ..numeric import HUNDRED, points, round2, trimmed
 from .rules import MANUAL, RULE_NAMES, RuleError, apply, parse_inputs, show
 
 YES = {"是", "y", "yes", "true", "1", "√", "✓"}
@@ -88,8 +88,8 @@ def _weigh_criterion(ind, where: str, problems: list, warnings: list) -> None:
         problems.append(f"{where}：百分制评分须填写『评分理由』")
         return
     score = round2(criterion * ind.max / HUNDRED)
-    working = (f"百分制得分 {fixed2(criterion)} 分，权重 {show(ind.max)}%，"
-               f"加权得分 = {fixed2(criterion)} × {show(ind.max)}% = {fixed2(score)} 分")
+    working = (f"百分制得分 {points(criterion)} 分，权重 {show(ind.max)}%，"
+               f"加权得分 = {points(criterion)} × {show(ind.max)}% = {points(score)} 分")
     _settle(ind, score, working, "按百分制得分加权计算的", where, warnings)
 
 

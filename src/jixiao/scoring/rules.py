@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..numeric import HUNDRED, fixed2, round2, thousands, to_decimal, trimmed
+from ..numeric import HUNDRED, fixed2, points, round2, thousands, to_decimal, trimmed
 
 MANUAL = "手工"
 TEXT_INPUTS = {"对象", "方向"}  # inputs that are words rather than numbers
@@ -101,10 +101,10 @@ def _rate_score(full: Decimal, rate: Decimal, label: str, value_text: str) -> Re
     """Score = full × rate (rate in percent, rounded to two places), capped at full marks."""
     if rate >= HUNDRED:
         return Result(round2(full), f"{label} = {value_text} = {fixed2(rate)}%，达到或超过 100% 按满分计，"
-                                    f"得分 {fixed2(full)} 分")
+                                    f"得分 {points(full)} 分")
     score = round2(full * rate / HUNDRED)
     return Result(score, f"{label} = {value_text} = {fixed2(rate)}%，得分 = {show(full)} × {fixed2(rate)}% = "
-                         f"{fixed2(score)} 分")
+                         f"{points(score)} 分")
 
 
 def completion(full, inputs, context=None) -> Result:
@@ -148,15 +148,15 @@ def interpolation(full, inputs, _context=None) -> Result:
     anchors = _anchors(anchors, full, "锚点")
     (lo, lo_score), (hi, hi_score) = anchors[0], anchors[-1]
     if value <= lo:
-        return Result(round2(lo_score), f"{show(value)} 不高于最低锚点 {show(lo)}，取该锚点得分 {fixed2(lo_score)} 分")
+        return Result(round2(lo_score), f"{show(value)} 不高于最低锚点 {show(lo)}，取该锚点得分 {points(lo_score)} 分")
     if value >= hi:
-        return Result(round2(hi_score), f"{show(value)} 不低于最高锚点 {show(hi)}，取该锚点得分 {fixed2(hi_score)} 分")
+        return Result(round2(hi_score), f"{show(value)} 不低于最高锚点 {show(hi)}，取该锚点得分 {points(hi_score)} 分")
     for (x0, y0), (x1, y1) in zip(anchors, anchors[1:]):
         if x0 <= value <= x1:
             score = round2(y0 + (value - x0) / (x1 - x0) * (y1 - y0))
             return Result(score, f"{show(value)} 介于 {show(x0)}（{show(y0)} 分）与 {show(x1)}（{show(y1)} 分）之间，"
                                  f"等值插入：得分 = {show(y0)} + ({show(value)} − {show(x0)}) ÷ "
-                                 f"({show(x1)} − {show(x0)}) × ({show(y1)} − {show(y0)}) = {fixed2(score)} 分")
+                                 f"({show(x1)} − {show(x0)}) × ({show(y1)} − {show(y0)}) = {points(score)} 分")
     raise AssertionError("unreachable")
 
 
@@ -174,11 +174,11 @@ def efficacy(full, inputs, _context=None) -> Result:
     d = round2(efficacy_coefficient(value, high, low))
     head = f"功效系数 d = ({show(value)} − {show(low)}) ÷ ({show(high)} − {show(low)}) × 40 + 60 = {fixed2(d)}"
     if d >= HUNDRED:
-        return Result(round2(full), f"{head}，达到或超过 100 按满分计，得分 {fixed2(full)} 分")
+        return Result(round2(full), f"{head}，达到或超过 100 按满分计，得分 {points(full)} 分")
     if d <= 0:
         return Result(round2(ZERO), f"{head}，不高于 0 按 0 计，得分 0.00 分")
     score = round2(full * d / HUNDRED)
-    return Result(score, f"{head}，得分 = {show(full)} × {fixed2(d)}% = {fixed2(score)} 分")
+    return Result(score, f"{head}，得分 = {show(full)} × {fixed2(d)}% = {points(score)} 分")
 
 
 HIGHER, LOWER = "越高越好", "越低越好"
@@ -193,11 +193,11 @@ def bands(full, inputs, _context=None) -> Result:
     if direction == HIGHER:
         for floor, score in reversed(table):
             if value >= floor:
-                return Result(round2(score), f"{show(value)} ≥ {show(floor)}，按分档得 {fixed2(score)} 分")
+                return Result(round2(score), f"{show(value)} ≥ {show(floor)}，按分档得 {points(score)} 分")
         return Result(round2(ZERO), f"{show(value)} 低于最低档 {show(table[0][0])}，得 0.00 分")
     for ceiling, score in table:
         if value <= ceiling:
-            return Result(round2(score), f"{show(value)} ≤ {show(ceiling)}，按分档（越低越好）得 {fixed2(score)} 分")
+            return Result(round2(score), f"{show(value)} ≤ {show(ceiling)}，按分档（越低越好）得 {points(score)} 分")
     return Result(round2(ZERO), f"{show(value)} 高于最高档 {show(table[-1][0])}，得 0.00 分")
 
 
@@ -208,7 +208,7 @@ def _after_loss(full: Decimal, lost: Decimal) -> tuple[Decimal, str]:
     if lost >= full:
         return round2(ZERO), f"扣分达到或超过满分 {show(full)} 分，得 0.00 分"
     score = round2(full - lost)
-    return score, f"得分 = {show(full)} − {show(lost)} = {fixed2(score)} 分"
+    return score, f"得分 = {show(full)} − {show(lost)} = {points(score)} 分"
 
 
 def deduction(full, inputs, _context=None) -> Result:
@@ -238,7 +238,7 @@ def deduction(full, inputs, _context=None) -> Result:
     else:
         gap, label, within = value - standard, f"超出标准 = {show(value)} − {show(standard)}", "未超过"
     if gap <= 0:
-        return Result(round2(full), f"{show(value)} {within}标准 {show(standard)}，不扣分，得分 {fixed2(full)} 分", notes)
+        return Result(round2(full), f"{show(value)} {within}标准 {show(standard)}，不扣分，得分 {points(full)} 分", notes)
     steps = math.floor(gap / step)
     lost = steps * each
     score, tail = _after_loss(full, lost)
@@ -248,21 +248,21 @@ def deduction(full, inputs, _context=None) -> Result:
 
 def key_points(full, _inputs, context) -> Result:
     """重点得分: each checklist point met earns its marks (the keypoints table)."""
-    points = context["keypoints"]
-    if not points:
+    listed = context["keypoints"]
+    if not listed:
         raise RuleError("重点得分需要在要点表（keypoints）中列出该指标的要点")
-    total = sum((p["marks"] for p in points), ZERO)
+    total = sum((p["marks"] for p in listed), ZERO)
     if total != full:
         raise RuleError(f"要点分值合计 {show(total)} 与满分值 {show(full)} 不一致")
-    met = [p for p in points if p["met"]]
-    missed = [p for p in points if not p["met"]]
+    met = [p for p in listed if p["met"]]
+    missed = [p for p in listed if not p["met"]]
     score = round2(sum((p["marks"] for p in met), ZERO))
     text = "达到要点：" + ("、".join(f"{p['point']}（{show(p['marks'])} 分）" for p in met) or "无")
     if missed:
         text += "；未达到：" + "、".join(f"{p['point']}（{show(p['marks'])} 分）" for p in missed)
     marks = [show(p["marks"]) for p in met]
     total_text = f"= {' + '.join(marks)} = " if len(marks) > 1 else ""
-    return Result(score, f"{text}；得分 {total_text}{fixed2(score)} 分")
+    return Result(score, f"{text}；得分 {total_text}{points(score)} 分")
 
 
 def satisfaction(full, inputs, context) -> Result:
@@ -282,7 +282,7 @@ def satisfaction(full, inputs, context) -> Result:
         result = bands(full, inner)
     else:
         score = round2(full * rate / HUNDRED)
-        result = Result(score, f"得分 = {show(full)} × {fixed2(rate)}% = {fixed2(score)} 分")
+        result = Result(score, f"得分 = {show(full)} × {fixed2(rate)}% = {points(score)} 分")
     return Result(result.score, head + result.working, result.notes)
 
 

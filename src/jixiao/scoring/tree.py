@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..inputs.params import Framework
-from ..numeric import HUNDRED, fixed2, round2, trimmed
+from ..numeric import HUNDRED, Style, fixed2, round2, trimmed
 
 NOT_APPLICABLE = "不适用"
 
@@ -280,14 +280,14 @@ def _applicability(card: Scorecard, framework: Framework, source: str) -> list[s
     return []
 
 
-def score_text(ind: Indicator) -> str:
-    """An indicator's score as tables print it: 4.4, or 不适用."""
-    return trimmed(ind.score) if ind.applicable else NOT_APPLICABLE
+def score_text(ind: Indicator, style: Style = Style()) -> str:
+    """An indicator's score as printed: 4.40 (4.4 in the trimmed style), or 不适用."""
+    return style.score(ind.score) if ind.applicable else NOT_APPLICABLE
 
 
-def branch_score(node) -> str:
+def branch_score(node, style: Style = Style()) -> str:
     """A group's or dimension's score as printed: 9.25, or 不适用 when wholly inapplicable."""
-    return fixed2(node.score) if node.applicable else NOT_APPLICABLE
+    return style.score(node.score) if node.applicable else NOT_APPLICABLE
 
 
 def rate_text(node) -> str:
@@ -295,38 +295,34 @@ def rate_text(node) -> str:
     return NOT_APPLICABLE if node.rate is None else f"{fixed2(node.rate)}%"
 
 
-def _criterion_text(node) -> str | None:
-    return None if node.criterion is None else fixed2(node.criterion)
-
-
-def _branch(node) -> dict:
+def _branch(node, style: Style) -> dict:
     return {
         "code": node.code,
         "name": node.name,
         "weight": trimmed(node.weight),
         "applicable_weight": trimmed(node.applicable_weight),
-        "score": branch_score(node),
+        "score": branch_score(node, style),
         "rate": rate_text(node),
-        "criterion": _criterion_text(node),
+        "criterion": None if node.criterion is None else style.score(node.criterion),
     }
 
 
-def printed(card: Scorecard) -> dict:
+def printed(card: Scorecard, style: Style = Style()) -> dict:
     """The figures as the report prints them, for summary.json and tests. Every rate comes
     with the maximum it was computed from (``applicable_weight``); a wholly inapplicable
     group or dimension has 不适用 as its score and rate; ``criterion`` is the 百分制得分 of
     a weighted criterion (null otherwise)."""
     return {
-        "total": fixed2(card.total),
-        "raw_total": fixed2(card.raw_total),
+        "total": style.score(card.total),
+        "raw_total": style.score(card.raw_total),
         "rescaled": card.rescaled,
         "rate": f"{fixed2(card.rate)}%",
         "grade": card.grade,
         "weight": trimmed(card.weight),
         "applicable_weight": trimmed(card.applicable_weight),
-        "dimensions": [_branch(d) for d in card.dimensions],
+        "dimensions": [_branch(d, style) for d in card.dimensions],
         "groups": [
-            {**_branch(g), "level1": {"code": d.code, "name": d.name}}
+            {**_branch(g, style), "level1": {"code": d.code, "name": d.name}}
             for d in card.dimensions
             for g in d.groups
         ],
@@ -337,8 +333,8 @@ def printed(card: Scorecard) -> dict:
                 "level1": {"code": d.code, "name": d.name},
                 "level2": {"code": g.code, "name": g.name},
                 "max": trimmed(i.max),
-                "score": score_text(i),
-                "criterion": fixed2(i.criterion) if i.weighted and i.applicable else None,
+                "score": score_text(i, style),
+                "criterion": style.score(i.criterion) if i.weighted and i.applicable else None,
             }
             for d in card.dimensions
             for g in d.groups
