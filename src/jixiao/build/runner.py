@@ -10,6 +10,7 @@ from .. import fonts
 from ..config import output_dir, project_root
 from ..errors import JixiaoError
 from ..inputs.params import publishable
+from ..markup import escape
 from ..project import load_project
 from . import cache
 from .execute import execute_chapters
@@ -23,15 +24,18 @@ PROJECT_FILE = "project.pickle"
 
 
 def metadata(project) -> dict:
-    """The stitched document's metadata: title, cover and date from the outline and the project."""
+    """The stitched document's metadata: title, cover and date from the outline and the project.
+    Pandoc reads metadata strings as Markdown, so every value is escaped: it prints as text."""
     values = project.values
     info = values.project
+    name = escape(info.name)
     return {
-        "title": f"{info.name}{values.report.title}",
-        "cover-title": [info.name, values.report.title],
-        "project": info.name,
-        "cover": [{"label": label, "value": info[name.removeprefix("project.")]} for label, name in project.outline.cover],
-        "date": info.report_date,
+        "title": f"{name}{escape(values.report.title)}",
+        "cover-title": [name, escape(values.report.title)],
+        "project": name,
+        "cover": [{"label": escape(label), "value": escape(info[key.removeprefix("project.")])}
+                  for label, key in project.outline.cover],
+        "date": escape(info.report_date),
         "lang": "zh-Hans",
         "toc-title": "目录",
         **fonts.metadata(),
