@@ -25,10 +25,10 @@ def copy_example(target: Path) -> Path:
     return target / "params" / f"{EXAMPLE}.yaml"
 
 
-def jixiao(*args, cwd=None):
+def jixiao(*args, cwd=None, timeout=900):
     """Run the jixiao command as an analyst would."""
     return subprocess.run([sys.executable, "-m", "jixiao.cli", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=900)
+                          capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture

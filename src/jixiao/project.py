@@ -14,10 +14,11 @@ from .inputs import frameworks
 from .errors import InputError
 from .scoring.evidence import apply_rules, flag
 from .inputs.params import TOP_LEVEL_KEYS, Params, read_yaml, validate_params
-from .numeric import fixed2, month_text, share, thousands, trimmed, wan
+from .numeric import fixed2, month_text, share, thousands, trimmed, unrounded, wan
 from .scoring.tree import Indicator, Scorecard, build_scorecard, score_text
 from .scoring.rules import MANUAL
 from .inputs.tables import SPECS, Row, read_table
+from .inputs.files import read_text_file
 from .inputs.texts import TEXT_KEYS, fill, read_text, split_sections
 
 ANALYSIS_FILE = "analysis.md"
@@ -141,7 +142,7 @@ def _check_budget(params: Params, tables: dict, source: str) -> list[str]:
     lines = tables["budget_lines"]
     total = sum((r.amount for r in lines), Decimal(0))
     if total != params.budget.total:
-        return [f"{lines[0].source if lines else source}：预算明细合计 {fixed2(total)} 元，与参数文件 budget.total {fixed2(params.budget.total)} 元不一致，请核对"]
+        return [f"{lines[0].source if lines else source}：预算明细合计 {unrounded(total)} 元，与参数文件 budget.total {unrounded(params.budget.total)} 元不一致，请核对"]
     return []
 
 
@@ -211,7 +212,7 @@ def _load_texts(params: Params, data_dir: Path, source: str, values: dict, probl
 
 def _load_analyses(card: Scorecard, data_dir: Path, values: dict, problems: list) -> dict:
     path = data_dir / ANALYSIS_FILE
-    sections = split_sections(path.read_text(encoding="utf-8-sig")) if path.is_file() else {}
+    sections = split_sections(read_text_file(path)) if path.is_file() else {}
     codes = {i.code for i in card.indicators}
     for code in sections:
         if code not in codes:

@@ -54,3 +54,70 @@ def test_missing_file_is_named(tmp_path):
     with pytest.raises(InputError) as err:
         read_table(SPECS["staff"], tmp_path / "staff.csv")
     assert "staff.csv" in err.value.messages[0] and "不存在" in err.value.messages[0]
+
+
+def test_a_table_over_the_row_limit_is_refused_without_reading_on(tmp_path, monkeypatch):
+    from jixiao import limits
+
+    monkeypatch.setattr(limits, "TABLE_ROWS", 50)
+    path = tmp_path / "budget_lines.csv"
+    path.write_text("序号,子项目名称,预算金额\n" + "".join(f"{n},项{n},100\n" for n in range(1, 52)), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_table(SPECS["budget_lines"], path)
+    assert "预算明细表超过 50 行" in err.value.messages[0] and "输入限制" in err.value.messages[0]
+    path.write_text("序号,子项目名称,预算金额\n" + "".join(f"{n},项{n},100\n" for n in range(1, 51)), encoding="utf-8")
+    assert len(read_table(SPECS["budget_lines"], path)) == 50
+
+
+def test_survey_answers_may_have_many_more_rows():
+    from jixiao import limits
+
+    assert limits.TABLE_ROWS_BY_NAME["responses"] > 10 * limits.TABLE_ROWS
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_file_over_the_size_limit_is_refused_before_reading(tmp_path, suffix):
+    from jixiao import limits
+
+    path = tmp_path / f"queries{suffix}"
+    with open(path, "wb") as f:  # sparse: no 20 MB written
+        f.truncate(limits.TABLE_BYTES + 1)
+    with pytest.raises(InputError) as err:
+        read_table(SPECS["queries"], path)
+    assert "查询统计表有 20.0 MB，超过上限 20 MB" in err.value.messages[0]
+
+
+def test_xlsx_reads_only_used_cells_and_keeps_line_numbers(tmp_path):
+    path = tmp_path / "budget.xlsx"
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["序号", "子项目名称", "预算金额"])
+    sheet.append([1, "数据归集", 600000])
+    sheet["A5000"], sheet["B5000"], sheet["C5000"] = 2, "数据整理", 1.0499999999999998
+    sheet["XFD1048576"].number_format = "0.00"  # formatted, empty: Excel still stores the cell
+    book.save(path)
+    rows = read_table(SPECS["budget_lines"], path)
+    assert [(r.line, r.name, r.amount) for r in rows] == [(2, "数据归集", 600000), (5000, "数据整理", Decimal("1.05"))]
+
+
+def test_merged_cells_fill_the_rows_they_cover(tmp_path):
+    path = tmp_path / "targets.xlsx"
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["分解目标", "绩效指标", "目标值"])
+    sheet.append(["产出目标", "数量", "100"])
+    sheet.append([None, "质量", "95%"])
+    sheet.merge_cells("A2:A3")
+    book.save(path)
+    assert [r.goal for r in read_table(SPECS["targets"], path)] == ["产出目标", "产出目标"]
+
+
+def test_an_xlsx_that_unpacks_too_large_is_refused(tmp_path, monkeypatch):
+    from jixiao import limits
+
+    path = tmp_path / "budget.xlsx"
+    _write_xlsx(path, [["序号", "子项目名称", "预算金额"], [1, "数据归集", 600000]])
+    monkeypatch.setattr(limits, "XLSX_UNPACKED_BYTES", 1000)
+    with pytest.raises(InputError) as err:
+        read_table(SPECS["budget_lines"], path)
+    assert "解压后" in err.value.messages[0]

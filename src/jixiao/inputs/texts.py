@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 from ..errors import InputError
+from .files import read_text_file
 from ..numeric import growth, percent, thousands, to_decimal
 
 TEXT_KEYS = {
@@ -38,7 +39,7 @@ def read_text(value: str, base: Path, where: str) -> str:
         path = base / value.strip()
         if not path.is_file():
             raise InputError(f"{where}：文本文件 {path} 不存在，请检查路径")
-        return path.read_text(encoding="utf-8-sig")
+        return read_text_file(path)
     return value
 
 

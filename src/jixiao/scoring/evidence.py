@@ -4,9 +4,8 @@ satisfaction rates, and each indicator's score computed by its rule."""
 from collections import defaultdict
 from decimal import Decimal
 
-from ..numeric import trimmed
+from ..numeric import NotANumber, NumberError, parse_number, trimmed
 from .rules import MANUAL, RULE_NAMES, RULES, RuleError, parse_inputs
-from ..inputs.tables import parse_number
 
 YES = {"是", "y", "yes", "true", "1", "√", "✓"}
 NO = {"否", "", "n", "no", "false", "0", "×"}
@@ -19,14 +18,23 @@ def flag(text: str) -> bool | None:
     return True if value in YES else False if value in NO else None
 
 
-def numeric_values(params, tables) -> dict[str, Decimal]:
-    """Data names a rule's inputs may use, with their numeric values."""
-    values = {}
+def _facts(params) -> tuple[dict[str, Decimal], dict[str, str]]:
+    """Facts usable as numbers, and those that look like numbers but cannot be used as
+    one (0,5 or 1e999999999) with the reason: only a fact a rule really uses is refused."""
+    numbers, unusable = {}, {}
     for key, value in params.facts.items():
         try:
-            values[f"facts.{key}"] = parse_number(str(value))
-        except ValueError:
-            continue  # a fact written as text (3.2亿条) is for reading, not for rules
+            numbers[f"facts.{key}"] = parse_number(value)
+        except NotANumber:
+            continue  # a fact written as text (约3.2亿条) is for reading, not for rules
+        except NumberError as exc:
+            unusable[f"facts.{key}"] = f"facts.{key} 的值『{value}』{exc}"
+    return numbers, unusable
+
+
+def numeric_values(params, tables) -> dict[str, Decimal]:
+    """Data names a rule's inputs may use, with their numeric values."""
+    values = _facts(params)[0]
     budget = params.budget
     values |= {
         "budget.total": budget.total,
@@ -62,7 +70,14 @@ def group_rates(rows, problems: list) -> dict[str, tuple[int, int]]:
 
 def apply_rules(indicators, params, tables, problems: list, warnings: list) -> None:
     """Give each indicator its score: from its rule, or as typed (手工, with a reason)."""
-    lookup = numeric_values(params, tables).__getitem__
+    values = numeric_values(params, tables)
+    unusable = _facts(params)[1]
+
+    def lookup(name: str) -> Decimal:
+        if name in unusable:
+            raise RuleError(unusable[name])
+        return values[name]
+
     rates = group_rates(tables.get("responses", []), problems)
     points = defaultdict(list)
     for row in tables.get("keypoints", []):
