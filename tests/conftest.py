@@ -12,6 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = "shanghai-credit-2018"
 GOLDEN = ROOT / "tests" / "golden" / "reference_table_3_2.tsv"
+MINIMAL = ROOT / "tests" / "fixtures" / "minimal"  # the smallest valid project
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from make_projects import make_projects  # noqa: E402

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from .inputs import frameworks
-from .config import FORMATS
+from .config import FORMATS, output_clashes, output_dir
 from .errors import InputError, JixiaoError
 from .project import load_project
 from .numeric import fixed2
@@ -80,8 +80,12 @@ def new(args) -> int:
 
 def check(paths: list[str]) -> int:
     worst = 0
+    clashes = output_clashes(paths)
     for path in paths:
         try:
+            output_dir(Path(path))
+            if path in clashes:
+                raise InputError(clashes[path])
             project = load_project(path)
         except InputError as exc:
             print(f"✗ {path}：发现 {len(exc.messages)} 处问题", file=sys.stderr)

@@ -18,6 +18,7 @@ from .render import quarto as render_quarto
 from ..config import notebooks_dir, output_dir, project_root
 from ..errors import JixiaoError
 from .execute import execute_sections
+from .output import project_lock, recover, swap_in  # swap_in: also used by many/
 from ..inputs.params import read_yaml
 from ..project import project_from_mapping
 from .redact import personal_names, redact
@@ -46,25 +47,27 @@ def run_project(params_path: Path, formats: list[str], engine: str, log=print, r
     """
     started = time.perf_counter()
     params_path = Path(params_path)
-    inputs = cache.fingerprint(params_path)  # before running: what this report is made from
+    final = output_dir(params_path)
+    inputs = cache.fingerprint(params_path, engine)  # before running: what this report is made from
     raw = read_yaml(params_path)
     project = project_from_mapping(raw, params_path.parent, str(params_path))
-    final = output_dir(params_path)
     build = final.parent / f".build-{final.name}"
     failed = final.parent / f"{final.name}.failed"
-    shutil.rmtree(build, ignore_errors=True)
-    build.mkdir(parents=True)
-    try:
-        _build(project, params_path, raw, build, formats, engine, log, redacted)
-        cache.write(build, inputs, engine, formats, redacted)
-    except BaseException as exc:
+    with project_lock(final, lambda: log(f"{params_path}：另一个 jixiao 正在生成 {final}，等待它结束")):
+        recover(final)
+        shutil.rmtree(build, ignore_errors=True)
+        build.mkdir(parents=True)
+        try:
+            _build(project, params_path, raw, build, formats, engine, log, redacted)
+            cache.write(build, inputs, engine, formats, redacted)
+        except BaseException as exc:
+            shutil.rmtree(failed, ignore_errors=True)
+            build.rename(failed)
+            if isinstance(exc, JixiaoError):
+                raise type(exc)([m.replace(str(build), str(failed)) for m in exc.messages]) from None
+            raise
         shutil.rmtree(failed, ignore_errors=True)
-        build.rename(failed)
-        if isinstance(exc, JixiaoError):
-            raise type(exc)([m.replace(str(build), str(failed)) for m in exc.messages]) from None
-        raise
-    shutil.rmtree(failed, ignore_errors=True)
-    swap_in(build, final)
+        swap_in(build, final)
     log(f"{params_path}：完成，用时 {time.perf_counter() - started:.1f} 秒 → {final}")
     return summary(project)
 
@@ -100,13 +103,3 @@ def _public_copy(source: Path, folder: Path, names: list[str]) -> Path:
     public = folder / source.name
     public.write_text(redact(source.read_text(encoding="utf-8"), names), encoding="utf-8")
     return public
-
-
-def swap_in(build: Path, final: Path) -> None:
-    """Replace ``final`` with the finished ``build`` folder."""
-    old = final.parent / f".old-{final.name}"
-    shutil.rmtree(old, ignore_errors=True)
-    if final.exists():
-        final.rename(old)
-    build.rename(final)
-    shutil.rmtree(old, ignore_errors=True)

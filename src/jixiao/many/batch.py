@@ -11,7 +11,9 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from ..build import cache
-from ..errors import JixiaoError
+from ..build.output import settle
+from ..config import output_clashes, output_dir
+from ..errors import InputError, JixiaoError
 from ..pieces.markdown import width
 
 DONE, SKIPPED, INVALID, FAILED = "完成", "未变化，跳过", "输入有误", "运行失败"
@@ -84,8 +86,18 @@ def run_batch(paths: list[str], formats: list[str], engine: str, jobs: int = 1, 
         log(f"[{len(outcomes)}/{count}] {mark} {outcome.path}：{outcome.status}{score}  {outcome.seconds:.1f} 秒")
 
     todo = []
+    clashes = output_clashes(paths)
     for path in paths:
         started = time.perf_counter()
+        try:
+            final = output_dir(Path(path))
+        except InputError as exc:
+            progress(Outcome(path, INVALID, 1, message="\n".join(exc.messages)))
+            continue
+        if path in clashes:
+            progress(Outcome(path, INVALID, 1, message=clashes[path]))
+            continue
+        settle(final)  # a swap a kill interrupted is undone before the folder is looked at
         summary = None if force else cache.up_to_date(Path(path), engine, formats, redacted)
         if summary:
             progress(Outcome(path, SKIPPED, 0, summary["total"], summary["grade"], time.perf_counter() - started))
