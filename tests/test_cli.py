@@ -74,3 +74,34 @@ def test_indicator_sheet_may_be_excel(example):
     done = jixiao("check", example)
     assert done.returncode == 0, done.stderr
     assert "总分 90.71，评级 优秀" in done.stdout
+
+
+def _no_cjk_fonts(monkeypatch, tmp_path):
+    from jixiao import fonts
+
+    monkeypatch.setattr(fonts, "FONT_DIRS", [str(tmp_path / "no-fonts")])
+    fonts._index.cache_clear()
+
+
+def test_missing_cjk_fonts_stop_every_format_before_running(example, monkeypatch, tmp_path, capsys):
+    from jixiao import cli, fonts
+
+    _no_cjk_fonts(monkeypatch, tmp_path)
+    try:
+        for formats in ("html,docx", "html", "docx", "pdf"):
+            assert cli.main(["run", str(example), "--to", formats, "--engine", "builtin"]) == 2
+            assert "未找到中文字体" in capsys.readouterr().err
+        assert not (example.parent.parent / "output").exists()  # nothing ran
+        assert cli.main(["check", str(example)]) == 2
+        assert "本机无法生成报告：未找到中文字体" in capsys.readouterr().err
+    finally:
+        monkeypatch.undo()
+        fonts._index.cache_clear()
+
+
+def test_duplicate_budget_lines_are_an_input_error_for_run_too(example):
+    lines = example.parent.parent / "data" / "shanghai-credit-2018" / "budget_lines.csv"
+    _replace(lines, "2,数据整理", "2,数据归集")
+    done = jixiao("run", example, "--to", "html", cwd=example.parent.parent)
+    _assert_clean_failure(done, "『子项目名称』『数据归集』与第 2 行重复")
+    assert not (example.parent.parent / "output" / "shanghai-credit-2018").exists()

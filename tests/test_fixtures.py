@@ -85,6 +85,9 @@ CASES = {
     "deeply_nested__params.yaml": (1, ["第 48 行", "嵌套超过 50 层"]),
     "stray_value_cell_at_xfd1048576__indicators.xlsx": (1, ["第 1048576 行 XFD 列", "误填的单元格"]),
     "stray_empty_cell_at_xfd1048576__indicators.xlsx": (0, ["总分 90.00"]),
+    # what run failed on (a chart crash) is found by check: names that label rows must be unique
+    "duplicate_budget_line_names__budget_lines.csv": (1, ["第 3 行", "『子项目名称』『设备购置』与第 2 行重复"]),
+    "duplicate_survey_groups__surveys.csv": (1, ["第 3 行", "『调查对象』『服务对象』与第 2 行重复"]),
     # texts in the encodings analysts save them in
     "gbk_encoded__background.md": (0, ["总分 90.00"]),
     "undecodable_bytes__background.md": (1, ["background.md", "无法识别文件编码", "UTF-8 或 GBK"]),

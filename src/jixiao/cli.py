@@ -7,6 +7,7 @@ import sys
 
 from pathlib import Path
 
+from . import fonts
 from .inputs import frameworks
 from .config import FORMATS, output_clashes, output_dir
 from .errors import InputError, JixiaoError
@@ -97,6 +98,9 @@ def check(paths: list[str]) -> int:
         print(f"✓ {path}：{len(card.indicators)} 个三级指标，总分 {fixed2(card.total)}，评级 {card.grade}")
         for warning in project.warnings:
             print(f"  ⚠ {warning}")
+    if fonts.missing():  # the inputs may be right, but run would fail on this machine
+        print(f"✗ 本机无法生成报告：{fonts.missing()}", file=sys.stderr)
+        worst = max(worst, 2)
     return worst
 
 
@@ -106,6 +110,9 @@ def run(args) -> int:
     engine = args.engine
     if engine == "auto":
         engine = "quarto" if shutil.which("quarto") else "builtin"
+    if not args.cluster and fonts.missing():  # charts need it in every format: say so before running
+        print(f"✗ {fonts.missing()}", file=sys.stderr)
+        return 2
     paths = list(dict.fromkeys(args.params))
     try:
         outcomes = run_batch(paths, args.to, engine, max(1, args.jobs), args.force, args.verbose, args.cluster,

@@ -60,13 +60,25 @@ def test_a_table_over_the_row_limit_is_refused_without_reading_on(tmp_path, monk
     from jixiao import limits
 
     monkeypatch.setattr(limits, "TABLE_ROWS", 50)
+    path = tmp_path / "activities.csv"
+    path.write_text("序号,活动名称\n" + "".join(f"{n},活动{n}\n" for n in range(1, 52)), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_table(SPECS["activities"], path)
+    assert "活动表超过 50 行" in err.value.messages[0] and "输入限制" in err.value.messages[0]
+    path.write_text("序号,活动名称\n" + "".join(f"{n},活动{n}\n" for n in range(1, 51)), encoding="utf-8")
+    assert len(read_table(SPECS["activities"], path)) == 50
+
+
+def test_charted_tables_are_limited_to_what_a_chart_can_show(tmp_path):
+    from jixiao import limits
+
     path = tmp_path / "budget_lines.csv"
-    path.write_text("序号,子项目名称,预算金额\n" + "".join(f"{n},项{n},100\n" for n in range(1, 52)), encoding="utf-8")
+    count = limits.TABLE_ROWS_BY_NAME["budget_lines"] + 1
+    path.write_text("序号,子项目名称,预算金额\n" + "".join(f"{n},项{n},100\n" for n in range(1, count + 1)),
+                    encoding="utf-8")
     with pytest.raises(InputError) as err:
         read_table(SPECS["budget_lines"], path)
-    assert "预算明细表超过 50 行" in err.value.messages[0] and "输入限制" in err.value.messages[0]
-    path.write_text("序号,子项目名称,预算金额\n" + "".join(f"{n},项{n},100\n" for n in range(1, 51)), encoding="utf-8")
-    assert len(read_table(SPECS["budget_lines"], path)) == 50
+    assert f"预算明细表超过 {count - 1} 行" in err.value.messages[0]
 
 
 def test_survey_answers_may_have_many_more_rows():
@@ -121,3 +133,20 @@ def test_an_xlsx_that_unpacks_too_large_is_refused(tmp_path, monkeypatch):
     with pytest.raises(InputError) as err:
         read_table(SPECS["budget_lines"], path)
     assert "解压后" in err.value.messages[0]
+
+
+@pytest.mark.parametrize("name, rows, header", [
+    ("budget_lines", ["1,数据归集,600000", "2,数据整理,1", "3,数据归集,2"], "子项目名称"),
+    ("queries", ["政府部门,1,2", "社会公众,1,2", "政府部门,3,4"], "查询主体"),
+    ("surveys", ["社会公众,90", "社会公众,80"], "调查对象"),
+])
+def test_rows_that_name_the_same_thing_twice_are_refused(tmp_path, name, rows, header):
+    spec = SPECS[name]
+    path = tmp_path / f"{name}.csv"
+    path.write_text(",".join(c.header for c in spec.columns if c.required) + "\n" + "\n".join(rows) + "\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_table(spec, path)
+    assert len(err.value.messages) == 1
+    assert f"第 {len(rows) + 1} 行：{spec.title}的『{header}』" in err.value.messages[0]
+    assert "与第 2 行重复" in err.value.messages[0]

@@ -16,7 +16,7 @@ from .render import builtin as render_builtin
 
 from .render import quarto as render_quarto
 from ..config import notebooks_dir, output_dir, project_root
-from ..errors import JixiaoError
+from ..errors import JixiaoError, RunFailure
 from .execute import execute_sections
 from .output import project_lock, recover, swap_in  # swap_in: also used by many/
 from ..inputs.params import read_yaml
@@ -47,6 +47,8 @@ def run_project(params_path: Path, formats: list[str], engine: str, log=print, r
     """
     started = time.perf_counter()
     params_path = Path(params_path)
+    if fonts.missing():
+        raise RunFailure(fonts.missing())
     final = output_dir(params_path)
     inputs = cache.fingerprint(params_path, engine)  # before running: what this report is made from
     raw = read_yaml(params_path)

@@ -34,6 +34,7 @@ class TableSpec:
     columns: tuple[Column, ...]
     required: bool = False
     extra: str | None = None  # key collecting all other columns (question → answer), if any
+    unique: str | None = None  # column whose values name the rows: chart labels, placeholder names
 
 
 SPECS = {
@@ -66,7 +67,7 @@ SPECS = {
             Column("no", "序号", "int"),
             Column("name", "子项目名称"),
             Column("amount", "预算金额", "number"),
-        ), required=True),
+        ), required=True, unique="name"),
         TableSpec("targets", "绩效目标表", (
             Column("goal", "分解目标"),
             Column("indicator", "绩效指标"),
@@ -83,12 +84,12 @@ SPECS = {
             Column("year", "本年查询次数", "int"),
             Column("cumulative", "累计查询次数", "int"),
             Column("previous", "上年查询次数", "int", required=False),
-        )),
+        ), unique="subject"),
         TableSpec("surveys", "满意度调查表", (
             Column("group", "调查对象"),
             Column("rate", "满意度", "number"),
             Column("indicator", "指标编码", required=False),
-        )),
+        ), unique="group"),
         TableSpec("staff", "人员表", (
             Column("no", "序号", "int"),
             Column("name", "姓名"),
@@ -303,6 +304,27 @@ def read_table(spec: TableSpec, path: Path, sheet: str | None = None) -> list[Ro
                 if name and pos not in positions.values()
             }
         rows.append(Row(record, offset, str(path)))
+    problems += _duplicates(spec, rows, path)
     if problems:
         raise InputError(problems)
     return rows
+
+
+def _duplicates(spec: TableSpec, rows: list[Row], path: Path) -> list[str]:
+    """Rows naming the same thing twice: charts draw one bar per name and placeholders
+    (``{{surveys.社会公众}}``) look a row up by it, so each name must be unique."""
+    if spec.unique is None:
+        return []
+    header = next(c.header for c in spec.columns if c.key == spec.unique)
+    first: dict[str, int] = {}
+    problems = []
+    for row in rows:
+        name = row.get(spec.unique)
+        if not name:
+            continue
+        if name in first:
+            problems.append(f"{path} 第 {row.line} 行：{spec.title}的『{header}』『{name}』与第 {first[name]} 行重复；"
+                            f"图表和正文按{header}区分各行，请合并这两行或改用不同的名称")
+        else:
+            first[name] = row.line
+    return problems
