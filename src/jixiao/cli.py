@@ -2,7 +2,10 @@
 2 failure while running."""
 
 import argparse
+import contextlib
+import logging
 import shutil
+import signal
 import sys
 
 from pathlib import Path
@@ -13,6 +16,8 @@ from .config import FORMATS, output_clashes, output_dir
 from .errors import InputError, JixiaoError
 from .project import load_project
 from .numeric import fixed2
+
+INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 
 def _formats(text: str) -> list[str]:
@@ -144,6 +149,19 @@ def portfolio(args) -> int:
     return 0
 
 
+def _interrupted() -> int:
+    """Ctrl-C: one line, the kept kernel stopped, exit 130. The build folder was already moved
+    aside by the runner, so output/<名称>/ still holds the previous report."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C during the clean-up changes nothing
+    logging.getLogger("asyncio").disabled = True  # nbclient's cancelled cell tasks would print tracebacks
+    engine = sys.modules.get("jixiao.build.engine")
+    if engine is not None:
+        with contextlib.suppress(Exception):
+            engine.shutdown()
+    print("已中断：output/ 中原有的报告未被改动", file=sys.stderr)
+    return INTERRUPTED
+
+
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     commands = {"check": lambda: check(args.params), "new": lambda: new(args), "run": lambda: run(args),
@@ -151,18 +169,12 @@ def main(argv=None) -> int:
     try:
         return commands[args.command]()
     except KeyboardInterrupt:
-        print("已中断：output/ 中原有的报告未被改动", file=sys.stderr)
-        return 2
+        return _interrupted()
     except Exception as exc:  # never a traceback wall for the analyst
         if getattr(args, "verbose", False):
             raise
         print(f"运行时发生意外错误：{type(exc).__name__}: {exc}（加 --verbose 查看详情）", file=sys.stderr)
         return 2
-    if args.command == "check":
-        return check(args.params)
-    if args.command == "portfolio":
-        return portfolio(args)
-    return run(args)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,9 @@
 in worker processes (``--jobs N``) or on a Dask cluster; overall progress, one status
 line per project, a closing table. One project's failure never stops the others."""
 
+import logging
+import multiprocessing
+import signal
 import sys
 import time
 import traceback
@@ -62,15 +65,37 @@ def run_one(path: str, formats: list[str], engine: str, verbose: bool, log=_quie
                        message=f"运行时发生意外错误：{detail}")
 
 
+def _stop_on_sigterm(*_args) -> None:
+    raise KeyboardInterrupt
+
+
+def _worker_signals() -> None:
+    """In a worker: Ctrl-C is the parent's to handle; the parent's SIGTERM unwinds the worker
+    like a Ctrl-C, so its build folder is moved aside and its kernel stopped."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    logging.getLogger("asyncio").disabled = True  # cancelled cell tasks would print tracebacks
+
+
 def _in_processes(paths, formats, engine, verbose, jobs, redacted):
     """Worker processes, each keeping its own kernel; outcomes as they finish."""
-    with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
+    pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=_worker_signals)
+    try:
         futures = {pool.submit(run_one, p, formats, engine, verbose, _quiet, redacted): p for p in paths}
         for future in as_completed(futures):
             try:
                 yield future.result()
             except Exception as exc:  # a worker process that died takes no other project with it
                 yield Outcome(futures[future], FAILED, 2, message=f"工作进程意外退出：{type(exc).__name__}: {exc}")
+    except KeyboardInterrupt:
+        workers = multiprocessing.active_children()  # the pool's workers: this process starts no others
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.join(timeout=30)
+        raise
+    pool.shutdown()
 
 
 def run_batch(paths: list[str], formats: list[str], engine: str, jobs: int = 1, force: bool = False,
