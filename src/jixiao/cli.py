@@ -52,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--verbose", action="store_true", help="出错时显示完整的 Python 调用栈")
     check = sub.add_parser("check", help="只校验参数文件和数据表，不生成报告")
     check.add_argument("params", nargs="+")
+    check.add_argument("--redact", action="store_true",
+                       help="另外列出正文中像人名、但不在人员表或 personal_names 中的词语（公开版不会遮盖它们）")
     new = sub.add_parser("new", help="新建项目：按指标框架生成参数文件和评分表，或复制上年项目")
     new.add_argument("name", help="项目名称（英文或拼音，用作文件名），如 shanghai-credit-2019")
     source = new.add_mutually_exclusive_group(required=True)
@@ -84,7 +86,7 @@ def new(args) -> int:
     return 0
 
 
-def check(paths: list[str]) -> int:
+def check(paths: list[str], redact: bool = False) -> int:
     worst = 0
     clashes = output_clashes(paths)
     for path in paths:
@@ -103,6 +105,11 @@ def check(paths: list[str]) -> int:
         print(f"✓ {path}：{len(card.indicators)} 个三级指标，总分 {fixed2(card.total)}，评级 {card.grade}")
         for warning in project.warnings:
             print(f"  ⚠ {warning}")
+        if redact:
+            from .build.redact import unlisted_warnings
+
+            for warning in unlisted_warnings(project):
+                print(f"  ⚠ {warning}")
     if fonts.missing():  # the inputs may be right, but run would fail on this machine
         print(f"✗ 本机无法生成报告：{fonts.missing()}", file=sys.stderr)
         worst = max(worst, 2)
@@ -164,7 +171,7 @@ def _interrupted() -> int:
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"check": lambda: check(args.params), "new": lambda: new(args), "run": lambda: run(args),
+    commands = {"check": lambda: check(args.params, args.redact), "new": lambda: new(args), "run": lambda: run(args),
                 "portfolio": lambda: portfolio(args)}
     try:
         return commands[args.command]()

@@ -16,12 +16,12 @@ from .render import builtin as render_builtin
 
 from .render import quarto as render_quarto
 from ..config import notebooks_dir, output_dir, project_root
-from ..errors import JixiaoError, RunFailure
+from ..errors import InputError, JixiaoError, RunFailure
 from .execute import execute_sections
 from .output import project_lock, recover, swap_in  # swap_in: also used by many/
 from ..inputs.params import read_yaml
 from ..project import project_from_mapping
-from .redact import personal_names, redact
+from .redact import personal_names, public_inputs, scrub_markdown, unlisted_warnings
 from .stitch import stitch
 from .summary import summary, write_summary
 
@@ -74,19 +74,18 @@ def run_project(params_path: Path, formats: list[str], engine: str, log=print, r
     return summary(project)
 
 
-def _build(project, params_path: Path, raw: dict, build: Path, formats, engine, log, redacted) -> None:
+def _build(project, params_path: Path, raw: dict, build: Path, formats, engine, log, redacted, scrub=None) -> None:
     log(f"{params_path}：执行章节笔记本")
     executed = execute_sections(params_path, raw, notebooks_dir(project_root(params_path)),
                                 build / "notebooks", log)
     source = stitch(executed, build, metadata(project))
+    if scrub:
+        scrub(source)
     quarto_dir = render_quarto.write_project(build, build / "quarto")
     log(f"{params_path}：生成 {'、'.join(formats)}（{engine} 引擎）")
     _render(source, quarto_dir, build, formats, engine)
     if redacted:
-        log(f"{params_path}：生成公开版（遮盖人名、电话和证件号）→ public/")
-        public = _public_copy(source, build / "public", personal_names(project))
-        _render(public, render_quarto.write_project(public.parent, public.parent / "quarto"), public.parent,
-                formats, engine)
+        public_report(project, params_path, raw, build, formats, engine, log)
     write_summary(project, build / "summary.json")
 
 
@@ -97,11 +96,21 @@ def _render(source: Path, quarto_dir: Path, target: Path, formats, engine) -> No
         render_builtin.render(source, target, formats)
 
 
-def _public_copy(source: Path, folder: Path, names: list[str]) -> Path:
-    """The stitched document with personal data masked, beside a copy of its figures."""
-    folder.mkdir()
-    if (source.parent / "figures").is_dir():
-        shutil.copytree(source.parent / "figures", folder / "figures")
-    public = folder / source.name
-    public.write_text(redact(source.read_text(encoding="utf-8"), names), encoding="utf-8")
-    return public
+def public_report(project, params_path: Path, raw: dict, build: Path, formats, engine, log) -> None:
+    """``build/public/``: the same build run on a redacted copy of the inputs (so tables and
+    charts are drawn from masked data), with a last masking pass over the stitched document."""
+    names = personal_names(project)
+    log(f"{params_path}：生成公开版（遮盖人名、电话和证件号）→ public/")
+    for line in unlisted_warnings(project):
+        log(f"  ⚠ {line}")
+    work = build / ".public-inputs"
+    copy = public_inputs(project, params_path, raw, work, names)
+    try:
+        copy_raw = read_yaml(copy)
+        public = project_from_mapping(copy_raw, copy.parent, str(copy))
+    except InputError as exc:
+        raise RunFailure(["遮盖后的公开版输入无法通过校验（多半是两个名称遮盖后相同）：", *exc.messages]) from None
+    (build / "public").mkdir()
+    _build(public, copy, copy_raw, build / "public", formats, engine, lambda line: log(line.replace(str(copy), "公开版")),
+           redacted=False, scrub=lambda source: scrub_markdown(source, names))
+    shutil.rmtree(work)
