@@ -150,3 +150,19 @@ def test_rows_that_name_the_same_thing_twice_are_refused(tmp_path, name, rows, h
     assert len(err.value.messages) == 1
     assert f"第 {len(rows) + 1} 行：{spec.title}的『{header}』" in err.value.messages[0]
     assert "与第 2 行重复" in err.value.messages[0]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_table_over_the_cell_limit_is_refused(tmp_path, monkeypatch, suffix):
+    from jixiao import limits
+
+    monkeypatch.setattr(limits, "TABLE_CELLS", 100)
+    rows = [["调查对象", *(f"问题{n}" for n in range(1, 10))]] + [["社会公众", *([5] * 9)] for _ in range(10)]
+    path = tmp_path / f"responses{suffix}"
+    if suffix == ".csv":
+        path.write_text("\n".join(",".join(map(str, r)) for r in rows), encoding="utf-8")
+    else:
+        _write_xlsx(path, rows)
+    with pytest.raises(InputError) as err:
+        read_table(SPECS["responses"], path)
+    assert "问卷答卷表超过 100 个单元格" in err.value.messages[0]

@@ -140,14 +140,30 @@ def _too_many_rows(path: Path, spec: "TableSpec") -> InputError:
                       "请检查是否有误填的行，或拆分数据")
 
 
+class _Budget:
+    """Counts the rows and cells read so far against the table's limits."""
+
+    def __init__(self, path: Path, spec: "TableSpec"):
+        self.path, self.spec, self.rows, self.cells = path, spec, 0, 0
+
+    def take(self, width: int) -> None:
+        self.rows += 1
+        self.cells += width
+        if self.rows > _row_limit(self.spec) + HEADER_SEARCH:
+            raise _too_many_rows(self.path, self.spec)
+        if self.cells > limits.TABLE_CELLS:
+            raise InputError(f"{self.path}：{self.spec.title}超过 {limits.TABLE_CELLS:,} 个单元格（行数 × 列数，"
+                             "见 README「输入限制」），请删去无关的行和列，或拆分数据")
+
+
 def _read_csv(path: Path, spec: "TableSpec") -> Lines:
     text = decode(path.read_bytes(), path, "CSV 文件")
     lines = []
+    budget = _Budget(path, spec)
     for number, row in enumerate(csv.reader(text.splitlines()), start=1):
         if any(cell.strip() for cell in row):
+            budget.take(len(row))
             lines.append((number, row))
-            if len(lines) > _row_limit(spec) + HEADER_SEARCH:
-                raise _too_many_rows(path, spec)
     return lines
 
 
@@ -190,6 +206,7 @@ def _read_xlsx(path: Path, sheet: str | None, spec: "TableSpec") -> Lines:
         ws = book[sheet] if sheet else book.worksheets[0]
         ws.reset_dimensions()
         lines = []
+        budget = _Budget(path, spec)
         for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
             used = [i for i, v in enumerate(values) if v is not None and str(v).strip()]
             if not used:
@@ -200,9 +217,8 @@ def _read_xlsx(path: Path, sheet: str | None, spec: "TableSpec") -> Lines:
                 raise InputError(f"{path} 第 {number} 行 {get_column_letter(used[-1] + 1)} 列：单元格有内容，"
                                  f"但表格最多 {limits.TABLE_COLUMNS} 列（见 README「输入限制」），"
                                  "请删除这个可能误填的单元格")
+            budget.take(used[-1] + 1)
             lines.append((number, ["" if v is None else v for v in values[:used[-1] + 1]]))
-            if len(lines) > _row_limit(spec) + HEADER_SEARCH:
-                raise _too_many_rows(path, spec)
         _fill_merged(lines, _merged_ranges(book, ws))
         return lines
     finally:
