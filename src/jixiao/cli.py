@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--engine", choices=["auto", "quarto", "builtin"], default="auto",
                      help="渲染引擎：auto 在装有 Quarto 时用 Quarto，否则用内置引擎")
     run.add_argument("--redact", action="store_true",
-                     help="另外生成公开版 public/report.*：遮盖人员姓名、电话号码和身份证号")
+                     help="另外生成公开版 public/report.*：遮盖人员姓名、电话号码和身份证号（表格和图表由遮盖后的数据重新生成）")
     run.add_argument("--verbose", action="store_true", help="出错时显示完整的 Python 调用栈")
     check = sub.add_parser("check", help="只校验参数文件和数据表，不生成报告")
     check.add_argument("params", nargs="+")
