@@ -2,7 +2,6 @@
 2 failure while running."""
 
 import argparse
-import shutil
 import sys
 
 from pathlib import Path
@@ -79,6 +78,10 @@ def new(args) -> int:
 
 
 def check(paths: list[str]) -> int:
+    from .build.render.engines import describe
+
+    for line in describe():
+        print(line)
     worst = 0
     for path in paths:
         try:
@@ -99,9 +102,9 @@ def check(paths: list[str]) -> int:
 def run(args) -> int:
     from .many.batch import report_failures, run_batch, skip_hint, table
 
-    engine = args.engine
-    if engine == "auto":
-        engine = "quarto" if shutil.which("quarto") else "builtin"
+    from .build.render.engines import choose
+
+    engine, _ = choose(args.engine, args.to)
     paths = list(dict.fromkeys(args.params))
     try:
         outcomes = run_batch(paths, args.to, engine, max(1, args.jobs), args.force, args.verbose, args.cluster,

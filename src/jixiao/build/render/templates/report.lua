@@ -1,6 +1,8 @@
 -- jixiao: the report's typesetting rules on the pandoc document, applied by both engines
 -- (the built-in pandoc calls and Quarto's `filters:`) before any writer sees it.
 --
+-- * A line break inside a paragraph between two East Asian characters is dropped (pandoc's
+--   east_asian_line_breaks, which Quarto does not apply to every format).
 -- * Lists become paragraphs numbered the Chinese way: （1）（2） under a heading, 1）2）
 --   under a heading that is itself numbered （N）, ①② one level deeper.
 -- * A table's last row that is a total (合计, 总计, 小计, 总分) spans the label columns.
@@ -55,6 +57,29 @@ local function longest_run(text)
     end
   end
   return best
+end
+
+-- Line breaks ---------------------------------------------------------------------------
+
+local function edge_code(inline, last)
+  if not inline or inline.t ~= "Str" or inline.text == "" then return nil end
+  local codes = {}
+  for _, code in utf8.codes(inline.text) do
+    if not last then return code end
+    codes[1] = code
+  end
+  return codes[1]
+end
+
+local function east_asian_breaks(inlines)
+  local out = pandoc.List()
+  for i, inline in ipairs(inlines) do
+    local before, after = edge_code(inlines[i - 1], true), edge_code(inlines[i + 1], false)
+    if not (inline.t == "SoftBreak" and before and after and wide(before) and wide(after)) then
+      out:insert(inline)
+    end
+  end
+  return out
 end
 
 -- Lists ---------------------------------------------------------------------------------
@@ -311,6 +336,7 @@ local function Table(tbl)
 end
 
 return {
+  { Inlines = east_asian_breaks },
   { Pandoc = chinese_lists },
   { Table = Table },
 }
