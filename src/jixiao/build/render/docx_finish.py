@@ -27,7 +27,6 @@ from . import frontmatter
 
 TOC_DEPTH = 3
 HEADING_STYLES = {f"Heading{n}": n for n in range(1, 10)}
-TAB_POS = "9020"  # right tab at the text width (21 − 2 × 2.6 cm, in twips)
 
 
 def finish(target: Path, meta: dict) -> None:
@@ -38,11 +37,12 @@ def finish(target: Path, meta: dict) -> None:
     _drop_front(body)
     headings = _bookmark_headings(body)
     first = body[0]
-    for element in [*_cover(meta), _section_break(final, "cover"), *_contents(meta, headings),
+    for element in [*_cover(meta), _section_break(final, "cover"), *_contents(meta, headings, _text_width(final)),
                     _section_break(final, "contents")]:
         first.addprevious(element)
     _number_from_one(final)
     _centre_cells(body)
+    _full_width(body, _text_width(final))
     _rows_whole(body)
     _alt_texts(body)
     _properties(doc, meta)
@@ -156,12 +156,12 @@ def _field(instruction: str, shown: str) -> list:
             _el("w:r", [_el("w:fldChar", fldCharType="end")])]
 
 
-def _contents(meta: dict, headings: list[tuple[int, str, str]]) -> list:
+def _contents(meta: dict, headings: list[tuple[int, str, str]], width: int) -> list:
     """The contents heading and one entry per heading, in Word's contents content control."""
     title = _paragraph("TOCHeading", [_run(str(meta.get("toc-title") or "目录"))])
     entries = []
     for level, text, bookmark in headings:
-        tabs = _el("w:tabs", [_el("w:tab", val="right", leader="dot", pos=TAB_POS)])
+        tabs = _el("w:tabs", [_el("w:tab", val="right", leader="dot", pos=width)])
         link = _el("w:hyperlink", [_run(text), _el("w:r", [_el("w:tab")]), *_field(f"PAGEREF {bookmark} \\h", "")])
         link.set(qn("w:anchor"), bookmark)
         link.set(qn("w:history"), "1")
@@ -212,6 +212,30 @@ def _centre_cells(body) -> None:
             cell.insert(0, tc_pr)
         if tc_pr.find(qn("w:vAlign")) is None:
             tc_pr.append(_el("w:vAlign", val="center"))
+
+
+def _text_width(sect) -> int:
+    """The width between the margins, in twips."""
+    size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
+    side = sum(int(margins.get(qn(f"w:{k}"), 0)) for k in ("left", "right", "gutter"))
+    return int(size.get(qn("w:w"))) - side
+
+
+def _full_width(body, width: int) -> None:
+    """Tables pandoc sized as 100 % of a nominal 5.5-inch text get their columns in twips of
+    the real text width, so Word, LibreOffice and WPS lay them out alike."""
+    for table in body.iter(qn("w:tbl")):
+        tbl_w = table.find(f"{qn('w:tblPr')}/{qn('w:tblW')}")
+        columns = table.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")
+        if tbl_w is None or tbl_w.get(qn("w:type")) != "pct" or not columns:
+            continue
+        given = [int(c.get(qn("w:w"))) for c in columns]
+        scaled = [round(w * width / sum(given)) for w in given]
+        scaled[-1] += width - sum(scaled)
+        for column, w in zip(columns, scaled):
+            column.set(qn("w:w"), str(w))
+        tbl_w.set(qn("w:type"), "dxa")
+        tbl_w.set(qn("w:w"), str(width))
 
 
 def _rows_whole(body) -> None:
