@@ -69,13 +69,13 @@ def engines(params: Path, rounds: int, quarto: bool) -> None:
                 times[engine, fmt].append(render_once(engine, build, fmt))
     best = {key: min(values) for key, values in times.items()}
     print("渲染同一份 report.md（各轮取最短，秒）：")
-    print(f"  {'格式':<6}{'内置引擎':>10}" + (f"{'Quarto':>10}{'Quarto/内置':>14}" if quarto else ""))
-    for fmt in [*FORMATS, "合计"]:
-        own = sum(best["builtin", f] for f in FORMATS) if fmt == "合计" else best["builtin", fmt]
-        line = f"  {fmt:<6}{own:>12.2f}"
+    print("  格式        内置引擎" + ("      Quarto   Quarto/内置" if quarto else ""))
+    for fmt in [*FORMATS, "total"]:
+        own = sum(best["builtin", f] for f in FORMATS) if fmt == "total" else best["builtin", fmt]
+        line = f"  {'合计' if fmt == 'total' else fmt:<8}{own:>12.2f}"
         if quarto:
-            other = sum(best["quarto", f] for f in FORMATS) if fmt == "合计" else best["quarto", fmt]
-            line += f"{other:>10.2f}{other / own:>12.2f}"
+            other = sum(best["quarto", f] for f in FORMATS) if fmt == "total" else best["quarto", fmt]
+            line += f"{other:>12.2f}{other / own:>12.2f}"
         print(line)
 
 

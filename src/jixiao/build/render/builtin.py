@@ -11,7 +11,7 @@ from ...errors import RunFailure
 from . import frontmatter
 from .docx_finish import finish as finish_docx
 from .docx_reference import write_reference_docx
-from .html_print import write_print_style
+from .html_print import print_style
 
 READER = "markdown-raw_html-raw_tex-raw_attribute+east_asian_line_breaks"
 TEMPLATES = resources.files("jixiao.build.render") / "templates"
@@ -30,11 +30,10 @@ def _pandoc(source: Path, to: str, target: Path, args: list[str]) -> None:
 
 
 def html(source: Path, target: Path) -> None:
-    style = write_print_style(frontmatter.read(source), source.parent / "print-style.html")
     _pandoc(source, "html5", target, [
         "--standalone", "--embed-resources", "--toc", "--toc-depth=3",
         f"--template={TEMPLATES / 'report.html'}", f"--css={TEMPLATES / 'report.css'}",
-        f"--include-in-header={style}", f"--resource-path={source.parent}",
+        f"--variable=header-includes:{print_style(frontmatter.read(source))}", f"--resource-path={source.parent}",
     ])
 
 

@@ -204,7 +204,18 @@ def _number_from_one(final) -> None:
 
 
 def _centre_cells(body) -> None:
-    """Every table cell centred vertically (merged group labels sit in the middle)."""
+    """Every table cell centred vertically (merged group labels sit in the middle), header
+    cells also horizontally, as in the PDF."""
+    for row in body.iter(qn("w:tr")):
+        if row.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is None:
+            continue
+        for ppr in row.iter(qn("w:pPr")):
+            jc = ppr.find(qn("w:jc"))
+            if jc is None:
+                jc = _el("w:jc")
+                run_props = ppr.find(qn("w:rPr"))  # schema order: jc comes before rPr
+                run_props.addprevious(jc) if run_props is not None else ppr.append(jc)
+            jc.set(qn("w:val"), "center")
     for cell in body.iter(qn("w:tc")):
         tc_pr = cell.find(qn("w:tcPr"))
         if tc_pr is None:

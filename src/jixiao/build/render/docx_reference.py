@@ -103,13 +103,18 @@ def _toc_styles(doc) -> None:
         style.append(OxmlElement("w:unhideWhenUsed"))
         ppr = OxmlElement("w:pPr")
         spacing = OxmlElement("w:spacing")
-        for key, value in (("before", "0"), ("after", "60"), ("line", "300"), ("lineRule", "auto")):
+        for key, value in (("before", "0"), ("after", "40"), ("line", "288"), ("lineRule", "auto")):
             spacing.set(qn(f"w:{key}"), value)
         ind = OxmlElement("w:ind")
         ind.set(qn("w:leftChars"), str(indent * 100))
         ind.set(qn("w:left"), str(indent * 240))
         ppr.extend([spacing, ind])
-        style.append(ppr)
+        rpr = OxmlElement("w:rPr")
+        for tag in ("w:sz", "w:szCs"):
+            size = OxmlElement(tag)
+            size.set(qn("w:val"), "21")  # 10.5 pt: the contents fit on one page
+            rpr.append(size)
+        style.extend([ppr, rpr])
         doc.styles.element.append(style)
 
 
