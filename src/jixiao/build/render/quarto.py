@@ -86,8 +86,11 @@ def write_project(build: Path, target: Path) -> Path:
     for name in ["report.css", FILTER, *PARTIALS]:
         shutil.copyfile(TEMPLATES / name, target / name)
     keys = [arg for key, value in frontmatter.template_keys(meta).items() for arg in ("-M", f"{key}={value}")]
-    pypandoc.convert_file(str(source), "html5", format=READER, outputfile=str(target / "cover.html"),
-                          extra_args=[f"--template={TEMPLATES / 'cover-page.html'}", *keys])
+    try:
+        pypandoc.convert_file(str(source), "html5", format=READER, outputfile=str(target / "cover.html"),
+                              extra_args=[f"--template={TEMPLATES / 'cover-page.html'}", *keys])
+    except RuntimeError as exc:
+        raise RunFailure(f"pandoc 生成 Quarto 工程的封面 cover.html 失败：{exc}") from None
     write_print_style(meta, target / "print-style.html")
     write_reference_docx(target / "reference.docx", frontmatter.template_keys(meta)["running-header"])
     (target / "_quarto.yml").write_text(
@@ -167,7 +170,10 @@ def render(project: Path, out_dir: Path, formats: list[str]) -> dict[str, Path]:
         if not produced.is_file():
             raise _failure(fmt, f"quarto 没有写出 {OUTPUT_DIR}/report.{ext}")
         if fmt == "docx":
-            finish_docx(produced, meta)
+            try:
+                finish_docx(produced, meta)
+            except Exception as exc:  # a Word file this Quarto wrote in a shape we do not know
+                raise _failure(fmt, f"无法整理 Quarto 写出的 Word 文件（{type(exc).__name__}: {exc}）") from None
         made[fmt] = out_dir / f"report.{fmt}"
         shutil.copyfile(produced, made[fmt])
     for scratch in (OUTPUT_DIR, ".quarto"):  # leave a clean project behind
