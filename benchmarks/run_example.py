@@ -1,8 +1,11 @@
-"""Wall time of `jixiao run` on the example against its floor, measured side by side.
+"""Wall time of `jixiao run` on the example against its floor, and of the two rendering
+engines against each other, measured side by side in one run.
 
 The floor is the same package calls in one Python process: each chapter notebook's code
 cells executed in-process (no kernels, no papermill), the stitched Markdown written, and one
-render of the same formats with the built-in engine. Prints both times and their ratio.
+render of the same formats with the built-in engine. The engines render the same stitched
+report.md to each format, rounds interleaved; with Quarto on PATH, `jixiao run` is also timed
+with `--engine quarto`. Prints the best of the rounds and the ratios.
 
     python benchmarks/run_example.py [--rounds N]
 """
@@ -23,17 +26,55 @@ sys.path.insert(0, str(ROOT / "tests"))
 from conftest import copy_example  # noqa: E402
 
 from jixiao.build.render import builtin as render_builtin  # noqa: E402
+from jixiao.build.render import quarto as render_quarto  # noqa: E402
 from jixiao.build.runner import metadata  # noqa: E402
 from jixiao.build.stitch import stitch  # noqa: E402
 from jixiao.pieces import chapter  # noqa: E402
 from jixiao.project import load_project  # noqa: E402
 
 
-def full_run(params: Path) -> float:
+FORMATS = ["html", "pdf", "docx"]
+
+
+def full_run(params: Path, engine: str = "builtin") -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "jixiao.cli", "run", str(params), "--engine", "builtin", "--force"],
+    subprocess.run([sys.executable, "-m", "jixiao.cli", "run", str(params), "--engine", engine, "--force"],
                    cwd=params.parent.parent, check=True, capture_output=True)
     return time.perf_counter() - started
+
+
+def render_once(engine: str, build: Path, fmt: str) -> float:
+    """One format rendered from build/report.md by one engine, into a scratch folder."""
+    out = build / f"out-{engine}"
+    out.mkdir(exist_ok=True)
+    started = time.perf_counter()
+    if engine == "builtin":
+        render_builtin.RENDERERS[fmt](build / "report.md", out / f"report.{fmt}")
+    else:
+        render_quarto.render(render_quarto.write_project(build, build / "quarto"), out, [fmt])
+    return time.perf_counter() - started
+
+
+def engines(params: Path, rounds: int, quarto: bool) -> None:
+    """Both engines on the same stitched document, per format, rounds interleaved."""
+    build = params.parent.parent / "engines"
+    shutil.copytree(params.parent.parent / "output" / params.stem, build)
+    names = ["builtin", "quarto"] if quarto else ["builtin"]
+    times = {(e, f): [] for e in names for f in FORMATS}
+    for _ in range(rounds):
+        for fmt in FORMATS:
+            for engine in names:
+                times[engine, fmt].append(render_once(engine, build, fmt))
+    best = {key: min(values) for key, values in times.items()}
+    print("渲染同一份 report.md（各轮取最短，秒）：")
+    print("  格式        内置引擎" + ("      Quarto   Quarto/内置" if quarto else ""))
+    for fmt in [*FORMATS, "total"]:
+        own = sum(best["builtin", f] for f in FORMATS) if fmt == "total" else best["builtin", fmt]
+        line = f"  {'合计' if fmt == 'total' else fmt:<8}{own:>12.2f}"
+        if quarto:
+            other = sum(best["quarto", f] for f in FORMATS) if fmt == "total" else best["quarto", fmt]
+            line += f"{other:>12.2f}{other / own:>12.2f}"
+        print(line)
 
 
 def floor_run(params: Path, build: Path) -> float:
@@ -74,19 +115,29 @@ def main() -> None:
         floor(Path(args.floor[0]), Path(args.floor[1]))
         return
     rounds = args.rounds
+    quarto = shutil.which("quarto") is not None and not render_quarto.inspect()["unfit"]
     with tempfile.TemporaryDirectory() as tmp:
         params = copy_example(Path(tmp))
-        runs, floors = [], []
-        for n in range(rounds):  # interleaved, so both see the same machine load
+        runs, quarto_runs, floors = [], [], []
+        for n in range(rounds):  # interleaved, so all see the same machine load
             runs.append(full_run(params))
+            if quarto:
+                quarto_runs.append(full_run(params, "quarto"))
             build = Path(tmp) / f"floor{n}"
             build.mkdir()
             floors.append(floor_run(params, build))
             shutil.rmtree(build)
-    best_run, best_floor = min(runs), min(floors)
-    print(f"jixiao run（各章笔记本，同一内核）：{best_run:6.2f} 秒  (各轮 {', '.join(f'{t:.2f}' for t in runs)})")
-    print(f"下限（同一进程内调用相同的包函数 + 一次渲染）：{best_floor:6.2f} 秒  (各轮 {', '.join(f'{t:.2f}' for t in floors)})")
-    print(f"比值 run / floor：{best_run / best_floor:.2f}")
+        full_run(params)  # leave the built-in engine's output for the per-format comparison
+        best_run, best_floor = min(runs), min(floors)
+        print(f"jixiao run（各章笔记本，同一内核，内置引擎）：{best_run:6.2f} 秒  (各轮 {', '.join(f'{t:.2f}' for t in runs)})")
+        if quarto:
+            print(f"jixiao run --engine quarto：{min(quarto_runs):6.2f} 秒  (各轮 {', '.join(f'{t:.2f}' for t in quarto_runs)})，"
+                  f"为内置引擎的 {min(quarto_runs) / best_run:.2f} 倍")
+        else:
+            print("未找到可用的 quarto 命令：只测内置引擎")
+        print(f"下限（同一进程内调用相同的包函数 + 一次渲染）：{best_floor:6.2f} 秒  (各轮 {', '.join(f'{t:.2f}' for t in floors)})")
+        print(f"比值 run / floor：{best_run / best_floor:.2f}")
+        engines(params, rounds, quarto)
 
 
 if __name__ == "__main__":

@@ -53,6 +53,18 @@ def rendered(tmp_path_factory) -> Path:
     return root / "output" / EXAMPLE
 
 
+@pytest.fixture(scope="session")
+def rendered_quarto(tmp_path_factory) -> Path:
+    """output/<name>/ of one full `jixiao run` of the example with the real Quarto."""
+    if shutil.which("quarto") is None:
+        pytest.skip("未安装 Quarto（PATH 中没有 quarto），跳过 Quarto 引擎的端到端测试")
+    root = tmp_path_factory.mktemp("run-quarto")
+    params = copy_example(root)
+    done = jixiao("run", params, "--engine", "quarto", cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return root / "output" / EXAMPLE
+
+
 def golden():
     with open(GOLDEN, encoding="utf-8") as f:
         return list(csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t"))

@@ -7,7 +7,8 @@ import docx
 import yaml
 from pypdf import PdfReader
 
-from conftest import golden
+import pytest
+from conftest import golden, jixiao
 
 FIGURES = ["90.71", "优秀", "9.25", "92.50%", "26.98", "89.93%", "54.48", "90.80%"]
 
@@ -65,7 +66,7 @@ def test_pdf_text_is_chinese_and_complete(rendered):
 def test_docx_opens_and_holds_the_score_tables(rendered):
     document = docx.Document(str(rendered / "report.docx"))
     tables = {t.rows[0].cells[0].text: t for t in document.tables}
-    detail = next(t for t in document.tables if t.rows[0].cells[2].text == "三级指标")
+    detail = next(t for t in document.tables if len(t.columns) > 2 and t.rows[0].cells[2].text == "三级指标")
     cells = [c.text for row in detail.rows for c in row.cells]
     for name in _names():
         assert any(name in c for c in cells), name
@@ -154,7 +155,7 @@ def _vmerge_column(table, column: int) -> list[str]:
 
 def test_docx_score_table_merges_level_1_and_level_2_cells(rendered):
     document = docx.Document(str(rendered / "report.docx"))
-    detail = next(t for t in document.tables if t.rows[0].cells[2].text == "三级指标")
+    detail = next(t for t in document.tables if len(t.columns) > 2 and t.rows[0].cells[2].text == "三级指标")
     codes = [g["code"] for g in golden()]
     level1 = _vmerge_column(detail, 0)
     level2 = _vmerge_column(detail, 1)
@@ -167,11 +168,12 @@ def test_docx_cover_header_footer_and_fonts(rendered):
     from docx.oxml.ns import qn
 
     document = docx.Document(str(rendered / "report.docx"))
-    texts = [p.text for p in document.paragraphs[:10]]
-    for field in ["项目名称：2018年上海市公共信用信息服务中心专项", "评价机构：上海大华工程造价咨询有限公司", "2019年7月1日"]:
-        assert field in texts, field
+    cover = [[c.text for c in row.cells] for row in document.tables[0].rows]
+    for field in [["项目名称：", "2018年上海市公共信用信息服务中心专项"], ["评价机构：", "上海大华工程造价咨询有限公司"]]:
+        assert field in cover, field
+    assert "2019年7月1日" in [p.text for p in document.paragraphs[:10]]
+    assert document.sections[0].different_first_page_header_footer  # the cover shows no header
     section = document.sections[-1]
-    assert section.different_first_page_header_footer
     assert section.header.paragraphs[0].text == "2018年上海市公共信用信息服务中心专项"
     assert "PAGE" in section.footer._element.xml
     heading = document.styles["Heading 1"].element.rPr.rFonts
@@ -187,3 +189,145 @@ def test_html_charts_have_alt_text_and_tables_scroll(rendered):
     assert html.count('class="table-wrap"') == html.count("<table") - 1  # all but the cover's
     assert 'id="TOC"' in html and "@media print" in html
     assert not re.search(r"""url\(\s*["']?(https?:)?//|@import""", html, re.I)
+
+
+# --- publication, second pass (issue 12) ------------------------------------------------
+
+def _pdf_pages(path) -> list[str]:
+    return [_squeeze(page.extract_text()) for page in PdfReader(str(path)).pages]
+
+
+def test_pdf_score_table_continues_with_caption_group_labels_and_total(rendered):
+    pages = _pdf_pages(rendered / "report.pdf")
+    start = next(n for n, p in enumerate(pages) if "表3-2项目绩效评分结果表" in p and "A101" in p)
+    following = pages[start + 1]
+    assert "续表3-2" in following and "一级指标二级指标三级指标满分值评分值" in following
+    first_code = re.search(r"([ABC])(\d)\d\d", following.split("评分值", 1)[1])
+    dimension, group = first_code.group(1), first_code.group(1) + first_code.group(2)
+    names = {"A": "A项目决策", "B": "B项目管理", "C": "C项目绩效"}
+    assert names[dimension] in following and group in following.replace(first_code.group(0), "", 1)
+    typ = (rendered / "report.typ").read_text(encoding="utf-8")
+    assert "colspan: 3, align: center, body: [合计]" in typ
+
+
+def test_pdf_every_continued_table_is_captioned_as_such(rendered):
+    pages = _pdf_pages(rendered / "report.pdf")
+    for n, page in enumerate(pages[3:], start=3):
+        body = page.removeprefix("2018年上海市公共信用信息服务中心专项")
+        # a page that opens inside a table carries the 续表 caption (drawn above the repeated header)
+        if re.match(r"(序号|一级指标|绩效目标|分解目标|姓名|查询主体|调查对象)", body) and "续表" not in body[:80]:
+            pytest.fail(f"第 {n + 1} 页以表头开始却没有「续表」：{body[:40]}")
+
+
+def _docx_paragraphs(document):
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    return [Paragraph(p, document._body) for p in document.element.body.iter(qn("w:p"))]
+
+
+def test_docx_contents_filled_in_then_sections(rendered):
+    from docx.oxml.ns import qn
+
+    document = docx.Document(str(rendered / "report.docx"))
+    entries = [p.text.strip() for p in _docx_paragraphs(document) if p.style.style_id in ("TOC1", "TOC2", "TOC3")]
+    assert entries[:3] == ["一、项目基本情况", "（一）概况", "1. 立项背景及目的"] and "五、其他需说明事项" in entries
+    sections = document.sections
+    assert len(sections) == 3
+    formats = [s._sectPr.find(qn("w:pgNumType")) for s in sections]
+    assert formats[0] is None and formats[1].get(qn("w:fmt")) == "upperRoman"
+    assert (formats[2].get(qn("w:fmt")), formats[2].get(qn("w:start"))) == ("decimal", "1")
+
+
+def test_docx_lists_at_body_size(rendered):
+    document = docx.Document(str(rendered / "report.docx"))
+    items = [p for p in document.paragraphs if re.match(r"（\d+）|\d+）", p.text) and "Heading" not in p.style.name]
+    assert len(items) > 20
+    assert {p.style.name for p in items} <= {"Body Text", "First Paragraph"}
+    assert not [p for p in document.paragraphs if p.style.name == "Compact"]
+
+
+def test_docx_score_table_cells_centred_and_columns_wide_enough(rendered):
+    from docx.oxml.ns import qn
+
+    document = docx.Document(str(rendered / "report.docx"))
+    detail = next(t for t in document.tables if len(t.columns) > 2 and t.rows[0].cells[2].text == "三级指标")
+    assert {tc.tcPr.find(qn("w:vAlign")).get(qn("w:val")) for tc in detail._tbl.iter(qn("w:tc"))} == {"center"}
+
+    def needed(text):  # twips at 10.5 pt: 210 an em (CJK 1 em, other about 0.55) and 216 of margins
+        return sum(210 if ord(ch) > 0x2E80 or ch == "≥" else 116 for ch in text) + 216
+
+    for table in document.tables[1:]:
+        grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        for row in table.rows:
+            for n, cell in enumerate(row._tr.tc_lst):
+                text = "".join(t.text or "" for t in cell.iter(qn("w:t")))
+                span = cell.tcPr.find(qn("w:gridSpan")) if cell.tcPr is not None else None
+                if span is None and text in ("A 项目决策", "100.00%", "≥200万人次"):
+                    column = sum(int(c.tcPr.find(qn("w:gridSpan")).get(qn("w:val")))
+                                 if c.tcPr is not None and c.tcPr.find(qn("w:gridSpan")) is not None else 1
+                                 for c in row._tr.tc_lst[:n])
+                    assert grid[column] >= needed(text), (text, grid[column], needed(text))
+
+
+def test_docx_properties(rendered):
+    import zipfile
+
+    props = docx.Document(str(rendered / "report.docx")).core_properties
+    assert props.title == "2018年上海市公共信用信息服务中心专项项目支出绩效评价报告"
+    assert props.author == "上海大华工程造价咨询有限公司"
+    assert "docProps/custom.xml" not in zipfile.ZipFile(rendered / "report.docx").namelist()
+
+
+def test_forced_rerun_is_byte_identical(rendered):
+    """All three formats: dates come from the parameter file, never from the clock."""
+    before = {name: (rendered / name).read_bytes() for name in ("report.html", "report.pdf", "report.docx")}
+    params = rendered.parent.parent / "params" / f"{rendered.name}.yaml"
+    done = jixiao("run", params, "--engine", "builtin", "--redact", "--force", cwd=params.parent.parent)
+    assert done.returncode == 0, done.stderr
+    assert {name: (rendered / name).read_bytes() for name in before} == before
+
+
+# --- the Quarto engine (issue 11): the same report -----------------------------------------
+
+def test_quarto_run_carries_the_published_figures(rendered_quarto):
+    data = json.loads((rendered_quarto / "summary.json").read_text(encoding="utf-8"))
+    assert (data["total"], data["grade"]) == ("90.71", "优秀")
+    assert [d["score"] for d in data["dimensions"]] == ["9.25", "26.98", "54.48"]
+    html = _squeeze(re.sub(r"<[^>]+>", "", (rendered_quarto / "report.html").read_text(encoding="utf-8")))
+    pdf = _pdf_pages(rendered_quarto / "report.pdf")
+    for figure in FIGURES + _names():
+        assert figure in html and figure in "".join(pdf), figure
+    assert "2019年7月1日" in pdf[0] and "InvalidDate" not in "".join(pdf) + html
+
+
+def test_quarto_pdf_text_is_the_builtin_pdf_text(rendered, rendered_quarto):
+    """Cover, contents, headings, captions, cross-references, header and page numbers:
+    the extracted texts differ at most in line breaks."""
+    builtin = _pdf_pages(rendered / "report.pdf")
+    quarto = _pdf_pages(rendered_quarto / "report.pdf")
+    assert quarto == builtin
+    assert all(p.startswith("2018年上海市公共信用信息服务中心专项") for p in quarto[2:])
+    assert quarto[2].endswith("1") and quarto[3].endswith("2")
+
+
+def test_quarto_word_file_is_the_builtin_word_file(rendered, rendered_quarto):
+    assert (rendered_quarto / "report.docx").read_bytes() == (rendered / "report.docx").read_bytes()
+
+
+def test_quarto_html_has_the_builtin_text(rendered, rendered_quarto):
+    def text(path):
+        html = path.read_text(encoding="utf-8")
+        assert "<script" not in html.lower() and not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+        html = re.sub(r'(?s)<header id="title-block-header".*?</header>', "", html)
+        return _squeeze(re.sub(r"<[^>]+>", "", re.sub(r"(?s)<(style|script)\b.*?</\1>", "", html)))
+
+    assert text(rendered_quarto / "report.html") == text(rendered / "report.html")
+
+
+def test_quarto_forced_rerun_is_byte_identical(rendered_quarto):
+    before = {name: (rendered_quarto / name).read_bytes() for name in ("report.html", "report.pdf", "report.docx")}
+    params = rendered_quarto.parent.parent / "params" / f"{rendered_quarto.name}.yaml"
+    done = jixiao("run", params, "--engine", "quarto", "--force", cwd=params.parent.parent)
+    assert done.returncode == 0, done.stderr
+    assert {name: (rendered_quarto / name).read_bytes() for name in before} == before

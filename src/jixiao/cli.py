@@ -4,9 +4,9 @@
 import argparse
 import contextlib
 import logging
-import shutil
 import signal
 import sys
+from datetime import date
 
 from pathlib import Path
 
@@ -26,6 +26,13 @@ def _formats(text: str) -> list[str]:
     if unknown or not chosen:
         raise argparse.ArgumentTypeError(f"不支持的格式：{'、'.join(unknown) or '（空）'}，可选 html、pdf、docx")
     return chosen
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应写成 YYYY-MM-DD，如 2019-07-01，而不是「{text}」") from None
 
 
 def _portfolio_formats(text: str) -> list[str]:
@@ -68,6 +75,8 @@ def _parser() -> argparse.ArgumentParser:
     portfolio.add_argument("params", nargs="+", help="参数文件，如 params/*.yaml")
     portfolio.add_argument("--to", type=_portfolio_formats, default=["html", "pdf"],
                            help="输出格式，逗号分隔（默认 html,pdf）")
+    portfolio.add_argument("--date", type=_iso_date,
+                           help="封面日期，YYYY-MM-DD（默认取各项目报告日期中最晚者，并在封面注明）")
     return parser
 
 
@@ -90,6 +99,10 @@ def new(args) -> int:
 
 
 def check(paths: list[str], redact: bool = False) -> int:
+    from .build.render.engines import describe
+
+    for line in describe():
+        print(line)
     worst = 0
     clashes = output_clashes(paths)
     for path in paths:
@@ -122,9 +135,9 @@ def check(paths: list[str], redact: bool = False) -> int:
 def run(args) -> int:
     from .many.batch import report_failures, run_batch, skip_hint, table
 
-    engine = args.engine
-    if engine == "auto":
-        engine = "quarto" if shutil.which("quarto") else "builtin"
+    from .build.render.engines import choose
+
+    engine, _ = choose(args.engine, args.to)
     if not args.cluster and fonts.missing():  # charts need it in every format: say so before running
         print(f"✗ {fonts.missing()}", file=sys.stderr)
         return 2
@@ -158,7 +171,7 @@ def portfolio(args) -> int:
     from .many.portfolio import write_portfolio
 
     try:
-        folder = write_portfolio(list(dict.fromkeys(args.params)), args.to)
+        folder = write_portfolio(list(dict.fromkeys(args.params)), args.to, args.date)
     except JixiaoError as exc:
         kind = "输入有误" if exc.exit_code == 1 else "运行失败"
         print(f"✗ 汇总报告：{kind}", file=sys.stderr)

@@ -3,33 +3,38 @@
 ``jixiao portfolio params/*.yaml`` reads the projects (no notebooks run) and writes
 ``output/portfolio/``: ``portfolio.html``, ``portfolio.pdf``, ``portfolio.md`` with
 ``figures/``, and ``portfolio.json``. It holds the totals and grades of every project,
-the grade distribution, the score rates of each level-1 dimension over all projects,
-the indicators where most points are lost, and each project's year-on-year change
-(projects with the same name apart from a leading "YYYY年").
+the grade distribution (each total mapped to the common 优/良/中/差 band, since frameworks
+name their grades differently), the score rates of each level-1 dimension grouped by
+framework, the indicators where most points are lost, and each project's year-on-year
+change (projects with the same name apart from a leading "YYYY年"). The cover carries a
+title and the portfolio's date: ``--date``, or else the latest report date of the projects,
+said as such.
 """
 
 import json
 import re
 import shutil
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import yaml
 
 from .. import fonts
-
 from ..build.render import builtin as render_builtin
-from ..config import project_root
-from ..errors import InputError
-from ..pieces.markdown import pipe_table
-from ..project import Project, load_project
-from ..numeric import HUNDRED, fixed2, month_text, trimmed
-from ..scoring.tree import branch_score, rate_text
 from ..build.runner import swap_in
 from ..build.numbering import Block, number
 from ..build.stitch import figure_markdown
+from ..config import project_root
+from ..errors import InputError
+from ..inputs import frameworks
+from ..inputs.params import DEFAULT_GRADES
+from ..numeric import HUNDRED, fixed2, month_text, trimmed
+from ..pieces.markdown import SPAN, grid_table, pipe_table
+from ..project import Project, load_project
 from ..markup import refer
+from ..scoring.tree import branch_score, grade_for, rate_text
 
 FOLDER = "portfolio"
 TOP_LOST = 10
@@ -54,13 +59,29 @@ def load(paths: list[str]) -> list[tuple[str, Project]]:
     return loaded
 
 
-def _grade_order(projects: list[Project]) -> list[str]:
-    """Grade labels from the highest band down, as the frameworks declare them."""
-    lows = {}
-    for p in projects:
-        for g in p.params.framework.grades:
-            lows[g.label] = max(lows.get(g.label, g.min), g.min)
-    return sorted(lows, key=lambda label: -lows[label])
+def framework_title(name: str) -> str:
+    """A shipped framework's title, or the name a project gave its own framework."""
+    return frameworks.load(name).get("title", name) if name in frameworks.names() else name
+
+
+def band(total: Decimal) -> str:
+    """The common band of a total: 优 (90 and up), 良, 中, 差, half-open as in grading."""
+    return grade_for(total, DEFAULT_GRADES)
+
+
+def band_ranges() -> list[tuple[str, str]]:
+    """(band, score range in words) from the highest band down."""
+    lows = sorted(DEFAULT_GRADES, key=lambda g: g.min, reverse=True)
+    ranges = []
+    for n, grade in enumerate(lows):
+        low = trimmed(grade.min)
+        if n == 0:
+            ranges.append((grade.label, f"{low} 分及以上"))
+        elif grade.min == 0:
+            ranges.append((grade.label, f"{trimmed(lows[n - 1].min)} 分以下"))
+        else:
+            ranges.append((grade.label, f"{low} 分至 {trimmed(lows[n - 1].min)} 分"))
+    return ranges
 
 
 def _signed(value: Decimal) -> str:
@@ -79,23 +100,34 @@ def summarize(loaded: list[tuple[str, Project]]) -> dict:
         "total": fixed2(p.card.total),
         "rate": f"{fixed2(p.card.rate)}%",
         "grade": p.card.grade,
+        "band": band(p.card.total),
+        "report_date": p.info.report_date.isoformat() if p.info.dated else None,
         "dimensions": [{"code": d.code, "name": d.name, "weight": trimmed(d.weight),
                         "applicable_weight": trimmed(d.applicable_weight), "score": branch_score(d, p.style),
                         "rate": rate_text(d)} for d in p.card.dimensions],
     } for path, p in loaded]
-    counts = {label: sum(1 for p in projects if p.card.grade == label) for label in _grade_order(projects)}
-    grades = [{"grade": g, "count": n, "share": f"{fixed2(Decimal(n) * HUNDRED / len(projects))}%"}
-              for g, n in counts.items() if n]
+    grades = []
+    for label, words in band_ranges():
+        members = [p for p in projects if band(p.card.total) == label]
+        by_framework, own = defaultdict(int), defaultdict(int)
+        for p in members:
+            by_framework[framework_title(p.params.framework.name)] += 1
+            own[p.card.grade] += 1
+        grades.append({"band": label, "range": words, "count": len(members),
+                       "share": f"{fixed2(Decimal(len(members)) * HUNDRED / len(projects))}%",
+                       "by_framework": dict(by_framework), "grades": dict(own)})
 
-    dims = defaultdict(lambda: [0, Decimal(0), Decimal(0)])  # name -> projects, weight, score
+    dims = defaultdict(lambda: [0, Decimal(0), Decimal(0)])  # (framework, code, name) -> projects, weight, score
     for p in projects:
         for d in p.card.dimensions:
             if not d.applicable:
                 continue
-            dims[d.name][0] += 1
-            dims[d.name][1] += d.applicable_weight
-            dims[d.name][2] += d.score
-    dimensions = [{"name": n, "projects": c, "weight": trimmed(w), "score": fixed2(s), "rate": f"{fixed2(s * HUNDRED / w)}%"} for n, (c, w, s) in dims.items()]
+            key = (framework_title(p.params.framework.name), d.code, d.name)
+            dims[key][0] += 1
+            dims[key][1] += d.applicable_weight
+            dims[key][2] += d.score
+    dimensions = [{"framework": f, "code": c, "name": n, "projects": k, "weight": trimmed(w), "score": fixed2(s),
+                   "rate": f"{fixed2(s * HUNDRED / w)}%"} for (f, c, n), (k, w, s) in dims.items()]
 
     lost = defaultdict(lambda: [0, Decimal(0), Decimal(0)])  # indicator name -> projects, max, lost
     for p in projects:
@@ -129,37 +161,93 @@ def _figure(figures: Path, fig, label: str, caption: str) -> str:
     return figure_markdown(figures, label, caption, png(fig))
 
 
+def _frameworks_in_order(dimensions: list[dict]) -> list[str]:
+    return list(dict.fromkeys(d["framework"] for d in dimensions))
+
+
+def rates_chart(dimensions: list[dict]):
+    """Horizontal bars of each level-1 dimension's score rate, one panel per framework."""
+    import matplotlib.pyplot as plt
+
+    from ..pieces.charts import PALETTE, WIDTH, style
+
+    style()
+    groups = _frameworks_in_order(dimensions)
+    sizes = [sum(1 for d in dimensions if d["framework"] == g) for g in groups]
+    fig, axes = plt.subplots(len(groups), 1, sharex=True, squeeze=False,
+                             figsize=(WIDTH, 0.42 * sum(sizes) + 0.55 * len(groups) + 0.6),
+                             gridspec_kw={"height_ratios": sizes})
+    for n, (group, ax) in enumerate(zip(groups, axes[:, 0])):
+        rows = [d for d in dimensions if d["framework"] == group]
+        names = [f"{d['code']} {d['name']}" for d in rows][::-1]
+        values = [float(d["rate"][:-1]) for d in rows][::-1]
+        bars = ax.barh(names, values, color=PALETTE[n % len(PALETTE)], height=0.6)
+        ax.bar_label(bars, labels=[d["rate"] for d in rows][::-1], padding=3, fontsize=9)
+        ax.set_title(group, fontsize=10, loc="left")
+        ax.set_xlim(0, 110)
+        ax.tick_params(axis="y", labelsize=9)
+    axes[-1, 0].set_xlabel("得分率（%）")
+    fig.tight_layout()
+    return fig
+
+
+def bands_chart(grades: list[dict]):
+    """Projects per common band, each bar split by framework."""
+    import matplotlib.pyplot as plt
+
+    from ..pieces.charts import PALETTE, WIDTH, style
+
+    style()
+    groups = list(dict.fromkeys(f for g in grades for f in g["by_framework"]))
+    fig, ax = plt.subplots(figsize=(WIDTH, 2.6 + 0.25 * len(groups)))
+    bottom = [0] * len(grades)
+    labels = [g["band"] for g in grades]
+    for n, group in enumerate(groups):
+        counts = [g["by_framework"].get(group, 0) for g in grades]
+        ax.bar(labels, counts, bottom=bottom, color=PALETTE[n % len(PALETTE)], width=0.55, label=group)
+        bottom = [b + c for b, c in zip(bottom, counts)]
+    for x, total in enumerate(bottom):
+        ax.text(x, total, str(total), ha="center", va="bottom", fontsize=9)
+    ax.set(ylabel="项目数（个）", ylim=(0, max(bottom + [1]) * 1.3))
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    if groups:
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=1, frameon=False)
+    fig.tight_layout()
+    return fig
+
+
 def markdown(data: dict, figures: Path) -> str:
     """The report body: five chapters of tables and charts."""
-    from ..pieces import charts
-
     rows = data["projects"]
     years = sorted({r["year"] for r in rows})
     span = f"{years[0]}年" if len(years) == 1 else f"{years[0]}—{years[-1]}年"
     mean = sum(Decimal(r["total"]) for r in rows) / len(rows)
+    bands = "、".join(f"{g['band']}（{g['range']}）" for g in data["grades"])
+    dimension_rows = []
+    for group in _frameworks_in_order(data["dimensions"]):
+        members = [d for d in data["dimensions"] if d["framework"] == group]
+        dimension_rows += [[group if n == 0 else SPAN, f"{d['code']} {d['name']}", str(d["projects"]), d["weight"],
+                            d["score"], d["rate"]] for n, d in enumerate(members)]
     parts = [
         "# 一、总体情况",
         f"本报告汇总 {data['count']} 个项目（{span}）的绩效评价结果，平均得分 {fixed2(mean)} 分，"
         f"各项目得分与评级见{refer('projects')}。",
-        pipe_table(["序号", "项目", "年度", "总分", "得分率", "评级"],
-                   [[str(n), r["project"], str(r["year"]), r["total"], r["rate"], r["grade"]]
-                    for n, r in enumerate(rows, 1)], "projects", "各项目得分与评级", "clcrrc"),
+        pipe_table(["序号", "项目", "年度", "总分", "得分率", "评级", "统一档次"],
+                   [[str(n), r["project"], str(r["year"]), r["total"], r["rate"], r["grade"], r["band"]]
+                    for n, r in enumerate(rows, 1)], "projects", "各项目得分与评级", "clcrrcc"),
         "# 二、评级分布",
-        "、".join(f"“{g['grade']}” {g['count']} 个（{g['share']}）" for g in data["grades"]) + "。",
-        pipe_table(["评级", "项目数", "占比"], [[g["grade"], str(g["count"]), g["share"]] for g in data["grades"]],
-                   "grades", "评级分布", "crr"),
-        _figure(figures, charts.bars([g["grade"] for g in data["grades"]], [Decimal(g["count"]) for g in data["grades"]],
-                                     [str(g["count"]) for g in data["grades"]], "项目数（个）"),
-                "grades-chart", "评级分布"),
+        f"各指标框架的评级名称和档次不同（如“优秀”“优”），本报告按总分把每个项目折算到统一的四个档次：{bands}，"
+        f"再按档次统计；各项目按所用框架评定的评级见{refer('projects')}。",
+        pipe_table(["统一档次", "分数区间", "项目数", "占比", "其中各框架评级"],
+                   [[g["band"], g["range"], str(g["count"]), g["share"],
+                     "、".join(f"{label} {n} 个" for label, n in g["grades"].items()) or "—"]
+                    for g in data["grades"]], "grades", "评级分布（按统一档次）", "ccrrl"),
+        _figure(figures, bands_chart(data["grades"]), "grades-chart", "评级分布（按统一档次和指标框架）"),
         "# 三、各一级指标得分率",
-        "同名一级指标合并计算：得分率 = 各项目该指标得分之和 ÷ 适用满分之和（不含不适用的指标）。",
-        pipe_table(["一级指标", "项目数", "适用满分合计", "得分合计", "得分率"],
-                   [[d["name"], str(d["projects"]), d["weight"], d["score"], d["rate"]] for d in data["dimensions"]],
-                   "dimensions", "各一级指标得分率", "lrrrr"),
-        _figure(figures, charts.bars([d["name"] for d in data["dimensions"]],
-                                     [Decimal(d["rate"][:-1]) for d in data["dimensions"]],
-                                     [d["rate"] for d in data["dimensions"]], "得分率（%）", limit=112),
-                "dimensions-chart", "各一级指标得分率"),
+        "按指标框架分别列出各一级指标的得分率：得分率 = 各项目该指标得分之和 ÷ 适用满分之和（不含不适用的指标）。",
+        grid_table(["指标框架", "一级指标", "项目数", "适用满分合计", "得分合计", "得分率"], dimension_rows,
+                   "dimensions", "各一级指标得分率", "llrrrr"),
+        _figure(figures, rates_chart(data["dimensions"]), "dimensions-chart", "各一级指标得分率（按指标框架）"),
         "# 四、失分最多的指标",
         f"按三级指标名称合并各项目的失分（满分值 − 评分值），列出失分最多的 {len(data['points_lost'])} 项。",
         pipe_table(["三级指标", "涉及项目数", "满分合计", "失分合计", "失分率"],
@@ -178,8 +266,33 @@ def markdown(data: dict, figures: Path) -> str:
     return number([Block("markdown", "\n\n".join(parts))])
 
 
-def write_portfolio(paths: list[str], formats: list[str]) -> Path:
-    """Build output/portfolio/ for the given parameter files; return the folder."""
+def front_matter(data: dict, on: date | None) -> dict:
+    """Cover and running header: a title over the years covered, the projects' report dates,
+    and the portfolio's date (``on``, or else the latest report date, said as such)."""
+    years = sorted({r["year"] for r in data["projects"]})
+    span = f"{years[0]}年度" if len(years) == 1 else f"{years[0]}—{years[-1]}年度"
+    dates = sorted(date.fromisoformat(r["report_date"]) for r in data["projects"] if r["report_date"])
+    if not dates and not on:
+        raise InputError("所汇总项目的 report_date 都还是「待填写」：请填写报告日期，或用 --date 指定汇总报告的日期")
+    dates = dates or [on]
+    reported = month_text(dates[0].isoformat()) if dates[0] == dates[-1] else \
+        f"{month_text(dates[0].isoformat())}至{month_text(dates[-1].isoformat())}"
+    day = on or dates[-1]
+    title = f"{span}项目支出绩效评价汇总报告"
+    return {
+        "title": title, "cover-title": [f"{span}", "项目支出绩效评价汇总报告"], "project": title,
+        "cover": [{"label": "项目数", "value": f"{data['count']} 个"},
+                  {"label": "评价年度", "value": "、".join(str(y) for y in years)},
+                  {"label": "指标框架", "value": "；".join(_frameworks_in_order(data["dimensions"]))},
+                  {"label": "报告日期", "value": f"各项目报告日期为{reported}"}],
+        "date": month_text(day.isoformat()) if on else f"{month_text(day.isoformat())}（各项目报告日期中最晚者）",
+        "date-iso": day.isoformat(), "lang": "zh-Hans", "toc-title": "目录", **fonts.metadata(),
+    }
+
+
+def write_portfolio(paths: list[str], formats: list[str], on: date | None = None) -> Path:
+    """Build output/portfolio/ for the given parameter files; return the folder. ``on`` is
+    the date printed on the cover (default: the latest report date of the projects)."""
     loaded = load(paths)
     data = summarize(loaded)
     final = project_root(Path(paths[0])) / "output" / FOLDER
@@ -187,11 +300,7 @@ def write_portfolio(paths: list[str], formats: list[str]) -> Path:
     shutil.rmtree(build, ignore_errors=True)
     build.mkdir(parents=True)
     body = markdown(data, build / "figures")
-    latest = max((p.info.report_date for _, p in loaded if p.info.dated), default=None)
-    meta = {"title": "项目支出绩效评价汇总报告", "project": f"{data['count']} 个项目绩效评价汇总",
-            "cover": [{"label": "项目数", "value": f"{data['count']} 个"},
-                      {"label": "评价年度", "value": "、".join(str(y) for y in sorted({r['year'] for r in data['projects']}))}],
-            "date": month_text(latest.isoformat()) if latest else "", "lang": "zh-Hans", "toc-title": "目录", **fonts.metadata()}
+    meta = front_matter(data, on)
     source = build / "portfolio.md"
     source.write_text(f"---\n{yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)}---\n\n{body}\n",
                       encoding="utf-8")
@@ -200,4 +309,3 @@ def write_portfolio(paths: list[str], formats: list[str]) -> Path:
     (build / "portfolio.json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     swap_in(build, final)
     return final
-

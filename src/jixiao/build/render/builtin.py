@@ -5,21 +5,27 @@ from importlib import resources
 from pathlib import Path
 
 import pypandoc
-import yaml
 
 from ... import fonts
-from .docx_reference import write_reference_docx
 from ...errors import RunFailure
 from ...inputs.sanitize import REPORT_FORMAT
+from . import frontmatter
+from .docx_finish import finish as finish_docx
+from .docx_reference import write_reference_docx
+from .html_print import print_style
 
 READER = REPORT_FORMAT + "+east_asian_line_breaks"  # what the analyst's texts were written for
 TEMPLATES = resources.files("jixiao.build.render") / "templates"
+FILTER = "report.lua"
 
 
 def _pandoc(source: Path, to: str, target: Path, args: list[str]) -> None:
+    meta = frontmatter.read(source)
+    keys = [arg for key, value in frontmatter.template_keys(meta).items() for arg in ("-M", f"{key}={value}")]
     try:
         pypandoc.convert_file(str(source), to, format=READER, outputfile=str(target),
-                              extra_args=args, cworkdir=str(source.parent))
+                              extra_args=[f"--lua-filter={TEMPLATES / FILTER}", *keys, *args],
+                              cworkdir=str(source.parent))
     except RuntimeError as exc:
         raise RunFailure(f"pandoc 生成 {target.name} 失败：{exc}") from None
 
@@ -28,29 +34,19 @@ def html(source: Path, target: Path) -> None:
     _pandoc(source, "html5", target, [
         "--standalone", "--embed-resources", "--toc", "--toc-depth=3",
         f"--template={TEMPLATES / 'report.html'}", f"--css={TEMPLATES / 'report.css'}",
-        f"--lua-filter={TEMPLATES / 'table-wrap.lua'}", f"--resource-path={source.parent}",
+        f"--variable=header-includes:{print_style(frontmatter.read(source))}", f"--resource-path={source.parent}",
     ])
 
 
 def docx(source: Path, target: Path) -> None:
-    """Word, with the cover as the title block: the two title lines as title and subtitle,
-    the cover fields as author lines."""
+    """Word through the reference document, then the common finishing step (cover,
+    contents, sections, properties)."""
+    meta = frontmatter.read(source)
     reference = source.parent / "reference.docx"
-    meta = front_matter(source)
-    write_reference_docx(reference, meta.get("project", ""))
-    cover = []
-    if len(meta.get("cover-title", [])) == 2:
-        cover += ["--metadata", f"title={meta['cover-title'][0]}", "--metadata", f"subtitle={meta['cover-title'][1]}"]
-    for field in meta.get("cover", []):
-        cover += ["--metadata", f"author={field['label']}：{field['value']}"]
+    write_reference_docx(reference, frontmatter.template_keys(meta)["running-header"])
     _pandoc(source, "docx", target, ["--toc", "--toc-depth=3", f"--reference-doc={reference}",
-                                      f"--resource-path={source.parent}", *cover])
-
-
-def front_matter(source: Path) -> dict:
-    """The YAML metadata block of the stitched document."""
-    text = source.read_text(encoding="utf-8")
-    return yaml.safe_load(text.split("---\n", 2)[1]) if text.startswith("---\n") else {}
+                                      f"--resource-path={source.parent}"])
+    finish_docx(target, meta)
 
 
 def pdf(source: Path, target: Path) -> None:
@@ -61,7 +57,8 @@ def pdf(source: Path, target: Path) -> None:
         raise RunFailure(fonts.MISSING)
     _pandoc(source, "typst", typ, [f"--template={TEMPLATES / 'report.typ'}", "--wrap=none"])
     try:
-        typst.compile(str(typ), output=str(target), font_paths=fonts.font_dirs(), root=str(source.parent))
+        typst.compile(str(typ), output=str(target), font_paths=fonts.font_dirs(), root=str(source.parent),
+                      timestamp=frontmatter.timestamp(frontmatter.read(source)))
     except Exception as exc:  # typst raises its own error types
         raise RunFailure(f"Typst 排版 PDF 失败：{exc}") from None
 

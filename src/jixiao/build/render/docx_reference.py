@@ -1,7 +1,8 @@
 """The Word reference document whose styles and page setup pandoc copies into report.docx.
 
-East Asian fonts are set per style (``w:eastAsia``: 仿宋_GB2312 body, 黑体 headings) with the
-theme attributes removed, because a theme font would override them. Word has no font
+East Asian fonts are set per style (``w:eastAsia``: 仿宋_GB2312 body, 黑体 headings) and Latin
+text in Times New Roman, with the theme attributes removed, because a theme font (Aptos)
+would override them. Word has no font
 fallback list; the font table gives each font its Windows alternate name (``w:altName``:
 仿宋, SimHei) and the GB2312 character set, which Word and LibreOffice use to substitute a
 Chinese font where the named one is missing. The page is A4 with the project name in the
@@ -21,6 +22,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 BODY_FONT = "仿宋_GB2312"
 HEADING_FONT = "黑体"
+LATIN_FONT = "Times New Roman"
 ALT_NAMES = {BODY_FONT: "仿宋", HEADING_FONT: "SimHei"}
 HEADINGS = ("Title", "Subtitle", "Heading", "TOC Heading", "Table Caption", "Image Caption", "Caption")
 # style name → (size in pt, bold, alignment); sizes follow 二号/三号/小三/四号/小四
@@ -39,12 +41,16 @@ SIZES = {
     "Image Caption": (10.5, True, WD_ALIGN_PARAGRAPH.CENTER),
     "Compact": (10.5, False, None),
 }
+# contents entries: style id → (name, indent in characters)
+TOC_STYLES = {"TOC1": ("toc 1", 0), "TOC2": ("toc 2", 1), "TOC3": ("toc 3", 2)}
 
 
 def write_reference_docx(target: Path, header: str = "") -> None:
     """Write the reference document; ``header`` is the running header (the project name)."""
     target.write_bytes(_default_reference())
     doc = Document(str(target))
+    _default_fonts(doc)
+    _toc_styles(doc)
     for style in doc.styles:
         if getattr(style, "font", None) is not None:
             _east_asian_font(style, HEADING_FONT if style.name.startswith(HEADINGS) else BODY_FONT)
@@ -62,11 +68,54 @@ def _default_reference() -> bytes:
     return done.stdout
 
 
-def _east_asian_font(style, name: str) -> None:
-    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-    for attr in ("w:eastAsiaTheme", "w:asciiTheme", "w:hAnsiTheme"):
+def _set_fonts(fonts, east_asian: str) -> None:
+    for attr in ("w:eastAsiaTheme", "w:asciiTheme", "w:hAnsiTheme", "w:cstheme"):
         fonts.attrib.pop(qn(attr), None)
-    fonts.set(qn("w:eastAsia"), name)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attr), LATIN_FONT)
+    fonts.set(qn("w:eastAsia"), east_asian)
+
+
+def _east_asian_font(style, name: str) -> None:
+    _set_fonts(style.element.get_or_add_rPr().get_or_add_rFonts(), name)
+
+
+def _default_fonts(doc) -> None:
+    """The document defaults: no theme fonts, Times New Roman and the body font."""
+    defaults = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    fonts = defaults.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        defaults.insert(0, fonts)
+    _set_fonts(fonts, BODY_FONT)
+
+
+def _toc_styles(doc) -> None:
+    """Styles of the contents entries (Word's built-in "toc 1" … "toc 3")."""
+    for style_id, (name, indent) in TOC_STYLES.items():
+        style = OxmlElement("w:style")
+        style.set(qn("w:type"), "paragraph")
+        style.set(qn("w:styleId"), style_id)
+        for tag, value in (("name", name), ("basedOn", "Normal"), ("next", "Normal"), ("uiPriority", "39")):
+            child = OxmlElement(f"w:{tag}")
+            child.set(qn("w:val"), value)
+            style.append(child)
+        style.append(OxmlElement("w:unhideWhenUsed"))
+        ppr = OxmlElement("w:pPr")
+        spacing = OxmlElement("w:spacing")
+        for key, value in (("before", "0"), ("after", "40"), ("line", "288"), ("lineRule", "auto")):
+            spacing.set(qn(f"w:{key}"), value)
+        ind = OxmlElement("w:ind")
+        ind.set(qn("w:leftChars"), str(indent * 100))
+        ind.set(qn("w:left"), str(indent * 240))
+        ppr.extend([spacing, ind])
+        rpr = OxmlElement("w:rPr")
+        for tag in ("w:sz", "w:szCs"):
+            size = OxmlElement(tag)
+            size.set(qn("w:val"), "21")  # 10.5 pt: the contents fit on one page
+            rpr.append(size)
+        style.extend([ppr, rpr])
+        doc.styles.element.append(style)
 
 
 def _paragraph_styles(doc) -> None:
@@ -90,7 +139,6 @@ def _paragraph_styles(doc) -> None:
     doc.styles["Subtitle"].paragraph_format.space_before = Pt(0)
     doc.styles["Subtitle"].paragraph_format.space_after = Cm(3)
     doc.styles["Date"].paragraph_format.space_before = Cm(3)
-    doc.styles["TOC Heading"].paragraph_format.page_break_before = True  # the cover stands alone
 
 
 def _table_rules(doc) -> None:

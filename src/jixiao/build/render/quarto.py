@@ -1,8 +1,19 @@
 """The Quarto engine: the stitched document as a Quarto project, rendered by ``quarto render``
 with documented Quarto options only: html with embed-resources and the cover as
-include-before-body, docx with the reference document, typst with the report's own
-template-partials (the same cover, contents, header and fonts as the built-in engine)."""
+include-before-body, docx with the reference document (then the same finishing step as the
+built-in engine), typst with the report's own template-partials (the same cover, contents,
+header and fonts as the built-in engine), and the same Lua filter (report.lua) for all three.
 
+Quarto treats no folder inside a hidden one (``output/.build-…``) as a project unless the
+project names its files: ``project: render: [report.qmd]`` does, so ``_quarto.yml`` applies
+wherever the build is, and the project also renders by hand with ``quarto render``.
+Quarto reserves the ``project`` key and parses ``date``: the document gets the templates'
+keys (frontmatter.template_keys) and an ISO ``date`` with ``date-format``.
+"""
+
+import functools
+import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,62 +22,167 @@ import pypandoc
 import yaml
 
 from ... import fonts
-from .docx_reference import write_reference_docx
 from ...errors import RunFailure
-from .builtin import READER, TEMPLATES, front_matter
+from . import frontmatter
+from .builtin import FILTER, READER, TEMPLATES
+from .docx_finish import finish as finish_docx
+from .docx_reference import write_reference_docx
+from .html_print import write_print_style
 
 OUTPUT_DIR = "_output"
 PARTIALS = ["typst-template.typ", "typst-show.typ"]
+TARGETS = {"html": ("html", "html"), "docx": ("docx", "docx"), "pdf": ("typst", "pdf")}
+FORMAT_NAMES = {"html": "HTML", "docx": "Word", "pdf": "PDF"}
+# Quarto 1.4 brought the typst format and its template-partials; the partials use Typst 0.13
+# (std, context, table headers), which Quarto bundles from 1.7 on.
+MIN_QUARTO = (1, 4)
+MIN_TYPST = (0, 13)
+TIMEOUT = 900
 
 
 def quarto_config() -> dict:
+    """_quarto.yml. Every format reads the document as the built-in engine does (``from``) and
+    the Word file's code styles are pandoc's default (``highlight-style``)."""
     serif = fonts.serif()
+    common = {"from": READER}
     return {
-        "project": {"type": "default", "output-dir": OUTPUT_DIR},
+        "project": {"type": "default", "output-dir": OUTPUT_DIR, "render": ["report.qmd"]},
         "execute": {"enabled": False},
         "lang": "zh-CN",
+        "filters": [FILTER],
         "format": {
-            "html": {"embed-resources": True, "toc": True, "toc-depth": 3, "css": "report.css",
-                     "include-before-body": "cover.html", "title-block-style": "none",
-                     "anchor-sections": False, "smooth-scroll": False},
-            "docx": {"toc": True, "toc-depth": 3, "reference-doc": "reference.docx"},
-            "typst": {"template-partials": PARTIALS, "papersize": "a4", "fontsize": "11pt",
+            "html": {**common, "minimal": True, "embed-resources": True, "toc": True, "toc-depth": 3, "css": "report.css",
+                     "include-before-body": "cover.html", "include-in-header": "print-style.html",
+                     "title-block-style": "none", "anchor-sections": False, "smooth-scroll": False},
+            "docx": {**common, "highlight-style": "pygments", "toc": True, "toc-depth": 3, "reference-doc": "reference.docx"},
+            "typst": {**common, "template-partials": PARTIALS, "papersize": "a4", "fontsize": "11pt",
                       "mainfont": serif[0] if serif else "Noto Serif CJK SC",
                       "margin": {"x": "2.6cm", "y": "2.7cm"}},
         },
     }
 
 
+def document_metadata(meta: dict) -> dict:
+    """The stitched front matter as Quarto reads it: no ``project``; the templates' keys; the
+    report date as an ISO ``date`` printed with ``date-format`` (2019年7月1日)."""
+    out = {k: v for k, v in meta.items() if k not in ("project", "date")}
+    keys = frontmatter.template_keys(meta)
+    out.update(keys)
+    if "date-iso" in keys:
+        out["date"] = keys["date-iso"]
+        out["date-format"] = "YYYY年M月D日"
+    return out
+
+
 def write_project(build: Path, target: Path) -> Path:
     """Write the Quarto project for build/report.md into ``target``."""
     target.mkdir(parents=True, exist_ok=True)
     source = build / "report.md"
-    shutil.copyfile(source, target / "report.qmd")
+    meta = frontmatter.read(source)
+    document = yaml.safe_dump(document_metadata(meta), allow_unicode=True, sort_keys=False)
+    (target / "report.qmd").write_text(f"---\n{document}---\n{frontmatter.body(source)}", encoding="utf-8")
     if (build / "figures").is_dir():
         shutil.copytree(build / "figures", target / "figures", dirs_exist_ok=True)
-    for name in ["report.css", *PARTIALS]:
+    for name in ["report.css", FILTER, *PARTIALS]:
         shutil.copyfile(TEMPLATES / name, target / name)
-    pypandoc.convert_file(str(source), "html5", format=READER, outputfile=str(target / "cover.html"),
-                          extra_args=[f"--template={TEMPLATES / 'cover-page.html'}"])
-    write_reference_docx(target / "reference.docx", front_matter(source).get("project", ""))
+    keys = [arg for key, value in frontmatter.template_keys(meta).items() for arg in ("-M", f"{key}={value}")]
+    try:
+        pypandoc.convert_file(str(source), "html5", format=READER, outputfile=str(target / "cover.html"),
+                              extra_args=[f"--template={TEMPLATES / 'cover-page.html'}", *keys])
+    except RuntimeError as exc:
+        raise RunFailure(f"pandoc 生成 Quarto 工程的封面 cover.html 失败：{exc}") from None
+    write_print_style(meta, target / "print-style.html")
+    write_reference_docx(target / "reference.docx", frontmatter.template_keys(meta)["running-header"])
     (target / "_quarto.yml").write_text(
         yaml.safe_dump(quarto_config(), allow_unicode=True, sort_keys=False), encoding="utf-8")
     return target
 
 
-def render(project: Path, out_dir: Path, formats: list[str]) -> dict[str, Path]:
-    """Run ``quarto render`` and copy the requested outputs to out_dir."""
+def _version(args: list[str], pattern: str) -> tuple[int, ...] | None:
+    try:
+        done = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    found = re.search(pattern, done.stdout + done.stderr)
+    return tuple(int(part) for part in found.group(1).split(".")) if done.returncode == 0 and found else None
+
+
+def version_text(version: tuple[int, ...] | None) -> str:
+    return ".".join(map(str, version)) if version else "未知"
+
+
+def inspect() -> dict:
+    """The ``quarto`` command on PATH, its version and that of its Typst, and for each format
+    why Quarto cannot render it (empty when it can)."""
     quarto = shutil.which("quarto")
     if quarto is None:
+        return {"path": None, "version": None, "typst": None, "unfit": {}}
+    stat = os.stat(quarto)
+    return _inspect(quarto, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _inspect(quarto: str, *_identity) -> dict:
+    version = _version([quarto, "--version"], r"(\d+(?:\.\d+)+)")
+    typst = _version([quarto, "typst", "--version"], r"typst\s+(\d+(?:\.\d+)+)") if version else None
+    unfit = {}
+    if version is None or version < MIN_QUARTO:
+        for fmt in TARGETS:
+            unfit[fmt] = (f"Quarto 版本为 {version_text(version)}，低于所需的 {version_text(MIN_QUARTO)}"
+                          if version else "无法运行 quarto --version")
+    elif typst is None or typst < MIN_TYPST:
+        unfit["pdf"] = f"Quarto 自带的 Typst 版本为 {version_text(typst)}，PDF 版式需要 {version_text(MIN_TYPST)} 或更高"
+    return {"path": quarto, "version": version, "typst": typst, "unfit": unfit}
+
+
+def _failure(fmt: str, why: str) -> RunFailure:
+    return RunFailure(f"Quarto 生成 {FORMAT_NAMES[fmt]}（report.{fmt}）失败：{why}。"
+                      "可改用内置引擎重新生成：jixiao run … --engine builtin")
+
+
+def render(project: Path, out_dir: Path, formats: list[str]) -> dict[str, Path]:
+    """Run ``quarto render`` for each format, finish the Word file, copy the outputs to out_dir."""
+    found = inspect()
+    if found["path"] is None:
         raise RunFailure("未找到 quarto 命令。请安装 Quarto，或改用 --engine builtin")
-    to = {"html": "html", "docx": "docx", "pdf": "typst"}
+    for fmt in formats:
+        if fmt in found["unfit"]:
+            raise _failure(fmt, found["unfit"][fmt])
+    meta = frontmatter.read(project / "report.qmd")
+    env = dict(os.environ)
+    stamp = frontmatter.timestamp(meta)
+    if stamp is not None:
+        env["SOURCE_DATE_EPOCH"] = str(stamp)
     made = {}
     for fmt in formats:
-        done = subprocess.run([quarto, "render", "report.qmd", "--to", to[fmt]], cwd=project,
-                              capture_output=True, text=True)
+        to, ext = TARGETS[fmt]
+        produced = project / OUTPUT_DIR / f"report.{ext}"
+        produced.unlink(missing_ok=True)
+        try:
+            done = subprocess.run([found["path"], "render", "report.qmd", "--to", to], cwd=project, env=env,
+                                  capture_output=True, text=True, timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            raise _failure(fmt, f"超过 {TIMEOUT} 秒仍未完成") from None
+        except OSError as exc:
+            raise _failure(fmt, f"无法运行 quarto（{exc.strerror or exc}）") from None
         if done.returncode != 0:
-            raise RunFailure(f"quarto render（{fmt}）失败：\n{done.stderr[-2000:]}")
-        produced = project / OUTPUT_DIR / f"report.{fmt}"
+            raise _failure(fmt, "\n" + _error_lines(done.stderr))
+        if not produced.is_file():
+            raise _failure(fmt, f"quarto 没有写出 {OUTPUT_DIR}/report.{ext}")
+        if fmt == "docx":
+            try:
+                finish_docx(produced, meta)
+            except Exception as exc:  # a Word file this Quarto wrote in a shape we do not know
+                raise _failure(fmt, f"无法整理 Quarto 写出的 Word 文件（{type(exc).__name__}: {exc}）") from None
         made[fmt] = out_dir / f"report.{fmt}"
         shutil.copyfile(produced, made[fmt])
+    for scratch in (OUTPUT_DIR, ".quarto"):  # leave a clean project behind
+        shutil.rmtree(project / scratch, ignore_errors=True)
     return made
+
+
+def _error_lines(stderr: str, keep: int = 15) -> str:
+    """The end of Quarto's error output without its stack trace and colour codes."""
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in stderr.splitlines()]
+    lines = [line for line in lines if line.strip() and not line.lstrip().startswith("at ")]
+    return "\n".join(lines[-keep:])

@@ -1,0 +1,299 @@
+"""The last step of every Word file, whichever engine wrote it (pandoc or Quarto).
+
+What came before the first heading (pandoc's or Quarto's title block and empty contents
+field) is replaced by the report's own front: the cover (title lines, the cover fields as
+an aligned two-column block with rules, the date) in a section without page number, then
+the contents, filled in: one entry per heading with a link and a PAGEREF field for its page
+(LibreOffice and WPS compute those when they lay the document out; Word when it updates
+fields on opening), in a section numbered in roman numerals; the body is a third section
+numbered from 1. The entries are not wrapped in a TOC field, whose cached text LibreOffice
+would show as it is, without page numbers. Table cells are centred vertically. The document properties hold
+the report title and the evaluator, nothing else from the metadata, and the file is written
+with fixed dates (the report date), so a re-run gives the same bytes.
+"""
+
+import copy
+import io
+import zipfile
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from docx import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from . import frontmatter
+
+TOC_DEPTH = 3
+HEADING_STYLES = {f"Heading{n}": n for n in range(1, 10)}
+
+
+def finish(target: Path, meta: dict) -> None:
+    """Rewrite the Word file ``target`` in place (see the module docstring)."""
+    doc = Document(str(target))
+    body = doc.element.body
+    final = body.find(qn("w:sectPr"))
+    _drop_front(body)
+    headings = _bookmark_headings(body)
+    first = body[0]
+    for element in [*_cover(meta), _section_break(final, "cover"), *_contents(meta, headings, _text_width(final)),
+                    _section_break(final, "contents")]:
+        first.addprevious(element)
+    _number_from_one(final)
+    _centre_cells(body)
+    _full_width(body, _text_width(final))
+    _rows_whole(body)
+    _alt_texts(body)
+    _properties(doc, meta)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    target.write_bytes(_fixed_zip(buffer.getvalue(), frontmatter.report_date(meta)))
+
+
+def _el(tag: str, children=(), **attrs):
+    element = OxmlElement(tag)
+    for key, value in attrs.items():
+        element.set(qn(f"w:{key}"), str(value))
+    element.extend(children)
+    return element
+
+
+def _style_of(paragraph) -> str:
+    style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    return style.get(qn("w:val")) if style is not None else ""
+
+
+def _drop_front(body) -> None:
+    """Remove everything before the first heading (and its bookmarks)."""
+    children = list(body)
+    start = next((n for n, el in enumerate(children)
+                  if el.tag == qn("w:p") and _style_of(el) in HEADING_STYLES), len(children) - 1)
+    while start > 0 and children[start - 1].tag == qn("w:bookmarkStart"):
+        start -= 1
+    for element in children[:start]:
+        body.remove(element)
+
+
+def _bookmark_headings(body) -> list[tuple[int, str, str]]:
+    """(level, text, bookmark) of each heading down to TOC_DEPTH, bookmarked as _Toc<n>."""
+    found = []
+    for paragraph in body.iter(qn("w:p")):
+        level = HEADING_STYLES.get(_style_of(paragraph))
+        if level is None or level > TOC_DEPTH:
+            continue
+        text = "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
+        name = f"_Toc{len(found) + 1:05d}"
+        mark = 900000 + len(found)
+        ppr = paragraph.find(qn("w:pPr"))
+        start, end = _el("w:bookmarkStart", id=mark, name=name), _el("w:bookmarkEnd", id=mark)
+        if ppr is not None:
+            ppr.addnext(start)
+        else:
+            paragraph.insert(0, start)
+        paragraph.append(end)
+        found.append((level, text, name))
+    return found
+
+
+def _run(text: str, **props):
+    rpr = []
+    if props.get("bold"):
+        rpr.append(_el("w:b"))
+    if props.get("size"):
+        rpr.append(_el("w:sz", val=int(props["size"] * 2)))
+    t = _el("w:t")
+    t.text = text
+    t.set(qn("xml:space"), "preserve")
+    return _el("w:r", [_el("w:rPr", rpr), t] if rpr else [t])
+
+
+def _paragraph(style: str, runs=(), **ppr_children):
+    ppr = _el("w:pPr", [_el("w:pStyle", val=style), *ppr_children.get("extra", [])])
+    return _el("w:p", [ppr, *runs])
+
+
+def _cover(meta: dict) -> list:
+    lines = [str(line) for line in meta.get("cover-title") or [meta.get("title", "")]]
+    out = [_paragraph("Title" if n == 0 else "Subtitle", [_run(line)]) for n, line in enumerate(lines)]
+    fields = [(str(f.get("label", "")), str(f.get("value", ""))) for f in meta.get("cover", [])]
+    if fields:
+        out.append(_cover_fields(fields))
+    out.append(_paragraph("Date", [_run(frontmatter.template_keys(meta)["date-text"])]))
+    return out
+
+
+def _cover_fields(fields: list[tuple[str, str]]):
+    """A borderless two-column table: labels spread to one width, values over a rule."""
+    none = [_el(f"w:{edge}", val="nil") for edge in ("top", "left", "bottom", "right", "insideH", "insideV")]
+    widths = (2000, 5600)
+    tbl_pr = _el("w:tblPr", [_el("w:tblW", w=sum(widths), type="dxa"), _el("w:jc", val="center"),
+                             _el("w:tblBorders", none), _el("w:tblLayout", type="fixed")])
+    rows = []
+    for label, value in fields:
+        cells = []
+        for width, text, jc, rule in ((widths[0], label + "：", "distribute", False),
+                                      (widths[1], value, "left", True)):
+            tc_pr = [_el("w:tcW", w=width, type="dxa")]
+            if rule:
+                tc_pr.append(_el("w:tcBorders", [_el("w:bottom", val="single", sz=6, space=0, color="000000")]))
+            tc_pr.append(_el("w:vAlign", val="bottom"))
+            spacing = _el("w:spacing", before=200, after=40, line=240, lineRule="auto")
+            paragraph = _paragraph("Author", [_run(text)], extra=[spacing, _el("w:ind", firstLine=0),
+                                                                    _el("w:jc", val=jc)])
+            cells.append(_el("w:tc", [_el("w:tcPr", tc_pr), paragraph]))
+        rows.append(_el("w:tr", [_el("w:trPr", [_el("w:cantSplit")]), *cells]))
+    grid = _el("w:tblGrid", [_el("w:gridCol", w=w) for w in widths])
+    return _el("w:tbl", [tbl_pr, grid, *rows])
+
+
+def _field(instruction: str, shown: str) -> list:
+    instr = _el("w:instrText")
+    instr.text = f" {instruction} "
+    instr.set(qn("xml:space"), "preserve")
+    return [_el("w:r", [_el("w:fldChar", fldCharType="begin")]), _el("w:r", [instr]),
+            _el("w:r", [_el("w:fldChar", fldCharType="separate")]), _run(shown),
+            _el("w:r", [_el("w:fldChar", fldCharType="end")])]
+
+
+def _contents(meta: dict, headings: list[tuple[int, str, str]], width: int) -> list:
+    """The contents heading and one entry per heading, in Word's contents content control."""
+    title = _paragraph("TOCHeading", [_run(str(meta.get("toc-title") or "目录"))])
+    entries = []
+    for level, text, bookmark in headings:
+        tabs = _el("w:tabs", [_el("w:tab", val="right", leader="dot", pos=width)])
+        link = _el("w:hyperlink", [_run(text), _el("w:r", [_el("w:tab")]), *_field(f"PAGEREF {bookmark} \\h", "")])
+        link.set(qn("w:anchor"), bookmark)
+        link.set(qn("w:history"), "1")
+        entries.append(_paragraph(f"TOC{level}", [link], extra=[tabs]))
+    if not entries:
+        entries.append(_paragraph("TOC1"))
+    content = _el("w:sdtContent", [title, *entries])
+    gallery = _el("w:docPartObj", [_el("w:docPartGallery", val="Table of Contents"), _el("w:docPartUnique")])
+    return [_el("w:sdt", [_el("w:sdtPr", [gallery]), content])]
+
+
+def _section_break(final, kind: str):
+    """A paragraph ending the cover (no number) or contents (roman numerals) section."""
+    sect = copy.deepcopy(final)
+    for child in sect.findall(qn("w:pgNumType")) + sect.findall(qn("w:titlePg")):
+        sect.remove(child)
+    if kind == "cover":
+        sect.append(_el("w:titlePg"))  # the first-page header and footer are empty
+    else:
+        _page_numbers(sect, "upperRoman")
+    return _el("w:p", [_el("w:pPr", [sect])])
+
+
+def _page_numbers(sect, fmt: str) -> None:
+    numbers = _el("w:pgNumType", fmt=fmt, start=1)
+    # schema order: … pgMar, paperSrc, pgBorders, lnNumType, pgNumType, cols, …, titlePg
+    after = next((c for c in sect if c.tag in {qn("w:cols"), qn("w:formProt"), qn("w:vAlign"), qn("w:noEndnote"),
+                                                qn("w:titlePg"), qn("w:textDirection"), qn("w:bidi"),
+                                                qn("w:rtlGutter"), qn("w:docGrid")}), None)
+    if after is not None:
+        after.addprevious(numbers)
+    else:
+        sect.append(numbers)
+
+
+def _number_from_one(final) -> None:
+    for child in final.findall(qn("w:pgNumType")) + final.findall(qn("w:titlePg")):
+        final.remove(child)
+    _page_numbers(final, "decimal")
+
+
+def _centre_cells(body) -> None:
+    """Every table cell centred vertically (merged group labels sit in the middle), header
+    cells also horizontally, as in the PDF."""
+    for row in body.iter(qn("w:tr")):
+        if row.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is None:
+            continue
+        for ppr in row.iter(qn("w:pPr")):
+            jc = ppr.find(qn("w:jc"))
+            if jc is None:
+                jc = _el("w:jc")
+                run_props = ppr.find(qn("w:rPr"))  # schema order: jc comes before rPr
+                run_props.addprevious(jc) if run_props is not None else ppr.append(jc)
+            jc.set(qn("w:val"), "center")
+    for cell in body.iter(qn("w:tc")):
+        tc_pr = cell.find(qn("w:tcPr"))
+        if tc_pr is None:
+            tc_pr = _el("w:tcPr")
+            cell.insert(0, tc_pr)
+        if tc_pr.find(qn("w:vAlign")) is None:
+            tc_pr.append(_el("w:vAlign", val="center"))
+
+
+def _text_width(sect) -> int:
+    """The width between the margins, in twips."""
+    size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
+    side = sum(int(margins.get(qn(f"w:{k}"), 0)) for k in ("left", "right", "gutter"))
+    return int(size.get(qn("w:w"))) - side
+
+
+def _full_width(body, width: int) -> None:
+    """Tables pandoc sized as 100 % of a nominal 5.5-inch text get their columns in twips of
+    the real text width, so Word, LibreOffice and WPS lay them out alike."""
+    for table in body.iter(qn("w:tbl")):
+        tbl_w = table.find(f"{qn('w:tblPr')}/{qn('w:tblW')}")
+        columns = table.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")
+        if tbl_w is None or tbl_w.get(qn("w:type")) != "pct" or not columns:
+            continue
+        given = [int(c.get(qn("w:w"))) for c in columns]
+        scaled = [round(w * width / sum(given)) for w in given]
+        scaled[-1] += width - sum(scaled)
+        for column, w in zip(columns, scaled):
+            column.set(qn("w:w"), str(w))
+        tbl_w.set(qn("w:type"), "dxa")
+        tbl_w.set(qn("w:w"), str(width))
+
+
+def _rows_whole(body) -> None:
+    """No table row is split across two pages."""
+    for row in body.iter(qn("w:tr")):
+        tr_pr = row.find(qn("w:trPr"))
+        if tr_pr is None:
+            tr_pr = _el("w:trPr")
+            ahead = row.find(qn("w:tblPrEx"))
+            (ahead.addnext if ahead is not None else lambda el: row.insert(0, el))(tr_pr)
+        if tr_pr.find(qn("w:cantSplit")) is None:
+            tr_pr.insert(0, _el("w:cantSplit"))
+
+
+def _alt_texts(body) -> None:
+    """A picture's description is its figure caption (pandoc puts the file path there)."""
+    for drawing in body.iter(qn("wp:inline")):
+        shown = drawing.find(qn("wp:docPr"))
+        for inner in drawing.iter(qn("pic:cNvPr")):
+            inner.set("descr", shown.get("descr", "") if shown is not None else "")
+
+
+def _properties(doc, meta: dict) -> None:
+    """Title and author only; no custom properties carrying the metadata's keys."""
+    props = doc.core_properties
+    props.title = str(meta.get("title") or "")
+    props.author = frontmatter.evaluator(meta)
+    props.subject = props.keywords = props.comments = props.category = ""
+    props.last_modified_by = ""
+    day = frontmatter.report_date(meta)
+    if day is not None:
+        moment = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+        props.created = props.modified = moment
+    package = doc.part.package
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype == RT.CUSTOM_PROPERTIES:
+            package.rels.pop(rel_id)
+
+
+def _fixed_zip(data: bytes, day: date | None) -> bytes:
+    """The same archive with every entry dated ``day`` (or 1980-01-01)."""
+    stamp = (day.year, day.month, day.day, 0, 0, 0) if day else (1980, 1, 1, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(item.filename))
+    return out.getvalue()

@@ -1,0 +1,91 @@
+"""report.lua, the typesetting rules both engines apply: Chinese list numbering, total rows,
+column widths from content, Typst tables, East Asian line breaks."""
+
+import json
+
+import pypandoc
+
+from jixiao.build.render.builtin import FILTER, READER, TEMPLATES
+
+
+def convert(markdown: str, to: str) -> str:
+    return pypandoc.convert_text(markdown, to, format=READER, extra_args=[f"--lua-filter={TEMPLATES / FILTER}"])
+
+
+def test_bullets_become_chinese_numbered_paragraphs_in_every_format():
+    text = "### 5. 利益相关方\n\n- 主管部门\n- 项目单位\n"
+    for to in ("html5", "docx", "typst", "plain"):
+        out = convert(text, "plain" if to == "docx" else to)
+        assert "（1）主管部门" in out and "（2）项目单位" in out, (to, out)
+        assert "<li>" not in out and "- " not in out
+    html = convert(text, "html5")
+    assert "<p>（1）主管部门</p>" in html
+
+
+def test_numbering_goes_one_level_below_the_heading_and_deeper_when_nested():
+    text = ("#### （2）项目管理制度\n\n1. 《规范》\n2. 《指南》\n\n"
+            "### 3. 过程\n\n1. 策划\n    - 甲\n    - 乙\n2. 收集\n")
+    out = convert(text, "plain")
+    assert "1）《规范》" in out and "2）《指南》" in out
+    assert "（1）策划" in out and "1）甲" in out and "2）乙" in out and "（2）收集" in out
+
+
+def test_ordered_list_keeps_its_start_number():
+    assert "（3）丙" in convert("3. 丙\n4. 丁\n", "plain")
+
+
+TOTAL = """: 表 1-1 预算
+
+| 序号 | 子项目名称 | 金额 |
+|:--:|:--|--:|
+| 1 | 数据归集 | 100 |
+|  | 合计 | 100 |
+"""
+
+
+def test_total_row_spans_the_label_columns():
+    html = convert(TOTAL, "html5")
+    assert '<td colspan="2" style="text-align: center;">合计</td>' in html
+    typ = convert(TOTAL, "typst")
+    assert "colspan: 2, align: center, body: [合计]" in typ
+
+
+def test_a_row_that_is_not_a_total_is_left_alone():
+    html = convert(TOTAL.replace("合计", "其他"), "html5")
+    assert "colspan" not in html
+
+
+WIDE = """: 表 3-2 结果
+
+| 一级指标 | 三级指标 | 目标值 | 评分值 |
+|:--|:--|:--|--:|
+| A 项目决策 | 平台支撑政府和市场重点应用专题研究报告，这一列的文字很长很长很长很长很长很长很长很长很长 | ≥200万人次 | 100.00% |
+"""
+
+
+def _widths(markdown: str) -> list[float]:
+    table = next(b for b in json.loads(pypandoc.convert_text(
+        markdown, "json", format=READER, extra_args=[f"--lua-filter={TEMPLATES / FILTER}"]))["blocks"]
+        if b["t"] == "Table")
+    return [spec[1]["c"] if isinstance(spec[1], dict) else 0 for spec in table["c"][2]]
+
+
+def test_short_cells_get_the_width_they_need_and_long_text_the_rest():
+    widths = _widths(WIDE)
+    assert abs(sum(widths) - 1) < 1e-6
+    ems = [w * 42 for w in widths]  # the filter's text width in ems of table text
+    # a CJK character is 1 em, another about 0.55, and a cell has 1 em of padding
+    assert ems[0] >= 6.1 and ems[2] >= 6.65 and ems[3] >= 4.85, ems
+    assert widths[1] == max(widths)
+
+
+def test_typst_tables_call_the_template_with_a_continued_caption():
+    typ = convert(WIDE, "typst")
+    assert typ.lstrip().startswith("#jixiao-table(")
+    assert "caption: [表 3-2 结果]" in typ and "continued: [续表 3-2]" in typ
+    assert "#figure(" not in typ and "kind: table" not in typ
+
+
+def test_line_breaks_between_chinese_characters_are_dropped():
+    out = convert("平台支撑政府\n和市场 end\nof line\n", "html5")
+    assert "平台支撑政府和市场" in out and "end of line" in out
