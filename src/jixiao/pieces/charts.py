@@ -22,7 +22,7 @@ from ..numeric import Style, yuan  # noqa: E402
 # One hue in shades: the series of a chart, then the emphasis (a total) in the darkest.
 PALETTE = ["#2e75b6", "#9dc3e6", "#1f4e79"]
 WIDTH = 6.3  # inches: the A4 text width (16 cm)
-LABEL_CHARS = 14  # wrap category labels beyond this many characters
+LABEL_CHARS = 18  # wrap category labels beyond this many characters
 DPI = 200
 
 
@@ -61,7 +61,7 @@ def bars(labels: list[str], values: list[Decimal], texts: list[str], axis: str, 
     """Horizontal bars, first item on top, each labelled with its printed value."""
     style()
     lines = sum(_wrap(label).count("\n") + 1 for label in labels)
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.5 + 0.3 * lines + 0.12 * len(labels)))
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.6 + 0.17 * lines + 0.1 * len(labels)))
     positions = range(len(labels))[::-1]
     drawn = ax.barh(list(positions), [float(v) for v in values], color=colours or PALETTE[0], height=0.6)
     ax.bar_label(drawn, labels=texts, padding=3, fontsize=8)
@@ -81,7 +81,7 @@ def grouped_bars(labels: list[str], series: dict[str, list[Decimal]], texts: dic
     style()
     count = len(series)
     lines = sum(_wrap(label).count("\n") + 1 for label in labels)
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.7 + 0.3 * lines + 0.22 * len(labels) * count))
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.8 + 0.17 * lines + 0.2 * len(labels) * count))
     height = 0.8 / count
     for n, (name, values) in enumerate(series.items()):
         positions = [len(labels) - 1 - i + (count - 1 - n - (count - 1) / 2) * height for i in range(len(labels))]
