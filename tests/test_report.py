@@ -91,6 +91,23 @@ def test_quarto_project_shape(rendered):
     assert "[[" not in qmd and "```" not in qmd
 
 
+ANNEX_STANDARDS = [  # the example's 评分标准 column: a rule's formula (B101) and a half-and-half standard (C204)
+    "预算执行率 = 实际执行金额 ÷ 预算金额 × 100%，得分 = 预算执行率 × 满分；执行率达到或超过100%的，按满分计。",
+    "应用清单单位、数据清单单位两类对象各占满分的一半：某类对象满意度达到90%及以上的，得该部分全部分值；"
+    "低于90%的，该部分得分 = 满意度 × 该部分分值。",
+]
+
+
+def test_pdf_ends_with_the_scoring_standards_annex(rendered):
+    text = _squeeze("".join(page.extract_text() for page in PdfReader(str(rendered / "report.pdf")).pages))
+    heading = "附件：绩效评价指标评分标准"
+    assert heading in text, "the annex is missing (no 评分标准 in the example's indicator table?)"
+    annex = text[text.rindex(heading):]  # the heading, not its line in the contents
+    assert annex.startswith("附件：绩效评价指标评分标准附表1绩效评价指标及评分标准三级指标满分值评分方法评分标准")
+    for standard in ANNEX_STANDARDS:
+        assert _squeeze(standard) in annex, standard
+
+
 # --- publication quality (issue 4) ---------------------------------------------------
 
 COVER = ["项目名称", "项目单位", "主管部门", "委托单位", "评价机构", "2018年上海市公共信用信息服务中心专项",
