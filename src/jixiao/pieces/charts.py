@@ -6,7 +6,7 @@ Each builder returns a matplotlib Figure; ``C.figure`` turns it into a numbered 
 """
 
 import io
-import textwrap
+import math
 from decimal import Decimal
 
 import matplotlib
@@ -23,6 +23,7 @@ from ..numeric import Style, yuan  # noqa: E402
 PALETTE = ["#2e75b6", "#9dc3e6", "#1f4e79"]
 WIDTH = 6.3  # inches: the A4 text width (16 cm)
 LABEL_CHARS = 18  # wrap category labels beyond this many characters
+CLOSING = "、，。；：！？）》」』】"
 DPI = 200
 
 
@@ -53,7 +54,15 @@ def style() -> None:
 
 
 def _wrap(label: str) -> str:
-    return "\n".join(textwrap.wrap(label, LABEL_CHARS)) or label
+    """A long category label on balanced lines of at most LABEL_CHARS characters (Chinese has no
+    spaces to break at, so lines break between characters)."""
+    count = math.ceil(len(label) / LABEL_CHARS) or 1
+    size = math.ceil(len(label) / count)
+    lines = [label[n:n + size] for n in range(0, len(label), size)]
+    for n in range(1, len(lines)):  # no line starts with a closing punctuation mark (避头)
+        while lines[n] and lines[n][0] in CLOSING:
+            lines[n - 1], lines[n] = lines[n - 1] + lines[n][0], lines[n][1:]
+    return "\n".join(line for line in lines if line) or label
 
 
 def bars(labels: list[str], values: list[Decimal], texts: list[str], axis: str, colours: list[str] | None = None,
