@@ -9,7 +9,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import ROOT, outputs_text
+from conftest import ROOT, outputs_text, run_chapter
+from framework_projects import write_published_ifi
 from jixiao.inputs.outline import read_outline
 
 TEMPLATES = ROOT / "notebooks"
@@ -64,3 +65,13 @@ def test_runs_alone_with_plain_papermill(path, example, tmp_path):
     assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     for piece in SHOWS[path.stem]:
         assert piece in outputs_text(nb), piece
+
+
+def test_weighted_criteria_are_analysed_by_their_criterion_scores(tmp_path):
+    """ifi-loan-2019 as published: each dimension and group states its 百分制得分 and its weighted score."""
+    params = write_published_ifi(tmp_path / "ifi")
+    text = run_chapter("04_analysis", params, tmp_path)
+    assert "效率部分满分 50 分，百分制得分 77.39 分，加权得分 38.70 分。" in text
+    assert "本项满分 50 分，百分制得分 77.39 分，加权得分 38.70 分。" in text
+    assert "根据评价标准该指标百分制得分为 77.39 分，按权重 50% 折合 38.70 分。" in text
+    assert "得分率" not in text  # 77.40% beside 77.39 would read as a contradiction
