@@ -10,7 +10,7 @@ import pytest
 from nbclient import NotebookClient
 
 from conftest import ROOT, outputs_text, run_chapter
-from framework_projects import write_published_ifi
+from framework_projects import OWN, write_project, write_published_ifi
 from jixiao.inputs.outline import read_outline
 
 TEMPLATES = ROOT / "notebooks"
@@ -75,3 +75,15 @@ def test_weighted_criteria_are_analysed_by_their_criterion_scores(tmp_path):
     assert "本项满分 50 分，百分制得分 77.39 分，加权得分 38.70 分。" in text
     assert "根据评价标准该指标百分制得分为 77.39 分，按权重 50% 折合 38.70 分。" in text
     assert "得分率" not in text  # 77.40% beside 77.39 would read as a contradiction
+
+
+def test_the_grade_bands_sentence_covers_a_total_below_the_lowest_band(tmp_path):
+    """Grades without a band from 0: a total below the lowest band still gets that band's label
+    (scoring/tree.grade_for), and the sentence says so instead of a range the total is outside."""
+    params = write_project(tmp_path / "own", OWN)
+    text = params.read_text(encoding="utf-8")
+    params.write_text(text.replace("- min: 60\n    label: 一般\n  - min: 0\n    label: 较差\n", "- min: 65\n    label: 一般\n"),
+                      encoding="utf-8")
+    shown = run_chapter("03_conclusion", params, tmp_path)
+    assert "总得分为 60.34 分" in shown and "等级为“一般”" in shown
+    assert "85 分及以上为“优秀”，70 分及以上、85 分以下为“良好”，70 分以下为“一般”。" in shown
