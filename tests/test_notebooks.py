@@ -87,3 +87,14 @@ def test_the_grade_bands_sentence_covers_a_total_below_the_lowest_band(tmp_path)
     shown = run_chapter("03_conclusion", params, tmp_path)
     assert "总得分为 60.34 分" in shown and "等级为“一般”" in shown
     assert "85 分及以上为“优秀”，70 分及以上、85 分以下为“良好”，70 分以下为“一般”。" in shown
+
+
+def test_a_budget_rate_over_nothing_says_it_cannot_be_computed(tmp_path):
+    """national-2020 divides spending by the funds received: with no receipts recorded the
+    overview says why there is no rate instead of printing 「为 —」."""
+    params = write_project(tmp_path / "national", "national-2020")
+    text = params.read_text(encoding="utf-8")
+    params.write_text(text.replace("  receipts:\n  - date: 2020-03\n    amount: 1000000\n", "  receipts: []\n"),
+                      encoding="utf-8")
+    shown = run_chapter("01_overview", params, tmp_path)
+    assert "预算执行率按“实际支出 ÷ 实际到位资金”计算，因实际到位资金为 0，无法计算。" in shown and "—" not in shown
