@@ -12,6 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = "shanghai-credit-2018"
 GOLDEN = ROOT / "tests" / "golden" / "reference_table_3_2.tsv"
+MINIMAL = ROOT / "tests" / "fixtures" / "minimal"  # the smallest valid project
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests" / "scoring"))
 
@@ -27,10 +28,10 @@ def copy_example(target: Path) -> Path:
     return target / "params" / f"{EXAMPLE}.yaml"
 
 
-def jixiao(*args, cwd=None):
+def jixiao(*args, cwd=None, timeout=900):
     """Run the jixiao command as an analyst would."""
     return subprocess.run([sys.executable, "-m", "jixiao.cli", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=900)
+                          capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture

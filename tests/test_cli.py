@@ -1,5 +1,6 @@
 """`jixiao check` on the example and on broken copies of it: exit codes and Chinese messages."""
 
+import os
 import re
 
 from conftest import jixiao
@@ -74,3 +75,80 @@ def test_indicator_sheet_may_be_excel(example):
     done = jixiao("check", example)
     assert done.returncode == 0, done.stderr
     assert "总分 90.71，评级 优秀" in done.stdout
+
+
+def _no_cjk_fonts(monkeypatch, tmp_path):
+    from jixiao import fonts
+
+    monkeypatch.setattr(fonts, "FONT_DIRS", [str(tmp_path / "no-fonts")])
+    fonts._index.cache_clear()
+
+
+def test_missing_cjk_fonts_stop_every_format_before_running(example, monkeypatch, tmp_path, capsys):
+    from jixiao import cli, fonts
+
+    _no_cjk_fonts(monkeypatch, tmp_path)
+    try:
+        for formats in ("html,docx", "html", "docx", "pdf"):
+            assert cli.main(["run", str(example), "--to", formats, "--engine", "builtin"]) == 2
+            assert "未找到中文字体" in capsys.readouterr().err
+        assert not (example.parent.parent / "output").exists()  # nothing ran
+        assert cli.main(["check", str(example)]) == 2
+        assert "本机无法生成报告：未找到中文字体" in capsys.readouterr().err
+    finally:
+        monkeypatch.undo()
+        fonts._index.cache_clear()
+
+
+def test_duplicate_budget_lines_are_an_input_error_for_run_too(example):
+    lines = example.parent.parent / "data" / "shanghai-credit-2018" / "budget_lines.csv"
+    _replace(lines, "2,数据整理", "2,数据归集")
+    done = jixiao("run", example, "--to", "html", cwd=example.parent.parent)
+    _assert_clean_failure(done, "『子项目名称』『数据归集』与第 2 行重复")
+    assert not (example.parent.parent / "output" / "shanghai-credit-2018").exists()
+
+
+def _descendants(pid):
+    import subprocess
+
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    return [int(p) for p in found] + [d for p in found for d in _descendants(int(p))]
+
+
+def _alive(pid):
+    from pathlib import Path
+
+    stat = Path(f"/proc/{pid}/stat")
+    return stat.exists() and stat.read_text().split()[2] != "Z"
+
+
+def test_ctrl_c_prints_one_line_keeps_the_report_and_leaves_no_kernel(tmp_path):
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    from conftest import MINIMAL
+
+    shutil.copytree(MINIMAL, tmp_path, dirs_exist_ok=True)
+    previous = tmp_path / "output" / "minimal"
+    previous.mkdir(parents=True)
+    (previous / "report.html").write_text("上一次的报告", encoding="utf-8")
+    run = subprocess.Popen([sys.executable, "-m", "jixiao.cli", "run", str(tmp_path / "params" / "minimal.yaml"),
+                            "--to", "html", "--engine", "builtin"], cwd=tmp_path, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, start_new_session=True)
+    lines = []
+    threading.Thread(target=lambda: lines.extend(run.stdout), daemon=True).start()
+    deadline = time.monotonic() + 300
+    while not any("[1/6]" in line for line in lines) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    kernels = _descendants(run.pid)
+    assert kernels, "the kept kernel should be running by now"
+    os.killpg(run.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole process group
+    assert run.wait(timeout=120) == 130
+    assert run.stderr.read().strip() == "已中断：output/ 中原有的报告未被改动"
+    assert (previous / "report.html").read_text(encoding="utf-8") == "上一次的报告"
+    time.sleep(2)
+    assert not [pid for pid in kernels if _alive(pid)]

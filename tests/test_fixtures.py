@@ -66,6 +66,34 @@ CASES = {
     "rate_unknown_amount__params.yaml": (1, ["framework.rates.execution", "budget.paid", "应为 budget.total、budget.spent 或 budget.received"]),
     "rate_with_a_second_formula__indicators.csv": (1, ["第 3 行（指标 B101）", "实际支出 ÷ 实际到位资金",
                                                       "预算执行率定义为 实际支出 ÷ 项目预算", "资金执行率"]),
+    # numbers: one parser everywhere (tables, rule inputs, the parameter file), sane ranges only
+    "amounts_as_typed__params.yaml": (0, ["总分 90.00"]),
+    "thousands_in_rule_input__indicators.csv": (0, ["总分 90.00"]),
+    "excel_float_artefacts__indicators.xlsx": (0, ["总分 90.00"]),
+    "decimal_comma_score__indicators.csv": (1, ["第 2 行", "『评分值』的值『0,5』含义不明确", "小数点"]),
+    "fullwidth_decimal_comma_score__indicators.csv": (1, ["第 2 行", "『评分值』的值『0，5』含义不明确"]),
+    "ambiguous_comma_in_rule_input__indicators.csv": (1, ["指标 B101", "『实际』的值『1,4』含义不明确", "每三位一组"]),
+    "decimal_comma_fact_used_by_rule__params.yaml": (1, ["指标 B101", "facts.done 的值『4,5』含义不明确"]),
+    "huge_number_used_by_rule__params.yaml": (1, ["指标 B101", "facts.planned", "超出可处理的范围"]),
+    "huge_number_in_placeholder__params.yaml": (1, ["texts.background", "占位符无法计算", "超出可处理的范围"]),
+    "infinite_budget__params.yaml": (1, ["『budget.total』", "不是有限的数字"]),
+    "infinite_amount__budget_lines.csv": (1, ["第 3 行", "『预算金额』的值『inf』不是有限的数字"]),
+    "nan_weight__params.yaml": (1, ["『framework.dimensions[1].weight』", "不是有限的数字"]),
+    "negative_budget__params.yaml": (1, ["『budget.spent』", "是负数"]),
+    "negative_receipt__params.yaml": (1, ["『budget.receipts[1].amount』", "是负数"]),
+    "negative_amount__budget_lines.csv": (1, ["第 3 行", "『预算金额』的值『-400000』是负数"]),
+    "budget_mismatch_beyond_cents__budget_lines.csv": (1, ["预算明细合计 1000000.001 元", "budget.total 1000000.00 元"]),
+    # inputs that hung or exhausted memory: refused within the limits of README「输入限制」
+    "alias_bomb__params.yaml": (1, ["展开别名", "100,000 项", "输入限制"]),
+    "deeply_nested__params.yaml": (1, ["第 48 行", "嵌套超过 50 层"]),
+    "stray_value_cell_at_xfd1048576__indicators.xlsx": (1, ["第 1048576 行 XFD 列", "误填的单元格"]),
+    "stray_empty_cell_at_xfd1048576__indicators.xlsx": (0, ["总分 90.00"]),
+    # what run failed on (a chart crash) is found by check: names that label rows must be unique
+    "duplicate_budget_line_names__budget_lines.csv": (1, ["第 3 行", "『子项目名称』『设备购置』与第 2 行重复"]),
+    "duplicate_survey_groups__surveys.csv": (1, ["第 3 行", "『调查对象』『服务对象』与第 2 行重复"]),
+    # texts in the encodings analysts save them in
+    "gbk_encoded__background.md": (0, ["总分 90.00"]),
+    "undecodable_bytes__background.md": (1, ["background.md", "无法识别文件编码", "UTF-8 或 GBK"]),
 }
 
 
@@ -111,11 +139,14 @@ def test_case(case, tmp_path):
             _csv_to_xlsx(data / "indicators.csv", data / "indicators.xlsx")
     else:
         shutil.copy(source, data / target)
+        text = params.read_text(encoding="utf-8")
         if target.endswith(".xlsx"):
-            text = params.read_text(encoding="utf-8")
             params.write_text(text.replace("indicators.csv", target), encoding="utf-8")
+        if target.endswith(".md"):  # a text file: the parameter file names it
+            params.write_text(text.replace("background: 为检验工具而设的项目。", f"background: {target}"),
+                              encoding="utf-8")
     expected_code, fragments = CASES[case]
-    done = jixiao("check", params)
+    done = jixiao("check", params, timeout=60)  # hostile inputs must not hang
     output = done.stdout + done.stderr
     assert done.returncode == expected_code, output
     assert "Traceback" not in output

@@ -8,7 +8,7 @@ import jixiao
 
 PACKAGE = Path(jixiao.__file__).parent
 # Shared infrastructure any part may use.
-BASE = {"config", "errors", "numeric", "fonts", "__init__"}
+BASE = {"config", "errors", "numeric", "fonts", "limits", "__init__"}
 ORDER = ["inputs", "scoring", "project", "pieces", "build", "many"]
 
 

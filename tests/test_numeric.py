@@ -24,3 +24,74 @@ def test_formats_as_reports_print_them():
     assert yuan(600000) == "600,000.00"
     assert month_text("2018-08") == "2018年8月"
     assert month_text("2019-07-01") == "2019年7月1日"
+
+
+# The one number parser: every way analysts write a number, and every way that must be refused.
+import pytest  # noqa: E402
+
+from jixiao.numeric import NotANumber, NumberError, parse_amount, parse_number, to_decimal, unrounded  # noqa: E402
+
+
+@pytest.mark.parametrize("text, value", [
+    ("1,341", "1341"), ("10,093,122", "10093122"), ("12,345.67", "12345.67"), ("1 341", "1341"),
+    ("400万元", "4000000"), ("400万", "4000000"), ("3.2亿", "320000000"), ("2.5万元", "25000"),
+    ("92.5%", "92.5"), ("92.5％", "92.5"), ("１２３", "123"), ("１，３４１", "1341"), ("－５", "-5"), ("−5", "-5"),
+    ("88家", "88"), ("15分", "15"), ("1E3", "1000"), (1341, "1341"), (Decimal("4.40"), "4.40"),
+    ("0", "0"), ("-0", "0"), ("0.0000000001", "0.0000000001"),
+])
+def test_parses_numbers_as_analysts_write_them(text, value):
+    assert parse_number(text) == Decimal(value)
+
+
+@pytest.mark.parametrize("value, typed", [
+    (1.0499999999999998, "1.05"), ("1.0499999999999998", "1.05"), (0.30000000000000004, "0.3"),
+    (36.00000000000001, "36"), (16995805.0, "16995805"),
+])
+def test_float_artefacts_read_as_typed(value, typed):
+    assert str(parse_number(value)) == typed
+    if isinstance(value, float):
+        assert str(to_decimal(value)) == typed
+
+
+@pytest.mark.parametrize("text", ["0,5", "0，5", "1,4", "4,40", "1,3411", "12,34,567", "１，４"])
+def test_a_comma_that_is_not_a_thousands_separator_is_ambiguous(text):
+    with pytest.raises(NumberError) as err:
+        parse_number(text)
+    assert not isinstance(err.value, NotANumber)
+    assert "含义不明确" in str(err.value) and "每三位一组" in str(err.value) and "小数点" in str(err.value)
+
+
+@pytest.mark.parametrize("value, words", [
+    ("1e999999999", "超出可处理的范围"), ("1e15", "超出可处理的范围"), ("1000000000000000", "超出可处理的范围"),
+    ("99999999亿", "超出可处理的范围"), (1e300, "超出可处理的范围"), ("1e-999999999", "过小"), ("0.00000000001", "过小"),
+    ("inf", "不是有限的数字"), ("-Infinity", "不是有限的数字"), ("nan", "不是有限的数字"), (float("inf"), "不是有限的数字"),
+    (float("nan"), "不是有限的数字"),
+])
+def test_numbers_outside_a_sane_range_are_refused(value, words):
+    with pytest.raises(NumberError) as err:
+        parse_number(value)
+    assert words in str(err.value)
+
+
+@pytest.mark.parametrize("value", ["三十六", "一分", "facts.done", "", "1.2.3", "12abc", True, None])
+def test_text_is_not_a_number(value):
+    with pytest.raises(NotANumber):
+        parse_number(value)
+
+
+def test_amounts_cannot_be_negative():
+    assert parse_amount("200万元") == Decimal(2000000)
+    with pytest.raises(NumberError, match="负数"):
+        parse_amount("-1")
+
+
+def test_internal_conversion_refuses_what_would_hang():
+    for value in ("1e999999999", "Infinity", "NaN", float("inf")):
+        with pytest.raises(ValueError):
+            to_decimal(value)
+
+
+def test_unrounded_shows_a_difference_beyond_cents():
+    assert unrounded(Decimal("1000000.001")) == "1000000.001"
+    assert unrounded(Decimal("900000")) == "900000.00"
+    assert unrounded(Decimal("4.4")) == "4.40"

@@ -44,3 +44,26 @@ def test_each_frameworks_budget_rates_are_stated_as_the_framework_defines_them()
             rate = frameworks.load(name)["rates"][key]
             said = next((part for part in definition.split("；") if f"`{name}`" in part), definition)
             assert f"{BUDGET_WORDS[rate['of']]} ÷ {BUDGET_WORDS[rate['over']]}" in said, (name, key, said)
+
+
+def test_input_limits_are_documented_as_they_are():
+    from jixiao import limits
+
+    section = README.split("## 输入限制", 1)[1].split("\n## ", 1)[0]
+    for figure in [f"{limits.PARAMS_BYTES // limits.MB} MB", f"{limits.YAML_DEPTH} 层", f"{limits.YAML_NODES:,} 项",
+                   f"{limits.TABLE_BYTES // limits.MB} MB", f"{limits.XLSX_UNPACKED_BYTES // limits.MB} MB",
+                   f"{limits.TABLE_COLUMNS} 列", f"{limits.TABLE_CELLS:,} 个单元格",
+                   f"指标评分表 {limits.TABLE_ROWS_BY_NAME['indicators']} 行",
+                   f"各 {limits.TABLE_ROWS_BY_NAME['budget_lines']} 行",
+                   f"问卷答卷表 {limits.TABLE_ROWS_BY_NAME['responses']:,} 行", f"其余表 {limits.TABLE_ROWS:,} 行",
+                   f"{limits.TEXT_BYTES // limits.MB} MB", f"10^{limits.NUMBER_MAX_EXPONENT}",
+                   f"10^{limits.NUMBER_MIN_EXPONENT}", f"{limits.NUMBER_DIGITS} 位有效数字"]:
+        assert figure in section, figure
+    assert limits.TABLE_ROWS_BY_NAME["budget_lines"] == limits.TABLE_ROWS_BY_NAME["queries"] \
+        == limits.TABLE_ROWS_BY_NAME["surveys"]
+
+
+def test_redaction_is_documented():
+    section = README.split("## 公开版（--redact）", 1)[1].split("\n## ", 1)[0]
+    for words in ("遮盖什么", "遮盖不了什么", "personal_names", "＊", "×", "身份证", "图片"):
+        assert words in section, words

@@ -2,16 +2,22 @@
 2 failure while running."""
 
 import argparse
+import contextlib
+import logging
 import shutil
+import signal
 import sys
 
 from pathlib import Path
 
+from . import fonts
 from .inputs import frameworks
-from .config import FORMATS
+from .config import FORMATS, output_clashes, output_dir
 from .errors import InputError, JixiaoError
 from .project import load_project
 from .numeric import fixed2
+
+INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 
 def _formats(text: str) -> list[str]:
@@ -42,10 +48,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--engine", choices=["auto", "quarto", "builtin"], default="auto",
                      help="渲染引擎：auto 在装有 Quarto 时用 Quarto，否则用内置引擎")
     run.add_argument("--redact", action="store_true",
-                     help="另外生成公开版 public/report.*：遮盖人员姓名、电话号码和身份证号")
+                     help="另外生成公开版 public/report.*：遮盖人员姓名、电话号码和身份证号（表格和图表由遮盖后的数据重新生成）")
     run.add_argument("--verbose", action="store_true", help="出错时显示完整的 Python 调用栈")
     check = sub.add_parser("check", help="只校验参数文件和数据表，不生成报告")
     check.add_argument("params", nargs="+")
+    check.add_argument("--redact", action="store_true",
+                       help="另外列出正文中像人名、但不在人员表或 personal_names 中的词语（公开版不会遮盖它们）")
     new = sub.add_parser("new", help="新建项目：按指标框架生成参数文件和评分表，或复制上年项目")
     new.add_argument("name", help="项目名称（英文或拼音，用作文件名），如 shanghai-credit-2019")
     source = new.add_mutually_exclusive_group(required=True)
@@ -81,10 +89,14 @@ def new(args) -> int:
     return 0
 
 
-def check(paths: list[str]) -> int:
+def check(paths: list[str], redact: bool = False) -> int:
     worst = 0
+    clashes = output_clashes(paths)
     for path in paths:
         try:
+            output_dir(Path(path))
+            if path in clashes:
+                raise InputError(clashes[path])
             project = load_project(path)
         except InputError as exc:
             print(f"✗ {path}：发现 {len(exc.messages)} 处问题", file=sys.stderr)
@@ -96,6 +108,14 @@ def check(paths: list[str]) -> int:
         print(f"✓ {path}：{len(card.indicators)} 个三级指标，总分 {fixed2(card.total)}，评级 {card.grade}")
         for warning in project.warnings:
             print(f"  ⚠ {warning}")
+        if redact:
+            from .build.redact import unlisted_warnings
+
+            for warning in unlisted_warnings(project):
+                print(f"  ⚠ {warning}")
+    if fonts.missing():  # the inputs may be right, but run would fail on this machine
+        print(f"✗ 本机无法生成报告：{fonts.missing()}", file=sys.stderr)
+        worst = max(worst, 2)
     return worst
 
 
@@ -105,6 +125,9 @@ def run(args) -> int:
     engine = args.engine
     if engine == "auto":
         engine = "quarto" if shutil.which("quarto") else "builtin"
+    if not args.cluster and fonts.missing():  # charts need it in every format: say so before running
+        print(f"✗ {fonts.missing()}", file=sys.stderr)
+        return 2
     paths = list(dict.fromkeys(args.params))
     try:
         outcomes = run_batch(paths, args.to, engine, max(1, args.jobs), args.force, args.verbose, args.cluster,
@@ -146,15 +169,27 @@ def portfolio(args) -> int:
     return 0
 
 
+def _interrupted() -> int:
+    """Ctrl-C: one line, the kept kernel stopped, exit 130. The build folder was already moved
+    aside by the runner, so output/<名称>/ still holds the previous report."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C during the clean-up changes nothing
+    logging.getLogger("asyncio").disabled = True  # nbclient's cancelled cell tasks would print tracebacks
+    engine = sys.modules.get("jixiao.build.engine")
+    if engine is not None:
+        with contextlib.suppress(Exception):
+            engine.shutdown()
+    print("已中断：output/ 中原有的报告未被改动", file=sys.stderr)
+    return INTERRUPTED
+
+
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"check": lambda: check(args.params), "new": lambda: new(args), "run": lambda: run(args),
+    commands = {"check": lambda: check(args.params, args.redact), "new": lambda: new(args), "run": lambda: run(args),
                 "portfolio": lambda: portfolio(args), "preview": lambda: preview(args)}
     try:
         return commands[args.command]()
     except KeyboardInterrupt:
-        print("已中断：output/ 中原有的报告未被改动", file=sys.stderr)
-        return 2
+        return _interrupted()
     except Exception as exc:  # never a traceback wall for the analyst
         if getattr(args, "verbose", False):
             raise

@@ -89,6 +89,12 @@ MISSING = (
 )
 
 
+def missing() -> str | None:
+    """The message to show when charts and PDF would have no Chinese font (empty boxes), else
+    None. Every format needs one: charts are drawn for HTML and Word too."""
+    return None if serif() and sans() else MISSING
+
+
 def ensure() -> int:
     """Install fonts-noto-cjk through apt when root and no CJK font exists."""
     if sans():

@@ -1,27 +1,125 @@
-"""Decimal arithmetic and the number formats printed in reports.
+"""Decimal arithmetic, the one parser of numbers as analysts type them, and the number
+formats printed in reports.
 
 Every score and amount is a ``Decimal``; rounding is 四舍五入 (ROUND_HALF_UP) to two
 places, as published reports do, never binary floats or ``round()``.
 """
 
+import re
+import unicodedata
 from contextvars import ContextVar
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
+
+from . import limits
 
 TWO = Decimal("0.01")
 HUNDRED = Decimal(100)
+# Internal arithmetic stays far inside this; only a number that slipped past the input
+# checks reaches it (10^30 would take seconds to print with separators, 10^999999999 forever).
+INTERNAL_EXPONENT = 30
+SIGNIFICANT = Context(prec=limits.NUMBER_DIGITS, rounding=ROUND_HALF_UP)
+
+NUMBER = re.compile(
+    r"(?P<sign>[+-]?)(?P<int>\d+(?:,\d+)*)(?:\.(?P<frac>\d+))?(?:e(?P<exp>[+-]?\d+))?"
+    r"(?P<scale>万|亿)?(?:元|人次|次|家|个|人|项|分|条|篇|%)?", re.IGNORECASE)
+SCALE = {"万": Decimal(10000), "亿": Decimal(100000000)}
+THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
+TYPED = "请填写数字（可带千分位逗号、%、万、亿或单位，如 1,341、400万元、92.5%）"
+
+
+class NumberError(ValueError):
+    """A value that cannot be used as a number; the message is a Chinese phrase that
+    follows the value (「『0,5』含义不明确：……」)."""
+
+
+class NotANumber(NumberError):
+    """The value is not written as a number at all (it may be a name or a text)."""
+
+
+def float_text(value: float) -> str:
+    """A binary float as the analyst typed it: its 15 significant digits, as Excel shows
+    them (1.0499999999999998 → 1.05, 3.0 → 3)."""
+    return format(value, f".{limits.NUMBER_DIGITS}g")
 
 
 def to_decimal(value) -> Decimal:
-    """Convert an int, str or float (through its shortest repr) to Decimal."""
-    if isinstance(value, Decimal):
-        return value
+    """Convert an int, str or float (through its 15 significant digits) to a finite Decimal
+    of sane size; anything else is a ValueError."""
     if isinstance(value, float):
-        value = repr(value)
-    try:
-        return Decimal(str(value).strip())
-    except InvalidOperation as exc:
-        raise ValueError(f"不是数字：{value!r}") from exc
+        value = float_text(value)
+    if not isinstance(value, Decimal):
+        try:
+            value = Decimal(str(value).strip())
+        except InvalidOperation as exc:
+            raise ValueError(f"不是数字：{value!r}") from exc
+    if not value.is_finite():
+        raise ValueError(f"不是有限的数字：{value}")
+    if value and value.adjusted() >= INTERNAL_EXPONENT:
+        raise ValueError(f"数字过大：{value:.3e}")
+    return value
+
+
+def parse_number(value) -> Decimal:
+    """A number as analysts type it, wherever it is read (tables, scoring-rule inputs, the
+    parameter file): 1,341 · 400万元 · 3.2亿 · 92.5% (kept in percent: 92.5) · １２３.
+
+    Refused with ``NumberError`` (message says why): a comma that is not a thousands
+    separator in groups of three (0,5 or 1,4 could be a decimal comma), inf and nan, and
+    numbers outside |x| < 10^15 or with non-zero |x| < 10^-10. Kept to 15 significant digits,
+    so a float artefact such as 1.0499999999999998 reads as 1.05.
+    """
+    if isinstance(value, bool) or value is None:
+        raise NotANumber("不是数字，" + TYPED)
+    if isinstance(value, float):
+        value = float_text(value)
+    text = unicodedata.normalize("NFKC", str(value)).replace("\u2212", "-")
+    text = "".join(text.split())
+    if text.lower().lstrip("+-") in ("inf", "infinity", "nan"):
+        raise NumberError("不是有限的数字，" + TYPED)
+    match = NUMBER.fullmatch(text)
+    if not match:
+        raise NotANumber("不是数字，" + TYPED)
+    whole = match["int"]
+    if "," in whole and not THOUSANDS.fullmatch(whole):
+        raise NumberError("含义不明确：逗号只能用作千分位分隔符，且每三位一组（如 1,341）；"
+                          "若是小数，请用小数点（如 0.5、1.4）")
+    exponent = match["exp"] or "0"
+    if len(exponent.lstrip("+-")) > 4:  # 1e999999999: refuse before Decimal has to think about it
+        exponent = "-9999" if exponent.startswith("-") else "9999"
+    digits = whole.replace(",", "") + (f".{match['frac']}" if match["frac"] else "")
+    number = Decimal(f"{match['sign']}{digits}e{exponent}") if match["exp"] else Decimal(match["sign"] + digits)
+    if number and number.adjusted() >= limits.NUMBER_MAX_EXPONENT:
+        raise NumberError(f"超出可处理的范围（绝对值应小于 10^{limits.NUMBER_MAX_EXPONENT}），请检查是否多写了位数")
+    if number and number.adjusted() < limits.NUMBER_MIN_EXPONENT:
+        raise NumberError(f"过小（非零数的绝对值应不小于 10^{limits.NUMBER_MIN_EXPONENT}），请检查")
+    number *= SCALE.get(match["scale"] or "", 1)
+    if number and number.adjusted() >= limits.NUMBER_MAX_EXPONENT:
+        raise NumberError(f"超出可处理的范围（绝对值应小于 10^{limits.NUMBER_MAX_EXPONENT}），请检查是否多写了位数")
+    if len(number.as_tuple().digits) > limits.NUMBER_DIGITS:
+        number = _plain(SIGNIFICANT.plus(number))
+    return number + 0 if number else Decimal(0)  # + 0: no negative zero
+
+
+def _plain(value: Decimal) -> Decimal:
+    """Trailing zeros of the fraction dropped, integers kept without an exponent."""
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value
+
+
+def parse_amount(value) -> Decimal:
+    """``parse_number`` for amounts, which cannot be negative."""
+    number = parse_number(value)
+    if number < 0:
+        raise NumberError("是负数，金额不能为负，请填写 0 或正数")
+    return number
+
+
+def unrounded(value) -> str:
+    """All the decimals a value has, at least two: 900000 → 900000.00, 1000000.001 →
+    1000000.001 (for messages comparing figures that differ beyond two places)."""
+    value = to_decimal(value)
+    return fixed2(value) if value == round2(value) else f"{value.normalize():f}"
 
 
 def round2(value) -> Decimal:

@@ -54,3 +54,32 @@ def test_report_date_may_be_pending_but_nothing_else(example):
     with pytest.raises(InputError) as err:
         validate_params(raw, "p.yaml")
     assert err.value.messages == ["p.yaml：『project.report_date』的值 '下个月' 应为日期（YYYY-MM-DD）"]
+def test_amounts_read_like_table_numbers(example):
+    raw = _raw(example)
+    raw["budget"]["total"] = "400万元"
+    raw["budget"]["receipts"][0]["amount"] = "3,200,000"
+    params = validate_params(raw, "p.yaml")
+    assert params.budget.total == 4000000 and params.budget.receipts[0].amount == 3200000
+
+
+def test_yaml_within_limits_is_read_and_aliases_still_work(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("base: &b {a: 1}\nother: *b\n", encoding="utf-8")
+    assert read_yaml(path) == {"base": {"a": 1}, "other": {"a": 1}}
+
+
+def test_a_parameter_file_over_the_size_limit_is_refused(tmp_path):
+    from jixiao import limits
+
+    path = tmp_path / "p.yaml"
+    path.write_text("facts:\n" + "".join(f"  k{n}: {'x' * 60}\n" for n in range(limits.PARAMS_BYTES // 60)),
+                    encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_yaml(path)
+    assert "参数文件有" in err.value.messages[0] and "超过上限 1 MB" in err.value.messages[0]
+
+
+def test_a_gbk_parameter_file_is_read(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_bytes("project: {name: 测试}\n".encode("gbk"))
+    assert read_yaml(path) == {"project": {"name": "测试"}}

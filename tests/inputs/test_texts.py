@@ -4,7 +4,8 @@ and the analyst's texts limited to what cannot hang or reach outside the vocabul
 import pytest
 
 from jixiao.errors import InputError
-from jixiao.inputs.texts import Templates, decode_text, split_sections
+from jixiao.inputs.files import read_text_file
+from jixiao.inputs.texts import Templates, split_sections
 from jixiao.numeric import Amount, Rate, Score, Style
 from jixiao.project.vocabulary import Names
 
@@ -75,4 +76,4 @@ def test_split_sections_by_code():
 def test_texts_in_gbk_are_read(tmp_path):
     path = tmp_path / "t.md"
     path.write_bytes("项目背景".encode("gbk"))
-    assert decode_text(path) == "项目背景"
+    assert read_text_file(path) == "项目背景"

@@ -68,3 +68,35 @@ def test_unchanged_rerun_executes_no_notebook_and_a_data_change_reruns_one(synth
     forced = jixiao("run", paths[1], *args, "--force", cwd=root)
     assert "synthetic-002.yaml：完成" in forced.stdout
     assert _stamps(second) != stamps[1]
+
+
+def test_two_parameter_files_with_one_output_folder_are_an_input_error(tmp_path):
+    import shutil
+
+    from conftest import MINIMAL
+
+    shutil.copytree(MINIMAL, tmp_path, dirs_exist_ok=True)
+    first = tmp_path / "params" / "minimal.yaml"
+    second = tmp_path / "params" / "minimal.yml"
+    shutil.copy(first, second)
+    for command in ("check", "run"):
+        done = jixiao(command, first, second, cwd=tmp_path)
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert "输出目录同为 output/minimal/" in done.stderr and "会互相覆盖" in done.stderr
+    assert not (tmp_path / "output" / "minimal").exists()
+
+
+def test_a_parameter_file_named_dot_dot_cannot_replace_the_output_folder(tmp_path):
+    import shutil
+
+    from conftest import MINIMAL
+
+    shutil.copytree(MINIMAL, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "output" / "other").mkdir(parents=True)
+    (tmp_path / "output" / "other" / "report.html").write_text("kept", encoding="utf-8")
+    dotdot = tmp_path / "params" / "..yaml"
+    shutil.copy(tmp_path / "params" / "minimal.yaml", dotdot)
+    for command in ("check", "run"):
+        done = jixiao(command, dotdot, cwd=tmp_path)
+        assert done.returncode == 1 and "不能以「.」开头" in done.stderr, done.stdout + done.stderr
+    assert (tmp_path / "output" / "other" / "report.html").read_text(encoding="utf-8") == "kept"

@@ -305,3 +305,15 @@ def test_readme_worked_examples_are_what_the_rules_print():
     assert rules.key_points(D("1.5"), {}, {"keypoints": points}).working in section
     checked.add("重点得分")
     assert checked == set(rules.RULES)
+@pytest.mark.parametrize("text, value", [("实际=400万元; 目标=1", D(4000000)), ("实际=１２３; 目标=1", D(123)),
+                                         ("实际=92.5%; 目标=1", D("92.5")), ("实际=1,341; 目标=1", D(1341))])
+def test_inputs_use_the_one_number_parser(text, value):
+    assert _inputs(text)["实际"] == value
+
+
+@pytest.mark.parametrize("text, words", [("值=0,5", "含义不明确"), ("值=1,4", "每三位一组"), ("值=1e999999999", "超出可处理的范围"),
+                                         ("值=inf", "不是有限的数字")])
+def test_inputs_that_are_not_usable_numbers_say_why(text, words):
+    with pytest.raises(RuleError) as err:
+        _inputs(text)
+    assert words in str(err.value) and "数据名称" not in str(err.value)

@@ -8,12 +8,14 @@ from pathlib import Path
 
 from .. import fonts
 from ..config import output_dir, project_root
-from ..errors import JixiaoError
-from ..inputs.params import publishable
-from ..project import load_project
+from ..errors import InputError, JixiaoError, RunFailure
+from ..inputs.params import publishable, read_yaml
+from ..markup import escape
+from ..project import load_project, project_from_mapping
 from . import cache
 from .execute import execute_chapters
-from .redact import personal_names, redact
+from .output import project_lock, recover, swap_in  # swap_in: also used by many/
+from .redact import personal_names, public_inputs, scrub_markdown, unlisted_warnings
 from .render import builtin as render_builtin
 from .render import quarto as render_quarto
 from .stitch import stitch
@@ -23,15 +25,18 @@ PROJECT_FILE = "project.pickle"
 
 
 def metadata(project) -> dict:
-    """The stitched document's metadata: title, cover and date from the outline and the project."""
+    """The stitched document's metadata: title, cover and date from the outline and the project.
+    Pandoc reads metadata strings as Markdown, so every value is escaped: it prints as text."""
     values = project.values
     info = values.project
+    name = escape(info.name)
     return {
-        "title": f"{info.name}{values.report.title}",
-        "cover-title": [info.name, values.report.title],
-        "project": info.name,
-        "cover": [{"label": label, "value": info[name.removeprefix("project.")]} for label, name in project.outline.cover],
-        "date": info.report_date,
+        "title": f"{name}{escape(values.report.title)}",
+        "cover-title": [name, escape(values.report.title)],
+        "project": name,
+        "cover": [{"label": escape(label), "value": escape(info[key.removeprefix("project.")])}
+                  for label, key in project.outline.cover],
+        "date": escape(info.report_date),
         "lang": "zh-Hans",
         "toc-title": "目录",
         **fonts.metadata(),
@@ -46,30 +51,34 @@ def run_project(params_path: Path, formats: list[str], engine: str, log=print, r
     """
     started = time.perf_counter()
     params_path = Path(params_path)
-    inputs = cache.fingerprint(params_path)  # before running: what this report is made from
+    if fonts.missing():
+        raise RunFailure(fonts.missing())
+    final = output_dir(params_path)
+    inputs = cache.fingerprint(params_path, engine)  # before running: what this report is made from
     project = load_project(params_path)
     publishable(project.params, str(params_path))
-    final = output_dir(params_path)
     build = final.parent / f".build-{final.name}"
     failed = final.parent / f"{final.name}.failed"
-    shutil.rmtree(build, ignore_errors=True)
-    build.mkdir(parents=True)
-    try:
-        _build(project, params_path, build, formats, engine, log, redacted)
-        cache.write(build, inputs, engine, formats, redacted)
-    except BaseException as exc:
+    with project_lock(final, lambda: log(f"{params_path}：另一个 jixiao 正在生成 {final}，等待它结束")):
+        recover(final)
+        shutil.rmtree(build, ignore_errors=True)
+        build.mkdir(parents=True)
+        try:
+            _build(project, params_path, build, formats, engine, log, redacted)
+            cache.write(build, inputs, engine, formats, redacted)
+        except BaseException as exc:
+            shutil.rmtree(failed, ignore_errors=True)
+            build.rename(failed)
+            if isinstance(exc, JixiaoError):
+                raise type(exc)([m.replace(str(build), str(failed)) for m in exc.messages]) from None
+            raise
         shutil.rmtree(failed, ignore_errors=True)
-        build.rename(failed)
-        if isinstance(exc, JixiaoError):
-            raise type(exc)([m.replace(str(build), str(failed)) for m in exc.messages]) from None
-        raise
-    shutil.rmtree(failed, ignore_errors=True)
-    swap_in(build, final)
+        swap_in(build, final)
     log(f"{params_path}：完成，用时 {time.perf_counter() - started:.1f} 秒 → {final}")
     return summary(project)
 
 
-def _build(project, params_path: Path, build: Path, formats, engine, log, redacted) -> None:
+def _build(project, params_path: Path, build: Path, formats, engine, log, redacted, scrub=None) -> None:
     log(f"{params_path}：执行章节笔记本")
     project.save(build / PROJECT_FILE)
     parameters = {"params_file": str(params_path.resolve()), "project_file": str(build / PROJECT_FILE)}
@@ -77,14 +86,13 @@ def _build(project, params_path: Path, build: Path, formats, engine, log, redact
                                 log)
     (build / PROJECT_FILE).unlink()
     source = stitch(executed, build, metadata(project))
+    if scrub:
+        scrub(source)
     quarto_dir = render_quarto.write_project(build, build / "quarto")
     log(f"{params_path}：生成 {'、'.join(formats)}（{engine} 引擎）")
     _render(source, quarto_dir, build, formats, engine)
     if redacted:
-        log(f"{params_path}：生成公开版（遮盖人名、电话和证件号）→ public/")
-        public = _public_copy(source, build / "public", personal_names(project))
-        _render(public, render_quarto.write_project(public.parent, public.parent / "quarto"), public.parent,
-                formats, engine)
+        public_report(project, params_path, build, formats, engine, log)
     write_summary(project, build / "summary.json")
 
 
@@ -95,21 +103,23 @@ def _render(source: Path, quarto_dir: Path, target: Path, formats, engine) -> No
         render_builtin.render(source, target, formats)
 
 
-def _public_copy(source: Path, folder: Path, names: list[str]) -> Path:
-    """The stitched document with personal data masked, beside a copy of its figures."""
-    folder.mkdir()
-    if (source.parent / "figures").is_dir():
-        shutil.copytree(source.parent / "figures", folder / "figures")
-    public = folder / source.name
-    public.write_text(redact(source.read_text(encoding="utf-8"), names), encoding="utf-8")
-    return public
-
-
-def swap_in(build: Path, final: Path) -> None:
-    """Replace ``final`` with the finished ``build`` folder."""
-    old = final.parent / f".old-{final.name}"
-    shutil.rmtree(old, ignore_errors=True)
-    if final.exists():
-        final.rename(old)
-    build.rename(final)
-    shutil.rmtree(old, ignore_errors=True)
+def public_report(project, params_path: Path, build: Path, formats, engine, log) -> None:
+    """``build/public/``: the same build run on a redacted copy of the inputs (so tables and
+    charts are drawn from masked data), with a last masking pass over the stitched document."""
+    names = personal_names(project)
+    log(f"{params_path}：生成公开版（遮盖人名、电话和证件号）→ public/")
+    for line in unlisted_warnings(project):
+        log(f"  ⚠ {line}")
+    work = build / ".public-inputs"
+    raw = read_yaml(params_path)
+    if project.params.outline and project.params.outline.endswith((".yml", ".yaml")):
+        raw["outline"] = project.outline.source  # the project's own outline stays where it is
+    copy = public_inputs(project, params_path, raw, work, names)
+    try:
+        public = project_from_mapping(read_yaml(copy), copy.parent, str(copy))
+    except InputError as exc:
+        raise RunFailure(["遮盖后的公开版输入无法通过校验（多半是两个名称遮盖后相同）：", *exc.messages]) from None
+    (build / "public").mkdir()
+    _build(public, copy, build / "public", formats, engine, lambda line: log(line.replace(str(copy), "公开版")),
+           redacted=False, scrub=lambda source: scrub_markdown(source, names))
+    shutil.rmtree(work)

@@ -6,13 +6,20 @@ import unicodedata
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
+from .. import limits
 from ..errors import InputError
+from ..numeric import NotANumber, NumberError, parse_amount, parse_number
+from .files import check_size, decode
+
+# Numbers in the parameter file are read like numbers in tables (200万元, 1,341, 92.5%).
+Number = Annotated[Decimal, BeforeValidator(parse_number)]
+Amount = Annotated[Decimal, BeforeValidator(parse_amount)]  # cannot be negative
 
 
 class Strict(BaseModel):
@@ -67,7 +74,7 @@ class ProjectInfo(Strict):
 
 class Receipt(Strict):
     date: str = Field(description="到位日期，YYYY-MM 或 YYYY-MM-DD")
-    amount: Decimal = Field(description="到位金额（元）")
+    amount: Amount = Field(description="到位金额（元）")
 
     @field_validator("date", mode="before")
     @classmethod
@@ -79,8 +86,8 @@ class Receipt(Strict):
 
 
 class Budget(Strict):
-    total: Decimal = Field(description="项目预算（元）")
-    spent: Decimal = Field(description="实际支出（元）")
+    total: Amount = Field(description="项目预算（元）")
+    spent: Amount = Field(description="实际支出（元）")
     category: str = Field(description="预算科目或列支渠道")
     source: str = Field(description="资金来源")
     receipts: list[Receipt] = Field(default_factory=list, description="资金到位记录")
@@ -99,18 +106,18 @@ class Evaluation(Strict):
 class Group(Strict):
     code: str
     name: str
-    weight: Decimal | None = None
+    weight: Number | None = None
 
 
 class Dimension(Strict):
     code: str
     name: str
-    weight: Decimal
+    weight: Number
     groups: list[Group]
 
 
 class Grade(Strict):
-    min: Decimal
+    min: Number
     label: str
 
 
@@ -124,7 +131,7 @@ DEFAULT_GRADES = [
 
 class Constraint(Strict):
     codes: list[str] = Field(description="一级指标编码")
-    min: Decimal = Field(description="这些一级指标权重合计的下限")
+    min: Number = Field(description="这些一级指标权重合计的下限")
     label: str
 
 
@@ -240,6 +247,9 @@ def describe_errors(exc: ValidationError, source: str) -> list[str]:
             close = difflib.get_close_matches(str(err["loc"][-1]), valid, n=1)
             hint = f"，是否想写『{close[0]}』？" if close else f"；可用的键：{'、'.join(valid)}"
             text = f"未知的键『{key}』{hint}"
+        elif kind == "value_error" and isinstance(err.get("ctx", {}).get("error"), NumberError):
+            reason = err["ctx"]["error"]
+            text = f"『{key}』的值 {err.get('input')!r} " + ("应为数字" if isinstance(reason, NotANumber) else str(reason))
         elif kind in _TYPE_WORDS:
             text = f"『{key}』的值 {err.get('input')!r} {_TYPE_WORDS[kind]}"
         else:
@@ -248,8 +258,29 @@ def describe_errors(exc: ValidationError, source: str) -> list[str]:
     return messages
 
 
+class _TooLarge(yaml.YAMLError):
+    """The document nests too deeply or expands (through aliases) to too many nodes."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 class _Loader(yaml.SafeLoader):
-    """Safe YAML with dates left as text, so a bad date is reported by key, not by PyYAML."""
+    """Safe YAML with dates left as text, so a bad date is reported by key, not by PyYAML;
+    nesting is limited while composing (a thousand levels would exhaust the stack)."""
+
+    depth = 0
+
+    def compose_node(self, parent, index):
+        self.depth += 1
+        try:
+            if self.depth > limits.YAML_DEPTH:
+                mark = self.peek_event().start_mark
+                raise _TooLarge(f"第 {mark.line + 1} 行：列表或映射嵌套超过 {limits.YAML_DEPTH} 层")
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -258,18 +289,59 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+def _expanded_size(node, sizes: dict, depth: int = 0) -> int:
+    """Nodes in the document once every alias is expanded (an alias is the same node object,
+    so ten aliases of ten aliases of … cost little to count but a billion to build)."""
+    if depth > limits.YAML_DEPTH:
+        raise _TooLarge(f"别名展开后嵌套超过 {limits.YAML_DEPTH} 层（或别名引用了自身）")
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        children = node.value
+    elif isinstance(node, yaml.MappingNode):
+        children = [part for pair in node.value for part in pair]
+    else:
+        children = []
+    for child in children:
+        size += _expanded_size(child, sizes, depth + 1)
+        if size > limits.YAML_NODES:
+            break
+    sizes[id(node)] = size
+    if size > limits.YAML_NODES:
+        raise _TooLarge(f"展开别名（&…/*…）后超过 {limits.YAML_NODES:,} 项")
+    return size
+
+
+def load_yaml_text(text: str):
+    """Safe YAML within the limits of nesting and alias expansion."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _expanded_size(node, {})
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 def read_yaml(path: Path) -> dict:
     """Read a parameter file safely; syntax errors name line and column."""
     if not path.is_file():
         raise InputError(f"{path}：参数文件不存在，请检查路径")
+    check_size(path, limits.PARAMS_BYTES, "参数文件")
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)  # noqa: S506 - a SafeLoader
+        raw = load_yaml_text(decode(path.read_bytes(), path, "参数文件"))
+    except _TooLarge as exc:
+        raise InputError(f"{path}：{exc.message}（见 README「输入限制」），请简化参数文件") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
         raise InputError(f"{path}：YAML 语法错误，{where}：{exc.problem}，请检查缩进、冒号和引号") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}：无法读取参数文件（{exc}），请用 UTF-8 编码保存") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}：无法读取参数文件（{exc}），请检查 YAML 格式") from None
     if not isinstance(raw, dict):
         raise InputError(f"{path}：参数文件应为键值映射（project:、budget: …），当前内容不是")
     return raw

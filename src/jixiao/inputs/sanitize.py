@@ -27,8 +27,10 @@ OFF = ["raw_html", "raw_tex", "raw_attribute", "yaml_metadata_block", "pandoc_ti
        "emoji", "smart"]
 READER = "markdown" + "".join(f"-{name}" for name in OFF) + "+east_asian_line_breaks"
 # The stitched report is read with these too (both engines); the notebooks' own Markdown may size
-# images ({width=100%}) and a lone image is a figure. Texts are written for this reader.
-REPORT_FORMAT = "markdown" + "".join(f"-{name}" for name in OFF if name not in ("link_attributes", "implicit_figures"))
+# images ({width=100%}), a lone image is a figure and the stitcher's metadata block opens the
+# document. Texts are written for exactly this reader.
+REPORT_FORMAT = "markdown" + "".join(f"-{name}" for name in OFF
+                                     if name not in ("link_attributes", "implicit_figures", "yaml_metadata_block"))
 WRITER_ARGS = ["--wrap=none", "--markdown-headings=atx"]
 # Characters escaped in every piece of text, whatever the writer thinks: a reader with other
 # extensions (Quarto's) or a brace after a link (attributes) must never see syntax in them.

@@ -5,18 +5,17 @@ documentation and the ``jixiao new`` templates follow these declarations.
 """
 
 import csv
-import re
-import unicodedata
+import zipfile
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
+from xml.etree import ElementTree
 
+from .. import limits
 from ..errors import InputError
-from ..numeric import to_decimal
+from ..numeric import NumberError, float_text, parse_number
+from .files import check_size, decode
 
 HEADER_SEARCH = 10  # rows searched for the header, below title rows
-NUMBER = re.compile(r"([+-]?\d+(?:\.\d+)?)(万|亿)?(?:元|人次|次|家|个|人|项|分|条|%)?")
-SCALE = {"万": Decimal(10000), "亿": Decimal(100000000)}
 
 
 @dataclass(frozen=True)
@@ -25,6 +24,7 @@ class Column:
     header: str
     kind: str = "text"  # text | number | int | amount (yuan) | percent (92.5 means 92.50%)
     required: bool = True
+    negative: bool = False  # numbers below zero are refused unless a check further on explains them
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class TableSpec:
     required: bool = False
     extra: str | None = None  # key collecting all other columns (question → answer), if any
     charted: bool = False  # the report can draw a chart of it (pieces/charts.py TABLE_CHARTS)
+    unique: str | None = None  # column whose values name the rows: chart labels, placeholder names
 
 
 SPECS = {
@@ -46,7 +47,7 @@ SPECS = {
             Column("code", "指标编码"),
             Column("name", "三级指标"),
             Column("max", "满分值", "number"),
-            Column("score", "评分值", "number", required=False),
+            Column("score", "评分值", "number", required=False, negative=True),  # range checked by the tree
             Column("criterion", "百分制得分", "number", required=False),
             Column("rule", "评分方法", required=False),
             Column("inputs", "评分参数", required=False),
@@ -68,7 +69,7 @@ SPECS = {
             Column("no", "序号", "int"),
             Column("name", "子项目名称"),
             Column("amount", "预算金额", "amount"),
-        ), required=True, charted=True),
+        ), required=True, charted=True, unique="name"),
         TableSpec("targets", "绩效目标表", (
             Column("goal", "分解目标"),
             Column("indicator", "绩效指标"),
@@ -85,12 +86,12 @@ SPECS = {
             Column("year", "本年查询次数", "int"),
             Column("cumulative", "累计查询次数", "int"),
             Column("previous", "上年查询次数", "int", required=False),
-        ), charted=True),
+        ), charted=True, unique="subject"),
         TableSpec("surveys", "满意度调查表", (
             Column("group", "调查对象"),
             Column("rate", "满意度", "percent"),
             Column("indicator", "指标编码", required=False),
-        ), charted=True),
+        ), charted=True, unique="group"),
         TableSpec("staff", "人员表", (
             Column("no", "序号", "int"),
             Column("name", "姓名"),
@@ -125,41 +126,121 @@ def _clean(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        value = repr(value)
+        value = float_text(value)  # the 1.05 the analyst typed, not 1.0499999999999998
     return str(value).strip()
 
 
-def _read_csv(path: Path) -> list[list[str]]:
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise InputError(f"{path}：无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV")
-    return [list(r) for r in csv.reader(text.splitlines())]
+Lines = list[tuple[int, list]]  # (line number in the file, cell values) of non-empty rows
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> list[list[str]]:
-    """Cell values of one sheet; a merged range gives its value to every cell it covers."""
+def _row_limit(spec: "TableSpec") -> int:
+    return limits.TABLE_ROWS_BY_NAME.get(spec.name, limits.TABLE_ROWS)
+
+
+def _too_many_rows(path: Path, spec: "TableSpec") -> InputError:
+    return InputError(f"{path}：{spec.title}超过 {_row_limit(spec):,} 行（见 README「输入限制」），"
+                      "请检查是否有误填的行，或拆分数据")
+
+
+class _Budget:
+    """Counts the rows and cells read so far against the table's limits."""
+
+    def __init__(self, path: Path, spec: "TableSpec"):
+        self.path, self.spec, self.rows, self.cells = path, spec, 0, 0
+
+    def take(self, width: int) -> None:
+        self.rows += 1
+        self.cells += width
+        if self.rows > _row_limit(self.spec) + HEADER_SEARCH:
+            raise _too_many_rows(self.path, self.spec)
+        if self.cells > limits.TABLE_CELLS:
+            raise InputError(f"{self.path}：{self.spec.title}超过 {limits.TABLE_CELLS:,} 个单元格（行数 × 列数，"
+                             "见 README「输入限制」），请删去无关的行和列，或拆分数据")
+
+
+def _read_csv(path: Path, spec: "TableSpec") -> Lines:
+    text = decode(path.read_bytes(), path, "CSV 文件")
+    lines = []
+    budget = _Budget(path, spec)
+    for number, row in enumerate(csv.reader(text.splitlines()), start=1):
+        if any(cell.strip() for cell in row):
+            budget.take(len(row))
+            lines.append((number, row))
+    return lines
+
+
+def _merged_ranges(book, sheet) -> list[tuple[int, int, int, int]]:
+    """(min_row, min_col, max_row, max_col) of each merged range; read-only worksheets do not
+    parse them, so they are read from the sheet's XML, streamed."""
+    from openpyxl.utils.cell import range_boundaries
+
+    ranges = []
+    with book._archive.open(sheet._worksheet_path) as source:  # read-only mode keeps both
+        for _, element in ElementTree.iterparse(source):
+            if element.tag.endswith("}mergeCell") and element.get("ref"):
+                min_col, min_row, max_col, max_row = range_boundaries(element.get("ref"))
+                ranges.append((min_row, min_col, max_row, max_col))
+            element.clear()
+    return ranges
+
+
+def _read_xlsx(path: Path, sheet: str | None, spec: "TableSpec") -> Lines:
+    """The used cells of one sheet, streamed in read-only mode (the stored dimension is not
+    trusted: one stray cell at XFD1048576 would make it 17 billion cells); a merged range
+    gives its value to every used row it covers."""
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(path, data_only=True)
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        unpacked = 0  # not a zip: openpyxl below says so in its own words
+    if unpacked > limits.XLSX_UNPACKED_BYTES:
+        raise InputError(f"{path}：Excel 文件解压后有 {unpacked / limits.MB:.0f} MB，超过上限 "
+                         f"{limits.XLSX_UNPACKED_BYTES / limits.MB:g} MB（见 README「输入限制」），请删去无关的工作表或内容")
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for damaged files
         raise InputError(f"{path}：无法打开 Excel 文件（{type(exc).__name__}），请确认文件未损坏且为 .xlsx 格式") from None
-    if sheet is not None and sheet not in book.sheetnames:
-        raise InputError(f"{path}：找不到工作表『{sheet}』，现有工作表：{'、'.join(book.sheetnames)}")
-    ws = book[sheet] if sheet else book.worksheets[0]
-    rows = [["" if v is None else v for v in row] for row in ws.iter_rows(values_only=True)]
-    for merged in ws.merged_cells.ranges:
-        value = rows[merged.min_row - 1][merged.min_col - 1]
-        for r in range(merged.min_row - 1, merged.max_row):
-            for c in range(merged.min_col - 1, merged.max_col):
-                rows[r][c] = value
-    return rows
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise InputError(f"{path}：找不到工作表『{sheet}』，现有工作表：{'、'.join(book.sheetnames)}")
+        ws = book[sheet] if sheet else book.worksheets[0]
+        ws.reset_dimensions()
+        lines = []
+        budget = _Budget(path, spec)
+        for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            used = [i for i, v in enumerate(values) if v is not None and str(v).strip()]
+            if not used:
+                continue
+            if used[-1] >= limits.TABLE_COLUMNS:
+                from openpyxl.utils import get_column_letter
+
+                raise InputError(f"{path} 第 {number} 行 {get_column_letter(used[-1] + 1)} 列：单元格有内容，"
+                                 f"但表格最多 {limits.TABLE_COLUMNS} 列（见 README「输入限制」），"
+                                 "请删除这个可能误填的单元格")
+            budget.take(used[-1] + 1)
+            lines.append((number, ["" if v is None else v for v in values[:used[-1] + 1]]))
+        _fill_merged(lines, _merged_ranges(book, ws))
+        return lines
+    finally:
+        book.close()
+
+
+def _fill_merged(lines: Lines, ranges) -> None:
+    """Give each merged range's top-left value to the cells it covers, in the rows read."""
+    by_number = {number: values for number, values in lines}
+    for min_row, min_col, max_row, max_col in ranges:
+        top = by_number.get(min_row)
+        if top is None or min_col > len(top) or max_col > limits.TABLE_COLUMNS:
+            continue
+        value = top[min_col - 1]
+        for number in range(min_row, max_row + 1):
+            values = by_number.get(number)
+            if values is None:
+                continue  # an empty row inside a merged range stays out of the table
+            values.extend([""] * (max_col - len(values)))
+            values[min_col - 1:max_col] = [value] * (max_col - min_col + 1)
 
 
 def _header_row(raw: list[list[str]], spec: TableSpec) -> int:
@@ -172,24 +253,15 @@ def _header_row(raw: list[list[str]], spec: TableSpec) -> int:
     return 0
 
 
-def parse_number(value: str) -> Decimal:
-    """A number as analysts type it: 1,341 · 400万元 · 3.2亿 · 92.5% · １２３ (the % sign is
-    dropped: percentages are kept in percent)."""
-    text = unicodedata.normalize("NFKC", str(value)).replace(",", "").replace(" ", "")
-    match = NUMBER.fullmatch(text)
-    if not match:
-        raise ValueError(value)
-    number = to_decimal(match.group(1))
-    return number * SCALE.get(match.group(2) or "", 1)
-
-
 def _convert(value: str, column: Column, where: str):
     if column.kind == "text":
         return value
     try:
         number = parse_number(value)
-    except ValueError:
-        raise InputError(f"{where}『{column.header}』的值『{value}』不是数字，请填写数字（可带千分位逗号、%、万、亿或单位）") from None
+    except NumberError as exc:
+        raise InputError(f"{where}『{column.header}』的值『{value}』{exc}") from None
+    if number < 0 and not column.negative:
+        raise InputError(f"{where}『{column.header}』的值『{value}』是负数，{column.header}不能为负")
     if column.kind == "int":
         if number != number.to_integral_value():
             raise InputError(f"{where}『{column.header}』的值『{value}』应为整数")
@@ -206,14 +278,11 @@ def read_table(spec: TableSpec, path: Path, sheet: str | None = None) -> list[Ro
     if not path.is_file():
         raise InputError(f"{path}：{spec.title}文件不存在，请检查参数文件 data.{spec.name} 的路径")
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        raw = _read_csv(path)
-    elif suffix in (".xlsx", ".xlsm"):
-        raw = _read_xlsx(path, sheet)
-    else:
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
         raise InputError(f"{path}：不支持的文件类型『{suffix}』，{spec.title}请用 .csv 或 .xlsx")
-    raw = [[_clean(v) for v in r] for r in raw]
-    numbered = [(n, r) for n, r in enumerate(raw, start=1) if any(r)]
+    check_size(path, limits.TABLE_BYTES, spec.title)
+    raw = _read_csv(path, spec) if suffix == ".csv" else _read_xlsx(path, sheet, spec)
+    numbered = [(n, cells) for n, cells in ((n, [_clean(v) for v in r]) for n, r in raw) if any(cells)]
     if not numbered:
         raise InputError(f"{path}：{spec.title}是空的，至少需要表头一行")
     start = _header_row([r for _, r in numbered], spec)
@@ -230,6 +299,8 @@ def read_table(spec: TableSpec, path: Path, sheet: str | None = None) -> list[Ro
     body = numbered[start + 1:]
     while body and body[0][1] == header:  # the lower half of a header merged over two rows
         body = body[1:]
+    if len(body) > _row_limit(spec):
+        raise _too_many_rows(path, spec)
     rows = []
     for offset, values in body:
         where = f"{path} 第 {offset} 行"
@@ -251,6 +322,27 @@ def read_table(spec: TableSpec, path: Path, sheet: str | None = None) -> list[Ro
                 if name and pos not in positions.values()
             }
         rows.append(Row(record, offset, str(path)))
+    problems += _duplicates(spec, rows, path)
     if problems:
         raise InputError(problems)
     return rows
+
+
+def _duplicates(spec: TableSpec, rows: list[Row], path: Path) -> list[str]:
+    """Rows naming the same thing twice: charts draw one bar per name and placeholders
+    (``{{surveys.社会公众}}``) look a row up by it, so each name must be unique."""
+    if spec.unique is None:
+        return []
+    header = next(c.header for c in spec.columns if c.key == spec.unique)
+    first: dict[str, int] = {}
+    problems = []
+    for row in rows:
+        name = row.get(spec.unique)
+        if not name:
+            continue
+        if name in first:
+            problems.append(f"{path} 第 {row.line} 行：{spec.title}的『{header}』『{name}』与第 {first[name]} 行重复；"
+                            f"图表和正文按{header}区分各行，请合并这两行或改用不同的名称")
+        else:
+            first[name] = row.line
+    return problems

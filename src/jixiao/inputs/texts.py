@@ -18,8 +18,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from ..errors import InputError
 from ..markup import escape, refer
-from ..numeric import Style, growth, percent, plain, thousands, to_decimal, wan, yuan
-from .tables import parse_number
+from ..numeric import Style, growth, parse_number, percent, plain, thousands, to_decimal, wan, yuan
+from .files import read_text_file
 
 # Placeholders of jixiao before Jinja2, and how to write them now (shown when one fails).
 RENAMED = [
@@ -148,24 +148,13 @@ def _undefined(exc: UndefinedError, text: str) -> str:
             f"（可用的名称见 README「正文占位符」）{_hints(text)}")
 
 
-def decode_text(path: Path) -> str:
-    """A text file's content, UTF-8 (with or without BOM) or GBK/GB18030, as analysts save them."""
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(f"{path}：无法识别文件编码，请用 UTF-8 编码另存")
-
-
 def read_text(value: str, base: Path, where: str) -> str:
     """A text value is inline Markdown, or the path of a .md file relative to ``base``."""
     if value.strip().endswith(".md") and "\n" not in value.strip():
         path = base / value.strip()
         if not path.is_file():
             raise InputError(f"{where}：文本文件 {path} 不存在，请检查路径")
-        return decode_text(path)
+        return read_text_file(path)
     return value
 
 

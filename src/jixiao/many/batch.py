@@ -2,6 +2,9 @@
 in worker processes (``--jobs N``) or on a Dask cluster; overall progress, one status
 line per project, a closing table. One project's failure never stops the others."""
 
+import logging
+import multiprocessing
+import signal
 import sys
 import time
 import traceback
@@ -11,7 +14,9 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from ..build import cache
-from ..errors import JixiaoError
+from ..build.output import settle
+from ..config import output_clashes, output_dir
+from ..errors import InputError, JixiaoError
 from ..pieces.markdown import width
 
 DONE, SKIPPED, INVALID, FAILED = "完成", "未变化，跳过", "输入有误", "运行失败"
@@ -60,15 +65,37 @@ def run_one(path: str, formats: list[str], engine: str, verbose: bool, log=_quie
                        message=f"运行时发生意外错误：{detail}")
 
 
+def _stop_on_sigterm(*_args) -> None:
+    raise KeyboardInterrupt
+
+
+def _worker_signals() -> None:
+    """In a worker: Ctrl-C is the parent's to handle; the parent's SIGTERM unwinds the worker
+    like a Ctrl-C, so its build folder is moved aside and its kernel stopped."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    logging.getLogger("asyncio").disabled = True  # cancelled cell tasks would print tracebacks
+
+
 def _in_processes(paths, formats, engine, verbose, jobs, redacted):
     """Worker processes, each keeping its own kernel; outcomes as they finish."""
-    with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
+    pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=_worker_signals)
+    try:
         futures = {pool.submit(run_one, p, formats, engine, verbose, _quiet, redacted): p for p in paths}
         for future in as_completed(futures):
             try:
                 yield future.result()
             except Exception as exc:  # a worker process that died takes no other project with it
                 yield Outcome(futures[future], FAILED, 2, message=f"工作进程意外退出：{type(exc).__name__}: {exc}")
+    except KeyboardInterrupt:
+        workers = multiprocessing.active_children()  # the pool's workers: this process starts no others
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.join(timeout=30)
+        raise
+    pool.shutdown()
 
 
 def run_batch(paths: list[str], formats: list[str], engine: str, jobs: int = 1, force: bool = False,
@@ -84,8 +111,18 @@ def run_batch(paths: list[str], formats: list[str], engine: str, jobs: int = 1, 
         log(f"[{len(outcomes)}/{count}] {mark} {outcome.path}：{outcome.status}{score}  {outcome.seconds:.1f} 秒")
 
     todo = []
+    clashes = output_clashes(paths)
     for path in paths:
         started = time.perf_counter()
+        try:
+            final = output_dir(Path(path))
+        except InputError as exc:
+            progress(Outcome(path, INVALID, 1, message="\n".join(exc.messages)))
+            continue
+        if path in clashes:
+            progress(Outcome(path, INVALID, 1, message=clashes[path]))
+            continue
+        settle(final)  # a swap a kill interrupted is undone before the folder is looked at
         summary = None if force else cache.up_to_date(Path(path), engine, formats, redacted)
         if summary:
             progress(Outcome(path, SKIPPED, 0, summary["total"], summary["grade"], time.perf_counter() - started))

@@ -110,7 +110,7 @@ def run_on_cluster(address: str, paths: list[str], formats: list[str], engine: s
         for path in paths:
             params = Path(path)
             started = time.perf_counter()
-            fingerprint = cache.fingerprint(params)
+            fingerprint = cache.fingerprint(params, engine)
             try:
                 bundle = pack(params)
             except InputError as exc:

@@ -18,8 +18,10 @@ import base64
 import textwrap
 from pathlib import Path
 
+import pypandoc
 from IPython.display import display
 
+from ..inputs.sanitize import REPORT_FORMAT
 from ..markup import escape
 from ..project import Project, exhibit_label, load, load_project, project_from_mapping, raw_from_namespace
 from . import charts, tables
@@ -34,7 +36,7 @@ def open_chapter(namespace: dict) -> "Chapter":
     - else ``params_file``, the parameters cell's default (the example project).
     """
     if namespace.get("project_file") and Path(namespace["project_file"]).is_file():
-        return Chapter(load(Path(namespace["project_file"])))
+        return Chapter(load(Path(namespace["project_file"])), for_reader=False)
     injected = raw_from_namespace(namespace)
     if injected:
         return Chapter(project_from_mapping(injected, _params_dir(), "注入的参数"))
@@ -60,15 +62,20 @@ def _find(params_file: str) -> Path:
     return path
 
 
+READER = REPORT_FORMAT + "+east_asian_line_breaks"
+
+
 def _show(markdown: str, kind: str, **meta) -> None:
     display({"text/markdown": markdown}, raw=True, metadata={"jixiao": {"kind": kind, **meta}})
 
 
 class Chapter:
-    """One chapter's project and the calls that print its pieces."""
+    """One chapter's project and the calls that print its pieces. ``for_reader``: also show tables
+    as HTML, because Jupyter's Markdown does not draw grid tables (not needed inside ``jixiao run``)."""
 
-    def __init__(self, project: Project):
+    def __init__(self, project: Project, for_reader: bool = True):
         self.project = project
+        self.for_reader = for_reader
 
     @property
     def values(self):
@@ -92,15 +99,15 @@ class Chapter:
         """A heading printed as it is (not numbered by the stitcher)."""
         _show(f"{'#' * level} {escape(text)}\n", "heading", numbered=False)
 
-    def text(self, key: str, required: bool = False) -> bool:
+    def text(self, key: str, required: bool = False, otherwise: str | None = None) -> None:
         """The analyst's text ``texts.<key>``; its own headings go below the heading above it.
-        ``required`` texts must be in the parameter file (``jixiao check`` says so).
-        Whether the project has the text."""
+        ``required`` texts must be in the parameter file (``jixiao check`` says so); without the
+        text, the ``otherwise`` template is printed, if given."""
         clean = self.project.texts.get(key)
-        if clean is None or not clean.text.strip():
-            return False
-        _show(clean.text, "text", images=_images(clean))
-        return True
+        if clean is not None and clean.text.strip():
+            _show(clean.text, "text", images=_images(clean))
+        elif otherwise:
+            self.say(otherwise)
 
     def analysis(self, code: str) -> None:
         """An indicator's analysis text."""
@@ -109,7 +116,11 @@ class Chapter:
 
     def table(self, markdown: str, label: str, caption: str) -> None:
         """A numbered table: ``caption`` above it, ``label`` for references."""
-        _show(f"{caption_line(label, caption)}\n\n{markdown}", "table", label=label)
+        text = f"{caption_line(label, caption)}\n\n{markdown}"
+        data = {"text/markdown": text}
+        if self.for_reader:
+            data["text/html"] = pypandoc.convert_text(text, "html", format=READER)
+        display(data, raw=True, metadata={"jixiao": {"kind": "table", "label": label}})
 
     def figure(self, fig, label: str, caption: str) -> None:
         """A numbered figure from a matplotlib Figure."""

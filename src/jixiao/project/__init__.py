@@ -22,7 +22,7 @@ from ..inputs.sanitize import Clean, sanitize
 from ..inputs.tables import SPECS, Row, read_table
 from ..inputs.texts import Templates, read_text, split_sections
 from ..markup import REFER
-from ..numeric import SCORE_STYLE, Style, fixed2
+from ..numeric import SCORE_STYLE, Style, unrounded
 from ..scoring.evidence import apply_rules, flag, group_rates
 from ..scoring.rules import MANUAL
 from ..scoring.tree import Indicator, Scorecard, build_scorecard
@@ -101,9 +101,10 @@ def project_from_mapping(raw: dict, base_dir: Path, source: str, with_previous: 
     known = evidence(params, tables, answers)
     warnings = []
     style = Style(params.style.scores)
+    readable, unusable = numbers(known)
     in_style = SCORE_STYLE.set(style.scores)  # the rules' working prints scores as the report does
     try:
-        apply_rules(indicators, numbers(known), answers, tables, problems, warnings)
+        apply_rules(indicators, readable, answers, tables, problems, warnings, unusable)
     finally:
         SCORE_STYLE.reset(in_style)
     card, tree_problems = build_scorecard(params.framework, indicators, source)
@@ -219,8 +220,8 @@ def _check_budget(params: Params, tables: dict, source: str) -> list[str]:
     lines = tables["budget_lines"]
     total = sum((r.amount for r in lines), Decimal(0))
     if total != params.budget.total:
-        return [f"{lines[0].source if lines else source}：预算明细合计 {fixed2(total)} 元，与参数文件 budget.total "
-                f"{fixed2(params.budget.total)} 元不一致，请核对"]
+        return [f"{lines[0].source if lines else source}：预算明细合计 {unrounded(total)} 元，与参数文件 budget.total "
+                f"{unrounded(params.budget.total)} 元不一致，请核对"]
     return []
 
 

@@ -23,8 +23,8 @@ Names::
 
 from decimal import Decimal
 
-from ..inputs.tables import SPECS, parse_number
-from ..numeric import HUNDRED, Amount, Rate, Score
+from ..inputs.tables import SPECS
+from ..numeric import HUNDRED, Amount, NotANumber, NumberError, Rate, Score, parse_number
 from ..scoring.tree import NOT_APPLICABLE
 
 
@@ -133,9 +133,10 @@ def _rate(rate, amounts: dict) -> Names:
     })
 
 
-def numbers(values: dict) -> dict[str, Decimal]:
-    """The numeric values by dotted name, as scoring rules read them (facts parsed)."""
-    flat = {}
+def numbers(values: dict) -> tuple[dict[str, Decimal], dict[str, str]]:
+    """The numeric values by dotted name, as scoring rules read them (facts parsed), and the facts
+    that look like numbers but cannot be read as one (0,5), with the reason."""
+    flat, unusable = {}, {}
 
     def walk(prefix: str, value) -> None:
         if isinstance(value, Names):
@@ -146,13 +147,15 @@ def numbers(values: dict) -> dict[str, Decimal]:
         elif prefix.startswith("facts.") and isinstance(value, str):
             try:
                 flat[prefix] = parse_number(value)
-            except ValueError:
-                pass  # a fact written as text (3.2亿条) is for reading, not for rules
+            except NotANumber:
+                pass  # a fact written as text (约3.2亿条) is for reading, not for rules
+            except NumberError as exc:
+                unusable[prefix] = f"{prefix} 的值『{value}』{exc}"
 
     for key, value in values.items():
         if key != "rates":
             walk(key, value)
-    return flat
+    return flat, unusable
 
 
 def _indicator(ind) -> Names:

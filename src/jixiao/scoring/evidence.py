@@ -34,16 +34,25 @@ def group_rates(rows, problems: list) -> dict[str, tuple[int, int]]:
     return {group: (s, n) for group, (s, n) in counts.items() if n}
 
 
-def apply_rules(indicators, numbers: dict, rates: dict, tables: dict, problems: list, warnings: list) -> None:
+def apply_rules(indicators, numbers: dict, rates: dict, tables: dict, problems: list, warnings: list,
+                unusable: dict | None = None) -> None:
     """Give each indicator its score: from its rule, or as typed (手工, with a reason).
-    ``numbers`` are the values rules may read by name; ``rates`` the survey answers' (satisfied, answered)."""
-    lookup = numbers.__getitem__
-    points = defaultdict(list)
+    ``numbers`` are the values rules may read by name; ``rates`` the survey answers' (satisfied, answered);
+    ``unusable`` names that look like numbers but cannot be read as one, with the reason (refused
+    only when a rule uses them)."""
+    unusable = unusable or {}
+
+    def lookup(name: str):
+        if name in unusable:
+            raise RuleError(unusable[name])
+        return numbers[name]
+
+    checklist = defaultdict(list)
     for row in tables.get("keypoints", []):
         met = flag(row.met)
         if met is None:
             problems.append(f"{row.source} 第 {row.line} 行：『是否达到』应填 是 或 否，而不是『{row.met}』")
-        points[row.code].append({"point": row.point, "marks": row.marks, "met": bool(met)})
+        checklist[row.code].append({"point": row.point, "marks": row.marks, "met": bool(met)})
     for ind in indicators:
         where = f"{ind.source} 第 {ind.line} 行（指标 {ind.code}）"
         if ind.rule not in RULE_NAMES:
@@ -62,7 +71,7 @@ def apply_rules(indicators, numbers: dict, rates: dict, tables: dict, problems: 
             continue
         try:
             result = apply(ind.rule, ind.max, parse_inputs(ind.inputs, lookup),
-                           {"keypoints": points.get(ind.code, []), "group_rates": rates,
+                           {"keypoints": checklist.get(ind.code, []), "group_rates": rates,
                             "label": ind.name if ind.name.endswith("率") else None})
         except RuleError as exc:
             problems.append(f"{where}：{exc}")

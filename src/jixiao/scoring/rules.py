@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..numeric import HUNDRED, fixed2, points, round2, thousands, to_decimal, trimmed
+from ..numeric import HUNDRED, NotANumber, NumberError, fixed2, parse_number, points, round2, thousands, to_decimal, trimmed
 
 MANUAL = "手工"
 TEXT_INPUTS = {"对象", "方向"}  # inputs that are words rather than numbers
@@ -67,13 +67,15 @@ def parse_inputs(text: str, lookup) -> dict:
 def _number(text: str, lookup, key: str) -> Decimal:
     text = text.strip()
     try:
-        return to_decimal(text.replace(",", "").rstrip("%"))
-    except ValueError:
-        pass
-    try:
         return lookup(text)
     except KeyError:
+        pass
+    try:
+        return parse_number(text)
+    except NotANumber:
         raise RuleError(f"评分参数『{key}』的值『{text}』既不是数字，也不是已知的数据名称（如 facts.键）") from None
+    except NumberError as exc:
+        raise RuleError(f"评分参数『{key}』的值『{text}』{exc}") from None
 
 
 def _need(inputs: dict, *keys) -> list:

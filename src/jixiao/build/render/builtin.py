@@ -10,8 +10,9 @@ import yaml
 from ... import fonts
 from .docx_reference import write_reference_docx
 from ...errors import RunFailure
+from ...inputs.sanitize import REPORT_FORMAT
 
-READER = "markdown-raw_html-raw_tex-raw_attribute+east_asian_line_breaks"
+READER = REPORT_FORMAT + "+east_asian_line_breaks"  # what the analyst's texts were written for
 TEMPLATES = resources.files("jixiao.build.render") / "templates"
 
 

@@ -1,0 +1,35 @@
+"""Reading input files within the limits: the size check before reading, and text in the
+encodings analysts save it in (UTF-8 with or without BOM, GBK/GB18030 from Chinese Excel
+and Notepad)."""
+
+from pathlib import Path
+
+from .. import limits
+from ..errors import InputError
+
+ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 is a superset of GBK and GB2312
+
+
+def check_size(path: Path, limit: int, what: str) -> None:
+    """Refuse a file larger than ``limit`` bytes before reading it."""
+    size = path.stat().st_size
+    if size > limit:
+        raise InputError(f"{path}：{what}有 {size / limits.MB:.1f} MB，超过上限 {limit / limits.MB:g} MB"
+                         "（见 README「输入限制」），请拆分或删去无关内容")
+
+
+def decode(data: bytes, path: Path, what: str) -> str:
+    """Bytes as text in the first encoding that fits; else a message naming the file and
+    the encodings to save it in."""
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"{path}：无法识别文件编码（已试过 UTF-8 与 GBK/GB18030），请另存为 UTF-8 或 GBK 编码的{what}")
+
+
+def read_text_file(path: Path, what: str = "Markdown 文本") -> str:
+    """A Markdown text file, size-checked and decoded (UTF-8 or GBK)."""
+    check_size(path, limits.TEXT_BYTES, what)
+    return decode(path.read_bytes(), path, what)

@@ -1,0 +1,64 @@
+"""What reaches the published files from the analyst's inputs: only text. A planted local file is
+never embedded, no script or handler reaches the HTML, texts cannot change the report's frame."""
+
+import re
+import zipfile
+
+from pypdf import PdfReader
+
+from conftest import EXAMPLE, jixiao
+
+SECRET = "JIXIAO-PLANTED-SECRET-7f3a"
+
+
+def _plant(tmp_path):
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"\x89PNG\r\n\x1a\n" + SECRET.encode() * 10)
+    return secret
+
+
+def test_local_files_in_texts_are_input_errors(example, tmp_path):
+    secret = _plant(tmp_path)
+    data = example.parent.parent / "data" / EXAMPLE
+    background = data / "texts" / "background.md"
+    background.write_text(background.read_text(encoding="utf-8") + f"\n\n![图]({secret})\n", encoding="utf-8")
+    analysis = data / "analysis.md"
+    analysis.write_text(analysis.read_text(encoding="utf-8").replace(
+        "立项程序规范。", f"立项程序规范，见[附件](file://{secret})与![x](../../secret.png)。"), encoding="utf-8")
+    done = jixiao("check", example)
+    assert done.returncode == 1
+    assert "texts.background" in done.stderr and str(secret) in done.stderr
+    assert "A103" in done.stderr and "file://" in done.stderr and "../../secret.png" in done.stderr
+
+
+def test_values_and_texts_reach_the_outputs_only_as_text(example, tmp_path):
+    secret = _plant(tmp_path)
+    root = example.parent.parent
+    data = root / "data" / EXAMPLE
+    text = example.read_text(encoding="utf-8")
+    text = text.replace("  name: 2018年上海市公共信用信息服务中心专项", f'  name: "专项![x]({secret})"')
+    text = text.replace('  survey_days: "12"', f'  survey_days: "12![y](file://{secret})<img src=x onerror=alert(1)>"')
+    example.write_text(text, encoding="utf-8")
+    content = data / "texts" / "content.md"
+    content.write_text("# 伪造的一章\n\n---\ntitle: 伪造标题\ndate: 1999年1月1日\n---\n\n<div onclick=alert(1)>点</div> "
+                       "[y](http://example.com){onmouseover=alert(1)} [z]{onclick=alert(1)}\n\n"
+                       + content.read_text(encoding="utf-8"), encoding="utf-8")
+    done = jixiao("run", example, "--engine", "builtin", cwd=root)
+    assert done.returncode == 0, done.stderr
+    output = root / "output" / EXAMPLE
+    for path in output.rglob("*"):
+        if path.is_file():
+            assert SECRET.encode() not in path.read_bytes(), path
+    html = (output / "report.html").read_text(encoding="utf-8")
+    tags = re.findall(r"<[^>]+>", html)
+    assert not [t for t in tags if re.search(r"\son\w+\s*=", t)], "event handler in the HTML"
+    assert not re.search(r"<(script|iframe|object|embed)\b", html, re.I)
+    assert not [t for t in tags if re.search(r"(src|href)\s*=\s*[\"']?(javascript:|file:|/etc)", t, re.I)]
+    images = re.findall(r'<img [^>]*src="([^"]{0,40})', html)
+    assert all(src.startswith("data:image/png;base64") for src in images), images
+    word = zipfile.ZipFile(output / "report.docx")
+    assert all(SECRET.encode() not in word.read(name) for name in word.namelist())
+    pages = [page.extract_text() for page in PdfReader(str(output / "report.pdf")).pages]
+    assert "伪造标题" not in pages[0] and "2019年7月1日" in pages[0].replace(" ", "")
+    body = "".join(pages)
+    assert "一、伪造的一章" not in body.replace(" ", "") and "四、主要经验" in body.replace(" ", "")
