@@ -1,5 +1,5 @@
-"""Shared fixtures: copies of the example project, synthetic projects, and one rendered
-report per session."""
+"""Shared fixtures: copies of the example project, synthetic projects, and rendered reports
+(the example's once per session; each framework's synthetic project once per session, on first use)."""
 
 import csv
 import shutil
@@ -14,7 +14,9 @@ EXAMPLE = "shanghai-credit-2018"
 GOLDEN = ROOT / "tests" / "golden" / "reference_table_3_2.tsv"
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"  # the smallest valid project
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "tests" / "scoring"))
 
+from framework_projects import write_project  # noqa: E402
 from make_projects import make_projects  # noqa: E402
 
 
@@ -63,6 +65,25 @@ def rendered_quarto(tmp_path_factory) -> Path:
     done = jixiao("run", params, "--engine", "quarto", cwd=root)
     assert done.returncode == 0, done.stdout + done.stderr
     return root / "output" / EXAMPLE
+
+
+@pytest.fixture(scope="session")
+def framework_report(tmp_path_factory):
+    """``framework_report(name)``: output/<name>/ of `jixiao run --to pdf` (built-in engine) of the
+    synthetic project of framework ``name`` (tests/scoring/framework_projects.py), rendered once
+    per session, when a test first asks for it."""
+    root = tmp_path_factory.mktemp("frameworks")
+    done = {}
+
+    def render(name: str) -> Path:
+        if name not in done:
+            params = write_project(root, name)
+            run = jixiao("run", params, "--engine", "builtin", "--to", "pdf", cwd=root)
+            assert run.returncode == 0, run.stdout + run.stderr
+            done[name] = root / "output" / name
+        return done[name]
+
+    return render
 
 
 def golden():

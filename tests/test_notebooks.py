@@ -9,7 +9,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import ROOT, outputs_text
+from conftest import ROOT, outputs_text, run_chapter
+from framework_projects import OWN, write_project, write_published_ifi
 from jixiao.inputs.outline import read_outline
 
 TEMPLATES = ROOT / "notebooks"
@@ -64,3 +65,36 @@ def test_runs_alone_with_plain_papermill(path, example, tmp_path):
     assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     for piece in SHOWS[path.stem]:
         assert piece in outputs_text(nb), piece
+
+
+def test_weighted_criteria_are_analysed_by_their_criterion_scores(tmp_path):
+    """ifi-loan-2019 as published: each dimension and group states its 百分制得分 and its weighted score."""
+    params = write_published_ifi(tmp_path / "ifi")
+    text = run_chapter("04_analysis", params, tmp_path)
+    assert "效率部分满分 50 分，百分制得分 77.39 分，加权得分 38.70 分。" in text
+    assert "本项满分 50 分，百分制得分 77.39 分，加权得分 38.70 分。" in text
+    assert "根据评价标准该指标百分制得分为 77.39 分，按权重 50% 折合 38.70 分。" in text
+    assert "得分率" not in text  # 77.40% beside 77.39 would read as a contradiction
+
+
+def test_the_grade_bands_sentence_covers_a_total_below_the_lowest_band(tmp_path):
+    """Grades without a band from 0: a total below the lowest band still gets that band's label
+    (scoring/tree.grade_for), and the sentence says so instead of a range the total is outside."""
+    params = write_project(tmp_path / "own", OWN)
+    text = params.read_text(encoding="utf-8")
+    params.write_text(text.replace("- min: 60\n    label: 一般\n  - min: 0\n    label: 较差\n", "- min: 65\n    label: 一般\n"),
+                      encoding="utf-8")
+    shown = run_chapter("03_conclusion", params, tmp_path)
+    assert "总得分为 60.34 分" in shown and "等级为“一般”" in shown
+    assert "85 分及以上为“优秀”，70 分及以上、85 分以下为“良好”，70 分以下为“一般”。" in shown
+
+
+def test_a_budget_rate_over_nothing_says_it_cannot_be_computed(tmp_path):
+    """national-2020 divides spending by the funds received: with no receipts recorded the
+    overview says why there is no rate instead of printing 「为 —」."""
+    params = write_project(tmp_path / "national", "national-2020")
+    text = params.read_text(encoding="utf-8")
+    params.write_text(text.replace("  receipts:\n  - date: 2020-03\n    amount: 1000000\n", "  receipts: []\n"),
+                      encoding="utf-8")
+    shown = run_chapter("01_overview", params, tmp_path)
+    assert "预算执行率按“实际支出 ÷ 实际到位资金”计算，因实际到位资金为 0，无法计算。" in shown and "—" not in shown

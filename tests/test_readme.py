@@ -32,6 +32,20 @@ def test_text_keys_of_the_shipped_chapters_documented():
         assert f"| `{key}` |" in README, key
 
 
+def test_each_frameworks_budget_rates_are_stated_as_the_framework_defines_them():
+    """「报告中的比率」 gives each shipped framework's 预算执行率 and 资金到位率 formula."""
+    from jixiao.inputs import frameworks
+    from jixiao.project.vocabulary import BUDGET_WORDS
+
+    for key, rate_name in (("execution", "预算执行率"), ("receipt", "资金到位率")):
+        row = next(line for line in README.splitlines() if line.startswith(f"| {rate_name} |"))
+        definition = row.split("|")[2]
+        for name in frameworks.names():
+            rate = frameworks.load(name)["rates"][key]
+            said = next((part for part in definition.split("；") if f"`{name}`" in part), definition)
+            assert f"{BUDGET_WORDS[rate['of']]} ÷ {BUDGET_WORDS[rate['over']]}" in said, (name, key, said)
+
+
 def test_input_limits_are_documented_as_they_are():
     from jixiao import limits
 

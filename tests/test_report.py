@@ -4,11 +4,12 @@ import json
 import re
 
 import docx
+import pytest
 import yaml
 from pypdf import PdfReader
 
-import pytest
 from conftest import golden, jixiao
+from report_checks import check_report, read_report
 
 FIGURES = ["90.71", "优秀", "9.25", "92.50%", "26.98", "89.93%", "54.48", "90.80%"]
 
@@ -61,6 +62,12 @@ def test_pdf_text_is_chinese_and_complete(rendered):
     for figure in FIGURES + _names():
         assert figure in text, figure
     assert "2018年上海市公共信用信息服务中心专项" in _squeeze(reader.pages[0].extract_text())
+
+
+@pytest.mark.parametrize("copy", ["report.pdf", "public/report.pdf"])
+def test_pdf_reads_true(rendered, copy):
+    """Totals, rates, tables 3-1 and 3-2, the analysis, headings, grade and budget rates agree."""
+    assert check_report(read_report(rendered / copy)) == []
 
 
 def test_docx_opens_and_holds_the_score_tables(rendered):

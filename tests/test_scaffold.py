@@ -195,3 +195,15 @@ def test_summary_sheet_weighs_percent_scores_as_jixiao_does(tmp_path):
     rows = _rows(sheet)
     assert rows["D"][4] == "不适用" and rows["总分"][2] == pytest.approx(81.64, abs=0.005)  # 73.48 ÷ 90
     _agrees_with_jixiao(rows, params)
+
+
+def test_the_sheet_keeps_the_analysts_hints_out_of_the_published_standard(tmp_path):
+    """评分标准 is printed in the report's annex; how to fill a row goes to 填写提示, which jixiao ignores."""
+    assert jixiao("new", "demo", "--framework", "national-2020", "--root", tmp_path).returncode == 0
+    sheet = load_workbook(tmp_path / "data" / "demo" / "indicators.xlsx")["指标评分表"]
+    header = [c.value for c in sheet[1]]
+    rows = {r[header.index("指标编码")]: dict(zip(header, r)) for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["B102"]["评分标准"] == "预算执行率 =（实际支出资金 ÷ 实际到位资金）× 100%。"
+    assert rows["B102"]["填写提示"] == "可选评分方法：完成率，评分参数 实际=budget.spent; 目标=budget.received"
+    assert rows["D201"]["填写提示"].endswith("锚点=60:0, 90:5")
+    assert not any("可选评分方法" in (r["评分标准"] or "") or "budget." in (r["评分标准"] or "") for r in rows.values())

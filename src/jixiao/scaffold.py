@@ -32,9 +32,10 @@ from .scoring.rules import MANUAL, RULE_NAMES
 
 SHEET = "指标评分表"
 SUMMARY = "汇总"
-COLUMNS = [c.header for c in SPECS["indicators"].columns if c.key != "analysis"]
+HINT = "填写提示"  # how to score the row (the framework's hint); not a column jixiao reads, so never printed
+COLUMNS = [c.header for c in SPECS["indicators"].columns if c.key != "analysis"] + [HINT]
 WIDTHS = {"三级指标": 36, "评分参数": 36, "评分理由": 30, "评分标准": 60, "评分方法": 12, "百分制得分": 10,
-          "指标编码": 10}
+          "指标编码": 10, HINT: 50}
 NOTES = [
     "说明：",
     "1. 适用满分值、评分值合计、待计算指标数都不含「不适用」填「是」的指标；整组不适用时得分率显示「不适用」。",
@@ -146,7 +147,7 @@ def write_sheet(path: Path, raw: dict) -> None:
     top, criterion = _column("满分值"), _column("百分制得分")
     for n, ind in enumerate(rows, start=2):
         values = {"一级指标": ind["level1"], "二级指标": ind["level2"], "指标编码": ind["code"], "三级指标": ind["name"],
-                  "满分值": ind["max"], "评分方法": MANUAL, "评分标准": ind.get("standard", "")}
+                  "满分值": ind["max"], "评分方法": MANUAL, "评分标准": ind.get("standard", ""), HINT: ind.get("hint", "")}
         if ind.get("percent_scale"):
             values["评分值"] = f'=IF({criterion}{n}="","",ROUND({criterion}{n}*{top}{n}/100,2))'
         sheet.append([values.get(header) for header in COLUMNS])

@@ -51,3 +51,28 @@ def test_ifi_loan_criteria_are_weighted_percent_scores():
     assert [g["label"] for g in raw["grades"]] == ["实施非常顺利", "实施比较顺利", "实施不太顺利", "实施不顺利"]
     text = (frameworks.FOLDER / "ifi-loan-2019.yaml").read_text(encoding="utf-8")
     assert "财国合〔2019〕18号" in text and "未能核实" in text
+
+
+@pytest.mark.parametrize("name", sorted(FRAMEWORK_WEIGHTS))
+def test_each_shipped_framework_names_its_outline_and_defines_its_budget_rates_once(name):
+    raw = frameworks.load(name)
+    assert raw.get("outline") in ("third-party", "self-assessment")
+    rates = raw.get("rates") or {}
+    assert set(rates) == {"execution", "receipt"}
+    assert rates["execution"]["name"] == "预算执行率" and rates["receipt"]["name"] == "资金到位率"
+
+
+def test_a_parameter_file_may_redefine_one_rate_and_keep_the_other():
+    resolved = frameworks.resolve(Framework(name="national-2020", rates={
+        "execution": {"name": "资金执行率", "of": "budget.spent", "over": "budget.total"}}), "p.yaml")
+    assert (resolved.rates["execution"].name, resolved.rates["execution"].over) == ("资金执行率", "budget.total")
+    assert (resolved.rates["receipt"].name, resolved.rates["receipt"].over) == ("资金到位率", "budget.total")
+
+
+@pytest.mark.parametrize("name", sorted(FRAMEWORK_WEIGHTS))
+def test_a_standard_is_for_the_reader_and_a_hint_for_the_analyst(name):
+    """The 评分标准 is printed in the report's annex: no data names or advice on how to fill the sheet."""
+    for ind in frameworks.indicators(frameworks.load(name)):
+        assert set(ind) <= {"level1", "level2", "code", "name", "max", "standard", "hint", "percent_scale"}, ind
+        for word in ("可选评分方法", "评分参数", "budget.", "facts.", "百分制得分」列"):
+            assert word not in ind.get("standard", ""), (ind["code"], word)

@@ -4,7 +4,9 @@
 ``data/<framework>/`` under ``root`` and returns the parameter file. The project uses the
 shipped tree unchanged (``framework: {name: …}``); where the framework has too few
 indicators, the project splits an indicator's full marks into two inside its group, as an
-analyst would. Every project has:
+analyst would. ``OWN`` is a framework of the project's own, written whole into its parameter
+file (five dimensions, its own grade bands, budget rates and weight constraint, scores printed
+in the trimmed style). Every project has:
 
 - every scoring rule at least once, manual scores and a weighted 百分制 criterion;
 - a wholly 不适用 group, another 不适用 indicator in a group that stays applicable;
@@ -29,6 +31,38 @@ KINDS = ["手工", "百分制", "完成率", "反向完成率", "插值", "功�
 FACTS = {"实际产出数": 88, "计划产出数": 100, "实际成本": 110, "计划成本": 100, "达标率": "83.33", "覆盖率": 85,
          "差错数": 3, "逾期天数": 12, "问题数": 40}
 ANSWERS = [5, 4, 4, 3, 5, 2, 4, 5, 4, 1, 4, 5]  # 8 of 12 answers are 4 or 5
+OWN = "own-2021"
+OWN_FRAMEWORK = {
+    "name": OWN,
+    "grades": [{"min": 85, "label": "优秀"}, {"min": 70, "label": "良好"}, {"min": 60, "label": "一般"},
+               {"min": 0, "label": "较差"}],
+    "rates": {"execution": {"name": "资金执行率", "of": "budget.spent", "over": "budget.received"},
+              "receipt": {"name": "资金到位率", "of": "budget.received", "over": "budget.total"}},
+    "constraints": [{"codes": ["C", "D"], "min": 50, "label": "产出与效益指标权重合计"}],
+    "dimensions": [
+        {"code": "A", "name": "投入", "weight": 15, "groups": [
+            {"code": "A1", "name": "资金落实", "indicators": [
+                {"code": "A101", "name": "资金到位率", "max": 5, "standard": "资金到位率 = 实际到位资金 ÷ 项目预算。"},
+                {"code": "A102", "name": "预算执行率", "max": 5, "standard": "预算执行率 = 实际支出 ÷ 项目预算。"}]},
+            {"code": "A2", "name": "前期准备", "indicators": [{"code": "A201", "name": "实施方案完备性", "max": 5}]}]},
+        {"code": "B", "name": "过程", "weight": 20, "groups": [
+            {"code": "B1", "name": "业务管理", "indicators": [{"code": "B101", "name": "制度执行有效性", "max": 10}]},
+            {"code": "B2", "name": "财务管理", "indicators": [{"code": "B201", "name": "资金使用合规性", "max": 10}]}]},
+        {"code": "C", "name": "产出", "weight": 35, "groups": [
+            {"code": "C1", "name": "产出数量", "indicators": [{"code": "C101", "name": "计划完成率", "max": 15}]},
+            {"code": "C2", "name": "产出质量", "indicators": [{"code": "C201", "name": "验收合格率", "max": 10}]},
+            {"code": "C3", "name": "产出时效", "indicators": [{"code": "C301", "name": "按期完成率", "max": 10}]}]},
+        {"code": "D", "name": "效益", "weight": 20, "groups": [
+            {"code": "D1", "name": "社会效益", "indicators": [{"code": "D101", "name": "受益人数", "max": 10}]},
+            {"code": "D2", "name": "可持续影响", "indicators": [{"code": "D201", "name": "长效机制", "max": 10}]}]},
+        {"code": "E", "name": "满意度", "weight": 10, "groups": [
+            {"code": "E1", "name": "服务对象满意度", "indicators": [{"code": "E101", "name": "受益群众满意度", "max": 10}]}]},
+    ],
+}
+
+
+def _raw(framework: str) -> dict:
+    return OWN_FRAMEWORK if framework == OWN else frameworks.load(framework)
 
 
 def _decimal(value) -> Decimal:
@@ -57,7 +91,7 @@ def _renumber(rows: list[dict]) -> None:
 
 def _plan(framework: str) -> tuple[list[dict], str, str]:
     """The indicator rows, the wholly inapplicable group and the zero-scoring group."""
-    raw = frameworks.load(framework)
+    raw = _raw(framework)
     rows = [dict(r, max=_decimal(r["max"])) for r in frameworks.indicators(raw)]
     groups = [(d["code"], g["code"]) for d in raw["dimensions"] for g in d["groups"]]
     by_dimension = {}
@@ -118,7 +152,7 @@ def _table(rows: list[dict], na_group: str, zero_group: str) -> tuple[list[dict]
     partial_done = False
     for row in rows:
         cells = {"一级指标": row["level1"], "二级指标": row["level2"], "指标编码": row["code"], "三级指标": row["name"],
-                 "满分值": row["max"], "分析": f"{row['name']}的评价依据与分析。"}
+                 "满分值": row["max"], "分析": f"{row['name']}的评价依据与分析。", "评分标准": row.get("standard")}
         siblings = sum(r["level2"] == row["level2"] for r in rows)
         if row["level2"] == na_group:
             cells.update(不适用="是", 评分理由="本年度未发生相关事项。")
@@ -161,7 +195,7 @@ def write_project(root: Path, framework: str) -> Path:
     rows, na_group, zero_group = _plan(framework)
     table, keypoints = _table(rows, na_group, zero_group)
     header = ["一级指标", "二级指标", "指标编码", "三级指标", "满分值", "评分值", "百分制得分", "评分方法", "评分参数",
-              "不适用", "评分理由", "分析"]
+              "不适用", "评分理由", "分析", "评分标准"]
     _write_csv(data / "indicators.csv", header, [[row.get(h) for h in header] for row in table])
     _write_csv(data / "keypoints.csv", ["指标编码", "要点", "分值", "是否达到"], keypoints)
     _write_csv(data / "responses.csv", ["调查对象", "Q1 总体满意度"], [["社会公众", a] for a in ANSWERS])
@@ -173,7 +207,7 @@ def write_project(root: Path, framework: str) -> Path:
         "budget": {"total": 1000000, "spent": 920000, "category": "专项经费", "source": "财政拨款",
                    "receipts": [{"date": "2020-03", "amount": 1000000}]},
         "evaluation": {"methods": [{"name": "比较法", "description": "对照目标比较实际完成情况。"}]},
-        "framework": {"name": framework},
+        "framework": _framework_entry(framework),
         "data_dir": f"../data/{name}",
         "data": {"indicators": "indicators.csv", "budget_lines": "budget_lines.csv", "keypoints": "keypoints.csv",
                  "responses": "responses.csv"},
@@ -182,14 +216,43 @@ def write_project(root: Path, framework: str) -> Path:
                   "suggestions": "完善资料归档。"},
         "facts": FACTS,
     }
+    if framework == OWN:
+        params["style"] = {"scores": "trimmed"}
     path = root / "params" / f"{name}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
 
+def _framework_entry(framework: str) -> dict:
+    """A shipped framework by name; the project's own written whole (tree without indicators)."""
+    if framework != OWN:
+        return {"name": framework}
+    raw = OWN_FRAMEWORK
+    return {"name": OWN, "dimensions": frameworks.tree(raw), "grades": raw["grades"], "rates": raw["rates"],
+            "constraints": raw["constraints"]}
+
 
 def special_groups(framework: str) -> tuple[str, str]:
     """The wholly inapplicable group and the zero-scoring group of a framework's project."""
     _, na_group, zero_group = _plan(framework)
     return na_group, zero_group
+
+
+# The published result the ifi-loan-2019 framework was checked against (its file's comment):
+# 相关性 20% / 效率 50% / 效果 20% / 可持续性 10%, 百分制得分 → 加权得分, 项目绩效 82.68 实施比较顺利.
+PUBLISHED_IFI = {"A101": "100", "B101": "77.39", "C101": "73.90", "D101": "92"}
+
+
+def write_published_ifi(root: Path) -> Path:
+    """The ifi-loan-2019 project as the framework ships it (one criterion per dimension), scored
+    as the published evaluation; returns its parameter file."""
+    path = write_project(root, "ifi-loan-2019")
+    data = root / "data" / "ifi-loan-2019"
+    rows = [dict(r, max=_decimal(r["max"])) for r in frameworks.indicators(frameworks.load("ifi-loan-2019"))]
+    header = ["一级指标", "二级指标", "指标编码", "三级指标", "满分值", "百分制得分", "评分方法", "评分理由", "分析"]
+    _write_csv(data / "indicators.csv", header,
+               [[r["level1"], r["level2"], r["code"], r["name"], r["max"], PUBLISHED_IFI[r["code"]], "手工",
+                 "按评价准则评分。", f"{r['name']}的评价依据与分析。"] for r in rows])
+    _write_csv(data / "keypoints.csv", ["指标编码", "要点", "分值", "是否达到"], [])
+    return path

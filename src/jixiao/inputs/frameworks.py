@@ -66,8 +66,8 @@ def resolve(framework: Framework, source: str) -> Framework:
     if constraints is None:
         constraints = [Constraint.model_validate(c) for c in shipped.get("constraints", [])] if shipped else []
     outline = framework.outline or (shipped or {}).get("outline")
-    rates = framework.rates
-    if rates is None:
-        rates = {k: RateDefinition.model_validate(v) for k, v in ((shipped or {}).get("rates") or DEFAULT_RATES).items()}
+    # the parameter file's rates replace the framework's one by one; the others keep their definition
+    rates = {k: RateDefinition.model_validate(v) for k, v in ((shipped or {}).get("rates") or DEFAULT_RATES).items()}
+    rates |= framework.rates or {}
     return Framework(name=framework.name, dimensions=dims, grades=grades, constraints=constraints, outline=outline,
                      rates=rates)

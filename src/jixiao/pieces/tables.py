@@ -85,7 +85,8 @@ def indicator_system(project) -> str:
 
 def score_summary(project) -> str:
     """Weight, score and rate of each level-1 indicator and the total; with 不适用 indicators also
-    the applicable maximum each rate is computed on, and the total rescaled to the full weight."""
+    the applicable maximum each rate is computed on, and the total rescaled to the full weight;
+    with weighted 0–100 criteria also each dimension's 百分制得分 (— where it has none)."""
     v, style = project.values, project.style
     dims = list(v.dimensions)
     rescaled = v.rescaled
@@ -100,6 +101,8 @@ def score_summary(project) -> str:
     body = [["权重"] + [plain(d.weight) for d in dims] + [plain(v.weight)]]
     if rescaled:
         body.append(["适用满分"] + [plain(d.applicable_weight) for d in dims] + [plain(v.applicable_weight)])
+    if any(d.criterion is not None for d in dims):
+        body.append(["百分制得分"] + ["—" if d.criterion is None else style.score(d.criterion) for d in dims] + [""])
     body.append(["得分"] + [score(d) for d in dims] + [style.score(v.raw_total if rescaled else v.total)])
     body.append(["得分率"] + [rate(d) for d in dims] + [style.rate(v.rate)])
     if rescaled:
@@ -113,7 +116,8 @@ def _score(ind, style) -> str:
 
 def score_detail(project) -> str:
     """Every level-3 indicator under its level-1 and level-2 parents, with full marks and score;
-    with weighted 0–100 criteria also each criterion's 百分制得分."""
+    with weighted 0–100 criteria also each criterion's 百分制得分; with 不适用 indicators, after
+    the 合计 of the scores, the total rescaled to the full marks and how."""
     card, style = project.card, project.style
     criteria = any(i.weighted for i in card.indicators)
     body = []
@@ -127,6 +131,9 @@ def score_detail(project) -> str:
                 body.append(row + [_score(ind, style)])
     body.append([TOTAL, "", "", plain(card.weight)] + ([""] if criteria else []) +
                 [style.score(card.raw_total if card.rescaled else card.total)])
+    if card.rescaled:
+        how = f"按百分制折算：{style.score(card.raw_total)} ÷ {plain(card.applicable_weight)} × {plain(card.weight)}"
+        body.append(["折算总分", "", how, plain(card.weight)] + ([""] if criteria else []) + [style.score(card.total)])
     headers = ["一级指标", "二级指标", "三级指标", "满分值"] + (["百分制得分"] if criteria else []) + ["评分值"]
     return grid_table(headers, body, align="lllc" + ("c" if criteria else "") + "c")
 
@@ -159,7 +166,15 @@ def yoy_indicators(project) -> str:
     return pipe_table(["三级指标", "上年得分", "本年得分", "变化"], body, align="lrrr")
 
 
+def _method(ind) -> str:
+    if not ind.applicable:
+        return "不适用"
+    return "百分制加权" if ind.weighted else ind.rule
+
+
 def scoring_standards(project) -> str:
-    """Each level-3 indicator's full marks, scoring method and standard (the indicator table's 评分标准)."""
-    body = [[f"{r.code} {r.name}", plain(r.max), r.rule or "手工", r.standard or "—"] for r in project.table("indicators")]
+    """Each level-3 indicator's full marks, scoring method (百分制加权 for a weighted 0–100
+    criterion, 不适用 where it does not apply) and standard (the indicator table's 评分标准)."""
+    methods = {i.code: _method(i) for i in project.card.indicators}
+    body = [[f"{r.code} {r.name}", plain(r.max), methods[r.code], r.standard or "—"] for r in project.table("indicators")]
     return grid_table(["三级指标", "满分值", "评分方法", "评分标准"], body, align="lcll")

@@ -26,7 +26,7 @@ from ..numeric import SCORE_STYLE, Style, unrounded
 from ..scoring.evidence import apply_rules, flag, group_rates
 from ..scoring.rules import MANUAL
 from ..scoring.tree import Indicator, Scorecard, build_scorecard
-from .vocabulary import Names, evidence, numbers, report, scores
+from .vocabulary import BUDGET_WORDS, Names, evidence, numbers, report, scores
 
 ANALYSIS_FILE = "analysis.md"
 PENDING = "待填写"
@@ -55,6 +55,12 @@ class Project:
     @property
     def templates(self) -> Templates:
         return Templates(self.style)
+
+    @property
+    def review_notes(self) -> list[str]:
+        """What the report's 附：评分复核说明 says: the warnings a reader of the report should know,
+        without file locations or advice to the analyst (those are for ``jixiao check``)."""
+        return [w.report for w in self.warnings if getattr(w, "report", None)]
 
     def table(self, name: str) -> list[Row]:
         return self.tables.get(name, [])
@@ -85,7 +91,7 @@ def project_from_mapping(raw: dict, base_dir: Path, source: str, with_previous: 
     data_dir = (base_dir / params.data_dir).resolve()
     if not data_dir.is_dir():
         raise InputError(f"{source}：data_dir 指向的数据目录 {data_dir} 不存在，请检查路径")
-    problems = []
+    problems = _check_rates(params, source)
     tables = _read_tables(params, data_dir, source, problems)
     outline = _outline(params, base_dir, source, problems)
     if problems:
@@ -104,6 +110,7 @@ def project_from_mapping(raw: dict, base_dir: Path, source: str, with_previous: 
     card, tree_problems = build_scorecard(params.framework, indicators, source)
     problems += tree_problems
     warnings += card.notes
+    problems += _check_rate_names(params, card)
     problems += _check_budget(params, tables, source)
     problems += _check_surveys(tables)
     problems += _check_exhibits(params, tables, card, source)
@@ -178,6 +185,35 @@ def _read_tables(params: Params, data_dir: Path, source: str, problems: list) ->
         except InputError as exc:
             problems.extend(exc.messages)
     return tables
+
+
+def _check_rates(params: Params, source: str) -> list[str]:
+    """Each budget rate divides two amounts the report knows."""
+    *some, last = BUDGET_WORDS
+    return [f"{source}：framework.rates.{key} 的 {side}『{name}』不是已知的金额，应为 {'、'.join(some)} 或 {last}"
+            for key, rate in params.framework.rates.items() for side, name in (("of", rate.of), ("over", rate.over))
+            if name not in BUDGET_WORDS]
+
+
+def _check_rate_names(params: Params, card: Scorecard) -> list[str]:
+    """One name, one formula: an indicator named like a budget rate of the report (预算执行率) and
+    scored by 完成率 on budget amounts must divide the same amounts as the rate's definition."""
+    problems = []
+    rates = {rate.name: rate for rate in params.framework.rates.values()}
+    for ind in card.indicators:
+        rate = rates.get(ind.name.strip())
+        if rate is None or ind.rule != "完成率":
+            continue
+        names = dict(part.split("=", 1) for part in ind.inputs.replace("；", ";").replace(" ", "").split(";") if "=" in part)
+        used = (names.get("实际"), names.get("目标"))
+        if all(n in BUDGET_WORDS for n in used) and used != (rate.of, rate.over):
+            formula = " ÷ ".join(BUDGET_WORDS[n] for n in used)
+            defined = f"{BUDGET_WORDS[rate.of]} ÷ {BUDGET_WORDS[rate.over]}"
+            problems.append(
+                f"{ind.source} 第 {ind.line} 行（指标 {ind.code}）：{ind.name}按 {formula} 计算，而报告中的{rate.name}定义为 "
+                f"{defined}（framework.rates），同一名称只能有一个口径：请改用 实际={rate.of}; 目标={rate.over}，"
+                f"或把指标改名（如 资金执行率），或在参数文件 framework.rates 中改写定义")
+    return problems
 
 
 def _check_budget(params: Params, tables: dict, source: str) -> list[str]:

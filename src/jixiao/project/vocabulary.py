@@ -11,7 +11,8 @@ Names::
     evaluation.methods / period   the evaluation's methods (name, description) and period
     grades                        the grade bands, highest first: label, min, below
     budget.total/spent/received   amounts; budget.category, budget.source, budget.receipts (date, amount)
-    rates.<key>.name/value/formula the budget rates the framework defines (预算执行率 …)
+    rates.<key>.name/value/formula the budget rates the framework defines (预算执行率 …); .over names the
+                                  denominator, .computable is false when it is 0 (value —)
     facts.<key>                   as typed in the parameter file
     <table>.count, <table>.<column>_total   every data table; numeric columns are summed
     surveys.<调查对象>, responses.<调查对象>   satisfaction rates
@@ -128,6 +129,7 @@ def _rate(rate, amounts: dict) -> Names:
         "name": rate.name,
         "value": Rate(of * HUNDRED / over) if over else "—",
         "formula": f"{BUDGET_WORDS[rate.of]} ÷ {BUDGET_WORDS[rate.over]}",
+        "over": BUDGET_WORDS[rate.over], "computable": bool(over),
     })
 
 

@@ -3,7 +3,8 @@ indicator's score computed by its rule from the values the project names."""
 
 from collections import defaultdict
 
-from ..numeric import HUNDRED, points, round2, trimmed
+from ..numeric import HUNDRED, points, round2
+from .notes import Note
 from .rules import MANUAL, RULE_NAMES, RuleError, apply, parse_inputs, show
 
 YES = {"是", "y", "yes", "true", "1", "√", "✓"}
@@ -75,7 +76,7 @@ def apply_rules(indicators, numbers: dict, rates: dict, tables: dict, problems: 
         except RuleError as exc:
             problems.append(f"{where}：{exc}")
             continue
-        warnings.extend(f"{where}：{note}" for note in result.notes)
+        warnings.extend(Note(where, note, report=False) for note in result.notes)
         _settle(ind, result.score, result.working, f"按「{ind.rule}」计算的", where, warnings)
 
 
@@ -105,5 +106,6 @@ def _weigh_criterion(ind, where: str, problems: list, warnings: list) -> None:
 def _settle(ind, score, working: str, how: str, where: str, warnings: list) -> None:
     """Give the indicator its computed score; a different typed score is a warning."""
     if ind.score is not None and ind.score != score:
-        warnings.append(f"{where}：填写的评分值 {trimmed(ind.score)} 与{how} {trimmed(score)} 不一致，报告采用计算结果")
+        text = f"填写的评分值 {points(ind.score)} 与{how} {points(score)} 不一致，报告采用计算结果"
+        warnings.append(Note(where, text, report=f"指标 {ind.code} {ind.name}：{text}"))
     ind.score, ind.working = score, working

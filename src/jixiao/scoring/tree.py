@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from ..inputs.params import Framework
 from ..numeric import HUNDRED, Style, fixed2, round2, trimmed
+from .notes import Note
 
 NOT_APPLICABLE = "不适用"
 
@@ -268,15 +269,16 @@ def _applicability(card: Scorecard, framework: Framework, source: str) -> list[s
         return [f"{source}：全部三级指标都标为不适用，无法评分"]
     for dim in card.dimensions:
         if dim.indicators and not dim.applicable:
-            card.notes.append(f"{source}：一级指标『{dim.label}』下的指标全部不适用，该一级指标不参与评分，"
-                              f"其余指标按百分制折算；请在报告中说明不适用的理由")
+            card.notes.append(Note(source, f"一级指标『{dim.label}』下的指标全部不适用，该一级指标不参与评分，"
+                                           "其余指标按百分制折算", advice="请在报告中说明不适用的理由"))
     if card.rescaled and card.applicable_weight:
         for rule in framework.constraints:
             kept = sum((d.applicable_weight for d in card.dimensions if d.code in rule.codes), Decimal(0))
             share = kept * card.weight / card.applicable_weight
             if share < rule.min:
-                card.notes.append(f"{source}：扣除不适用指标后，{rule.label}（{'、'.join(rule.codes)}）折算为 "
-                                  f"{fixed2(share)}，低于 {trimmed(rule.min)}，请确认评价框架仍然适用")
+                card.notes.append(Note(source, f"扣除不适用指标后，{rule.label}（{'、'.join(rule.codes)}）折算为 "
+                                               f"{fixed2(share)}，低于 {trimmed(rule.min)}",
+                                       advice="请确认评价框架仍然适用"))
     return []
 
 

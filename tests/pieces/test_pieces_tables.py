@@ -1,0 +1,57 @@
+"""Table builders (pieces/tables.py) on projects of other frameworks than the example's: weighted
+0–100 criteria (the published ifi-loan-2019 evaluation), a rescaled total, the annex of scoring
+standards. (Named apart from tests/inputs/test_tables.py.)"""
+
+import pytest
+
+from framework_projects import OWN, write_project, write_published_ifi
+from jixiao.pieces import tables
+from jixiao.project import load_project
+
+
+def _rows(markdown: str) -> dict[str, list[str]]:
+    """A pipe table's body rows by their first cell."""
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in markdown.splitlines()[2:]]
+    return {row[0]: row[1:] for row in rows}
+
+
+@pytest.fixture(scope="module")
+def ifi(tmp_path_factory):
+    return load_project(write_published_ifi(tmp_path_factory.mktemp("ifi")))
+
+
+@pytest.fixture(scope="module")
+def own(tmp_path_factory):
+    return load_project(write_project(tmp_path_factory.mktemp("own"), OWN))
+
+
+def test_the_summary_of_weighted_criteria_shows_each_criterions_score_out_of_100(ifi):
+    rows = _rows(tables.score_summary(ifi))
+    assert rows["权重"] == ["20", "50", "20", "10", "100"]
+    assert rows["百分制得分"] == ["100.00", "77.39", "73.90", "92.00", ""]
+    assert rows["得分"] == ["20.00", "38.70", "14.78", "9.20", "82.68"]
+    assert rows["得分率"][-1] == "82.68%"
+
+
+def test_the_summary_has_no_criterion_row_without_weighted_criteria(own):
+    assert "百分制得分" not in _rows(tables.score_summary(own))
+
+
+def test_the_detail_table_shows_the_rescaled_total_and_its_arithmetic(own):
+    card = own.card
+    last = tables.score_detail(own).splitlines()[-2]
+    assert "折算总分" in last and f"按百分制折算：{own.style.score(card.raw_total)} ÷ 85 × 100" in last
+    assert last.rstrip(" |").endswith(own.style.score(card.total))
+
+
+def test_the_detail_table_of_a_project_without_不适用_ends_with_its_total(ifi):
+    assert "折算" not in tables.score_detail(ifi)
+
+
+def test_the_annex_names_the_method_of_weighted_and_inapplicable_indicators(own):
+    annex = tables.scoring_standards(own)
+    lines = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:]] for line in annex.splitlines()
+             if line.startswith("| ") and line.split("|")[1].strip()[:1].isalpha()}
+    assert lines["A101 资金到位率"][1] == "不适用"
+    assert lines["A201 实施方案完备性"][1] == "百分制加权"
+    assert lines["B101 制度执行有效性（一）"][1] == "完成率"

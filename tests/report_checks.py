@@ -1,0 +1,598 @@
+"""Consistency checks over a rendered report's PDF text, as a finance-bureau reviewer reads it.
+
+``read_report(pdf)`` extracts the text with pypdf, keeping each piece's page, position, size
+and font, which tell headings (the sans heading font, at the left margin), prose (body size)
+and table cells (smaller) apart. ``check_report(report)`` returns every problem found (an
+empty list when the report reads true):
+
+- leftovers: 待填写, ``{{``, ``{%``, ``[[``, ``⟦``, ``None``, ``nan``, replacement characters;
+- heading numbers: 一、二、… and within each parent （一）（二）…, 1. 2. …, （1）（2）… run on with
+  no gap, no repeat and no restart;
+- 表 3-1 (the score summary): dimension scores add up to the total, weights and applicable
+  maxima to theirs, every 得分率 equals 得分 ÷ 适用满分 (or ÷ 权重), a rescaled total equals
+  the raw total ÷ the applicable maximum × the full marks;
+- 表 3-2 (the score detail) agrees with 表 3-1: per dimension and in total, the sums of full
+  marks, applicable full marks and scores; a 百分制得分 × full marks ÷ 100 gives the score;
+- the analysis chapter's sentences agree with both tables (dimensions, groups, indicators);
+- every 得分率 in the prose equals the score over the maximum printed beside it in the same
+  sentence, and has one; every equation printed (``a ÷ b × c = d``) is true arithmetic;
+- the grade printed is the band the total falls in, by the bands the report states;
+- each budget rate (预算执行率 …) is defined once, with its formula, its value agrees with
+  the amounts printed, and any other working of the same name gives the same value.
+
+Tables are found by their captions (``SUMMARY`` and ``DETAIL``), not by their numbers.
+"""
+
+import re
+import sys
+from copy import deepcopy
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from pypdf import PdfReader
+
+sys.path.insert(0, str(Path(__file__).parent / "scoring"))
+from working import check as check_working  # noqa: E402
+
+SUMMARY = "项目评分汇总表"
+DETAIL = "项目绩效评分结果表"
+NUM = r"\d[\d,]*(?:\.\d+)?"
+CODE = re.compile(r"[A-Za-z][A-Za-z0-9\-]*\d|[A-Za-z]")
+LEFTOVERS = [("待填写", "待填写"), (r"\{\{|\}\}|\{%|%\}", "a template placeholder"), (r"\[\[|\]\]", "a [[…]] token"),
+             ("[⟦⟧]", "a ⟦…⟧ token"), (r"(?<![A-Za-z])None(?![A-Za-z])", "None"),
+             (r"(?<![A-Za-z])(?:nan|NaN)(?![A-Za-z])", "nan"),
+             ("\ufffd", "a replacement character")]
+NUMBERING = [(1, re.compile(r"^([一二三四五六七八九十]+)、")), (2, re.compile(r"^（([一二三四五六七八九十]+)）")),
+             (3, re.compile(r"^(\d+)\. ")), (4, re.compile(r"^（(\d+)）")), (5, re.compile(r"^(\d+)）"))]
+CHINESE = "零一二三四五六七八九"
+
+
+def decimal(text: str) -> Decimal:
+    return Decimal(text.replace(",", "").rstrip("%"))
+
+
+def half_up(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def chinese_number(text: str) -> int:
+    """一 → 1, 十二 → 12, 二十 → 20."""
+    if "十" not in text:
+        return CHINESE.index(text)
+    tens, _, ones = text.partition("十")
+    return (CHINESE.index(tens) if tens else 1) * 10 + (CHINESE.index(ones) if ones else 0)
+
+
+@dataclass
+class Piece:
+    """One run of text as the PDF draws it."""
+
+    page: int
+    x: float
+    y: float
+    size: float
+    sans: bool
+    text: str
+
+
+@dataclass
+class Report:
+    """A report's text: ``front`` (cover and contents) and ``body`` pieces in drawing order,
+    the left margin and the body text size."""
+
+    front: list[Piece]
+    body: list[Piece]
+    margin: float
+    size: float
+
+    @property
+    def text(self) -> str:
+        return "".join(p.text for p in self.front + self.body)
+
+    def replace(self, old: str, new: str, nth: int = 0, cells: bool | None = None) -> "Report":
+        """A copy with the ``nth`` piece holding ``old`` changed (for the checker's own tests);
+        ``cells``: only table cells (True) or only prose (False)."""
+        copy = deepcopy(self)
+        pieces = [p for p in copy.front + copy.body
+                  if old in p.text and (cells is None or (p.size < copy.size) == cells)]
+        pieces[nth].text = pieces[nth].text.replace(old, new, 1)
+        return copy
+
+    def drop(self, text: str) -> "Report":
+        """A copy without the pieces that are exactly ``text`` (stripped)."""
+        copy = deepcopy(self)
+        copy.body = [p for p in copy.body if p.text.strip() != text]
+        return copy
+
+
+def read_report(pdf: Path) -> Report:
+    pieces = []
+    for number, page in enumerate(PdfReader(str(pdf)).pages):
+        height = float(page.mediabox.height)
+
+        def visit(text, cm, tm, font, size, number=number, height=height):
+            if text.strip() and 60 < cm[5] < height - 60:  # not the running header or the page number
+                name = str((font or {}).get("/BaseFont", ""))
+                pieces.append(Piece(number, cm[4], cm[5], round(size * tm[0], 1), "Sans" in name and "Bold" in name, text))
+
+        page.extract_text(visitor_text=visit)
+    sizes = [p.size for p in pieces if not p.sans]
+    body_size = max(set(sizes), key=sizes.count)
+    start = next(i for i, p in enumerate(pieces) if p.sans and p.size > body_size and p.text.startswith("一、"))
+    margin = pieces[start].x
+    return Report(pieces[:start], pieces[start:], margin, body_size)
+
+
+# --- the report's parts ----------------------------------------------------------------
+
+@dataclass
+class Heading:
+    size: float
+    text: str
+    body: str = ""
+
+    @property
+    def code(self) -> str:
+        return self.text.split()[0] if self.text.split() else ""
+
+
+def sections(report: Report) -> list[Heading]:
+    """The body's headings in order, each with the prose under it (tables left out). A heading
+    starts a line at the left margin in the heading font, at least body size, after a gap wider
+    than a paragraph's (bold prose never does); its own wrapped lines continue it. A line of
+    prose after a sentence's end starts a new paragraph (a line break in ``body``)."""
+    out = [Heading(0, "")]
+    previous, in_heading = None, False
+    for piece in report.body:
+        if piece.size < report.size:  # a table cell or a caption
+            previous, in_heading = None, False
+            continue
+        new_line = previous is None or piece.page != previous.page or abs(piece.y - previous.y) > 1
+        gap = previous is None or piece.page != previous.page or previous.y - piece.y > report.size * 2
+        at_margin = abs(piece.x - report.margin) < 1
+        if piece.sans and (in_heading if not new_line else at_margin and (gap or in_heading)):
+            if new_line and not (in_heading and _continues(out[-1], piece)):
+                out.append(Heading(piece.size, ""))
+            out[-1].text += piece.text
+            in_heading = True
+        else:
+            if in_heading or new_line and not at_margin and re.search(r"[。；：！？]\s*$", out[-1].body):
+                out[-1].body += "\n"
+            out[-1].body += piece.text
+            in_heading = False
+        previous = piece
+    for heading in out:
+        heading.text = " ".join(heading.text.split())
+    return out
+
+
+def _continues(heading: Heading, piece: Piece) -> bool:
+    """A heading's wrapped line: same size, not starting with a number of its own."""
+    return heading.size == piece.size and not any(p.match(piece.text.strip()) for _, p in NUMBERING)
+
+
+def prose(report: Report) -> str:
+    return "\n".join(f"{h.text}\n{h.body}" for h in sections(report))
+
+
+def table_pieces(report: Report, caption: str) -> list[Piece]:
+    """The cells of the table under ``caption``, across pages; header rows included."""
+    start = next((i for i, p in enumerate(report.body) if caption in p.text and re.match(r"\s*(附)?表", p.text)), None)
+    if start is None:
+        return []
+    # The PDF may draw the caption after the header row it sits above: take those cells too.
+    found = report.body[start]
+    first = start
+    while (first > 0 and report.body[first - 1].page == found.page and report.body[first - 1].size < report.size
+           and report.body[first - 1].y < found.y):
+        first -= 1
+    cells = list(report.body[first:start])
+    for piece in report.body[start + 1:]:
+        if cells and piece.size > cells[0].size + 0.1 or piece.size >= report.size:  # a caption or prose
+            break
+        cells.append(piece)
+    return cells
+
+
+def columns(cells: list[Piece]) -> tuple[list[float], list[str]]:
+    """The x positions and texts of the header row's cells (a header cell may wrap)."""
+    header = []
+    for cell in cells:
+        if not cell.sans or cell.page != cells[0].page:
+            break
+        header.append(cell)
+    merged = []
+    for cell in sorted(header, key=lambda c: c.x):
+        if merged and cell.x < merged[-1][0] + len(merged[-1][1]) * cell.size:
+            merged[-1][1] += cell.text.strip()
+        else:
+            merged.append([cell.x, cell.text.strip()])
+    return [x for x, _ in merged], [text for _, text in merged]
+
+
+def column_of(piece: Piece, xs: list[float]) -> int:
+    return min(range(len(xs)), key=lambda i: abs(xs[i] - piece.x))
+
+
+@dataclass
+class Summary:
+    """表 3-1: per column (dimension codes, then 合计) its cells by row label."""
+
+    codes: list[str]
+    rows: dict[str, list[str]] = field(default_factory=dict)
+
+
+SUMMARY_ROWS = [("权重", "权重"), ("适用满", "适用满分"), ("得分率", "得分率"), ("百分制", "百分制得分"), ("得分", "得分"),
+                ("折算", "折算总分")]
+
+
+def summary(report: Report) -> Summary | None:
+    cells = table_pieces(report, SUMMARY)
+    if not cells:
+        return None
+    xs, names = columns(cells)  # the dimensions' columns (A.决策 …), then 合计
+    table = Summary([name.split(".")[0] for name in names[:-1]])
+    current = None
+    for cell in cells:
+        if cell.sans:
+            continue
+        text = cell.text.strip()
+        if cell.x < xs[0] - 20:  # the row label, perhaps wrapped (适用满 / 分)
+            label = next((name for prefix, name in SUMMARY_ROWS if text.startswith(prefix)), None)
+            if label:
+                current = table.rows.setdefault(label, [""] * len(xs))
+        elif current is not None:
+            current[column_of(cell, xs)] += text
+    return table
+
+
+@dataclass
+class Row:
+    code: str
+    max: str = ""
+    criterion: str = ""
+    score: str = ""
+
+
+@dataclass
+class Detail:
+    """表 3-2: the level-3 rows and the 合计 row (full marks, score), and the 折算 row if any."""
+
+    rows: list[Row]
+    total: Row | None
+    rescaled: list[str]
+
+
+def detail(report: Report) -> Detail | None:
+    cells = table_pieces(report, DETAIL)
+    if not cells:
+        return None
+    xs, names = columns(cells)
+
+    def named(prefix: str) -> int | None:
+        return next((i for i, name in enumerate(names) if name.startswith(prefix)), None)
+
+    level3, full, criterion, score = named("三级"), named("满分"), named("百分制"), named("评分值")
+    rows, total, rescaled, current = [], None, [], None
+    for cell in cells:
+        if cell.sans:
+            continue
+        text, col = cell.text.strip(), column_of(cell, xs)
+        if col == 0 and text.startswith("合计"):
+            current = total = Row("合计")
+            continue
+        if col == 0 and text.startswith("折算"):
+            current = None
+            rescaled.append(text)
+            continue
+        if rescaled:
+            rescaled.append(text)
+            continue
+        if col == level3 and total is None and text and CODE.fullmatch(text.split()[0]):
+            current = Row(text.split()[0])  # an indicator's row; its name may wrap to lines of its own
+            rows.append(current)
+        elif current is not None and col in (full, criterion, score):
+            name = {full: "max", criterion: "criterion", score: "score"}[col]
+            setattr(current, name, getattr(current, name) + text)
+    return Detail(rows, total, rescaled)
+
+
+# --- the checks -------------------------------------------------------------------------
+
+def leftovers(report: Report) -> list[str]:
+    text = report.text
+    return [f"{what} left in the report: …{text[max(0, m.start() - 20):m.end() + 20]}…"
+            for pattern, what in LEFTOVERS for m in re.finditer(pattern, text)]
+
+
+def heading_numbers(report: Report) -> list[str]:
+    """Numbered headings run 1, 2, 3 … within their parent; a heading of a level resets the
+    levels below it; an unnumbered heading (an indicator's, an annex) resets the levels below
+    the level its size shows."""
+    problems, counters = [], {}
+    size_level = {}
+    for h in sections(report)[1:]:
+        level, number = next(((lv, m.group(1)) for lv, p in NUMBERING for m in [p.match(h.text)] if m), (None, None))
+        if level is None:
+            level = size_level.get(h.size, 4 if h.size <= report.size else 1)
+        else:
+            size_level.setdefault(h.size, level)
+            n = chinese_number(number) if level <= 2 else int(number)
+            expected = counters.get(level, 0) + 1
+            if n != expected:
+                problems.append(f"heading 『{h.text}』: number {n} where {expected} was expected")
+            counters[level] = n
+        for deeper in [lv for lv in counters if lv > level]:
+            del counters[deeper]
+    return problems
+
+
+def _number(text: str) -> Decimal | None:
+    return decimal(text) if re.fullmatch(NUM + "%?", text) else None
+
+
+def _rate_of(score: Decimal, maximum: Decimal) -> Decimal:
+    return half_up(score * 100 / maximum)
+
+
+def summary_table(report: Report) -> list[str]:
+    table = summary(report)
+    if table is None:
+        return [f"no table 『{SUMMARY}』"]
+    problems = []
+    rows = table.rows
+    for label in ("权重", "得分", "得分率"):
+        if label not in rows:
+            problems.append(f"『{SUMMARY}』 has no row 『{label}』")
+    if problems:
+        return problems
+    maxima = rows.get("适用满分", rows["权重"])
+    for i, code in enumerate(table.codes + ["合计"]):
+        score, rate, top = rows["得分"][i], rows["得分率"][i], maxima[i]
+        if score == "不适用" or rate == "不适用":
+            if not (score == rate == "不适用"):
+                problems.append(f"『{SUMMARY}』 {code}: score {score} beside rate {rate}")
+            continue
+        if _number(score) is None or _number(rate) is None or _number(top) is None:
+            problems.append(f"『{SUMMARY}』 {code}: unreadable cells {score!r} {rate!r} {top!r}")
+            continue
+        if _number(top) and _rate_of(_number(score), _number(top)) != _number(rate):
+            problems.append(f"『{SUMMARY}』 {code}: 得分率 {rate} is not {score} ÷ {top}")
+    for label in ("权重", "适用满分", "得分"):
+        if label in rows:
+            values = [_number(v) for v in rows[label][:-1] if v != "不适用"]
+            if None not in values and sum(values) != _number(rows[label][-1]):
+                problems.append(f"『{SUMMARY}』 {label}: {' + '.join(rows[label][:-1])} ≠ {rows[label][-1]}")
+    if "适用满分" in rows and "折算总分" not in rows and rows["适用满分"][-1] != rows["权重"][-1]:
+        problems.append(f"『{SUMMARY}』: applicable maximum {rows['适用满分'][-1]} but no rescaled total")
+    if "折算总分" in rows:
+        raw, applicable, full = (_number(rows[k][-1]) for k in ("得分", "适用满分", "权重"))
+        rescaled = _number(rows["折算总分"][-1])
+        if half_up(raw / applicable * full) != rescaled:
+            problems.append(f"『{SUMMARY}』: 折算总分 {rescaled} ≠ {raw} ÷ {applicable} × {full}")
+    if "百分制得分" in rows:
+        for i, code in enumerate(table.codes):
+            value, score, top = rows["百分制得分"][i], rows["得分"][i], maxima[i]
+            if _number(value) is not None and abs(_number(value) * _number(top) / 100 - _number(score)) > Decimal("0.01"):
+                problems.append(f"『{SUMMARY}』 {code}: 百分制得分 {value} × {top}% is not 得分 {score}")
+    return problems
+
+
+def members(report: Report, table: Summary, rows: list[Row]) -> dict[str, str]:
+    """Indicator code → dimension code: from the analysis chapter's headings, else by prefix."""
+    codes = {r.code for r in rows}
+    found, current = {}, None
+    for h in sections(report):
+        if h.code in table.codes:
+            current = h.code
+        elif h.code in codes and current:
+            found[h.code] = current
+    for code in codes - set(found):
+        prefix = max((d for d in table.codes if code.startswith(d)), key=len, default=None)
+        if prefix:
+            found[code] = prefix
+    return found
+
+
+def detail_table(report: Report) -> list[str]:
+    table, rows = summary(report), detail(report)
+    if rows is None:
+        return [f"no table 『{DETAIL}』"]
+    problems = []
+    for row in rows.rows:
+        if _number(row.max) is None or (row.score != "不适用" and _number(row.score) is None):
+            problems.append(f"『{DETAIL}』 {row.code}: unreadable full marks or score {row.max!r} {row.score!r}")
+        elif _number(row.criterion) is not None and half_up(_number(row.criterion) * _number(row.max) / 100) != _number(row.score):
+            problems.append(f"『{DETAIL}』 {row.code}: 百分制得分 {row.criterion} × {row.max}% ≠ {row.score}")
+    if problems or rows.total is None:
+        return problems or [f"『{DETAIL}』 has no 合计 row"]
+    full = sum(_number(r.max) for r in rows.rows)
+    scored = [r for r in rows.rows if r.score != "不适用"]
+    score = sum((_number(r.score) for r in scored), Decimal(0))
+    if full != _number(rows.total.max):
+        problems.append(f"『{DETAIL}』: full marks add up to {full}, 合计 says {rows.total.max}")
+    if score != _number(rows.total.score):
+        problems.append(f"『{DETAIL}』: scores add up to {score}, 合计 says {rows.total.score}")
+    if rows.rescaled:
+        numbers = [decimal(n) for n in re.findall(NUM, " ".join(rows.rescaled))]
+        applicable = sum(_number(r.max) for r in scored)
+        if numbers[:2] != [score, applicable] or half_up(score / applicable * full) != numbers[-1]:
+            problems.append(f"『{DETAIL}』: 折算 row {' '.join(rows.rescaled)} ≠ {score} ÷ {applicable} × {full}")
+    if table is None:
+        return problems
+    where = members(report, table, rows.rows)
+    for i, code in enumerate(table.codes):
+        mine = [r for r in rows.rows if where.get(r.code) == code]
+        applicable = [r for r in mine if r.score != "不适用"]
+        checks = [("权重", sum((_number(r.max) for r in mine), Decimal(0))),
+                  ("适用满分", sum((_number(r.max) for r in applicable), Decimal(0))),
+                  ("得分", sum((_number(r.score) for r in applicable), Decimal(0)) if applicable else "不适用")]
+        for label, expected in checks:
+            printed = table.rows.get(label, [None] * (i + 1))[i]
+            if printed is not None and (printed if printed == "不适用" else _number(printed)) != expected:
+                problems.append(f"『{SUMMARY}』 {code} {label} {printed} ≠ 『{DETAIL}』's {expected}")
+    raw = table.rows.get("得分", [""])[-1]
+    if _number(raw) != score:
+        problems.append(f"『{SUMMARY}』 合计得分 {raw} ≠ 『{DETAIL}』 合计 {score}")
+    return problems
+
+
+SCORE_OF_PART = re.compile(rf"(?<!百分制)得分\s*({NUM})\s*分")
+SCORE_SENTENCE = re.compile(rf"评分为\s*({NUM})\s*分（满分\s*({NUM})\s*分）"
+                            rf"|百分制得分为\s*({NUM})\s*分，按权重\s*({NUM})%\s*折合\s*({NUM})\s*分")
+
+
+def analysis(report: Report) -> list[str]:
+    """The analysis chapter agrees with the tables: each dimension's sentence with 表 3-1, each
+    indicator's score sentence with 表 3-2, each group's score with the sum of its indicators.
+    In that chapter a heading whose first word is a dimension's code opens the dimension, an
+    indicator's code an indicator, and another unnumbered code heading a group."""
+    table, rows = summary(report), detail(report)
+    if table is None or rows is None:
+        return []
+    by_code = {r.code: r for r in rows.rows}
+    problems, groups, dimension = [], [], None
+    for h in sections(report):
+        first_line = h.body.strip().split("\n")[0]
+        if any(p.match(h.text) for _, p in NUMBERING):
+            dimension = None
+        elif h.code in table.codes:
+            dimension = h.code
+            printed = table.rows["得分"][table.codes.index(h.code)]
+            said = SCORE_OF_PART.search(first_line)
+            criterion = re.search(rf"百分制得分\s*({NUM})\s*分", first_line)
+            if criterion and _number(criterion.group(1)) != _number(table.rows.get("百分制得分", [""] * 99)[table.codes.index(h.code)]):
+                problems.append(f"dimension 『{h.text}』: 『{first_line}』 but 『{SUMMARY}』 has no such 百分制得分")
+            if printed == "不适用" and "不适用" not in first_line:
+                problems.append(f"dimension 『{h.text}』 is 不适用 in 『{SUMMARY}』 but its sentence does not say so")
+            elif printed != "不适用" and (not said or decimal(said.group(1)) != _number(printed)):
+                problems.append(f"dimension 『{h.text}』: 『{first_line}』 but 『{SUMMARY}』 has {printed}")
+        elif h.code in by_code and dimension:
+            row = by_code[h.code]
+            if groups:
+                groups[-1][1].append(row)
+            problems += _indicator_sentence(h, row)
+        elif dimension and CODE.fullmatch(h.code):
+            groups.append((h, []))
+    for h, members in groups:
+        scored = [r for r in members if r.score != "不适用"]
+        first_line = h.body.strip().split("\n")[0]
+        said = SCORE_OF_PART.search(first_line)
+        if not scored:
+            if "不适用" not in first_line:
+                problems.append(f"group 『{h.text}』 is wholly 不适用 but its sentence does not say so")
+        elif not said or decimal(said.group(1)) != sum(_number(r.score) for r in scored):
+            problems.append(f"group 『{h.text}』: 『{first_line}』, its indicators add up to "
+                            f"{sum(_number(r.score) for r in scored)}")
+    return problems
+
+
+def _indicator_sentence(h: Heading, row: Row) -> list[str]:
+    if row.score == "不适用":
+        return [] if "不适用" in h.body else [f"indicator 『{h.text}』 is 不适用 in 『{DETAIL}』 but not in its analysis"]
+    said = SCORE_SENTENCE.search(h.body)
+    if not said:
+        return [f"indicator 『{h.text}』 has no score sentence"]
+    if said.group(1):
+        printed = (decimal(said.group(1)), decimal(said.group(2)))
+    else:
+        printed = (decimal(said.group(5)), decimal(said.group(4)))
+        if _number(said.group(3)) != _number(row.criterion):
+            return [f"indicator 『{h.text}』: 百分制得分 {said.group(3)} in the text, {row.criterion} in 『{DETAIL}』"]
+    if printed != (_number(row.score), _number(row.max)):
+        return [f"indicator 『{h.text}』: 『{said.group(0)}』 but 『{DETAIL}』 has {row.score} of {row.max}"]
+    return []
+
+
+def _sentences(report: Report) -> list[str]:
+    return [s for s in re.split(r"[。\n]", prose(report)) if s.strip()]
+
+
+def rates(report: Report) -> list[str]:
+    """Every 得分率 in the prose: the score and the maximum it was computed on are printed
+    before it in the same sentence, and it equals one over the other."""
+    problems = []
+    for sentence in _sentences(report):
+        for match in re.finditer(rf"得分率\s*({NUM})%", sentence):
+            before = sentence[:match.start()]
+            tops = re.findall(rf"适用满分\s*({NUM})\s*分", before) or re.findall(rf"满分\s*({NUM})\s*分", before)
+            scores = re.findall(rf"(?<!百分制)得分为?\s*({NUM})\s*分", before)
+            if not tops or not scores:
+                problems.append(f"得分率 {match.group(1)}% printed without its {'maximum' if not tops else 'score'}: {sentence}")
+            elif _rate_of(decimal(scores[-1]), decimal(tops[-1])) != decimal(match.group(1)):
+                problems.append(f"得分率 {match.group(1)}% is not {scores[-1]} ÷ {tops[-1]}: {sentence}")
+    return problems
+
+
+def arithmetic(report: Report) -> list[str]:
+    problems = []
+    for sentence in _sentences(report):
+        if "=" in sentence or "≥" in sentence or "≤" in sentence:
+            try:
+                check_working(sentence)
+            except AssertionError as exc:
+                problems.append(f"false arithmetic: {exc}")
+    return problems
+
+
+def grade(report: Report) -> list[str]:
+    text = prose(report).replace("\n", "")
+    bands_text = re.search(r"等级按总分[^：]*：([^。]+)。", text)
+    total = re.search(rf"总得分为\s*({NUM})\s*分", text)
+    printed = re.search(r"等级为“([^”]+)”", text)
+    if not (bands_text and total and printed):
+        return ["the total, its grade or the grade bands are not stated"]
+    bands = {}
+    for item in bands_text.group(1).split("，"):
+        low = re.search(rf"({NUM})\s*分及以上", item)
+        high = re.search(rf"({NUM})\s*分以下", item)
+        label = re.search(r"为“([^”]+)”", item)
+        if label:
+            bands[label.group(1)] = (decimal(low.group(1)) if low else Decimal("-Infinity"),
+                                     decimal(high.group(1)) if high else Decimal("Infinity"))
+    value = decimal(total.group(1))
+    low, high = bands.get(printed.group(1), (None, None))
+    if low is None:
+        return [f"grade 『{printed.group(1)}』 is not one of the bands {list(bands)}"]
+    if not (low <= value + Decimal("0.005") and value - Decimal("0.005") < high):
+        return [f"total {value} is not in the band of 『{printed.group(1)}』 [{low}, {high})"]
+    return []
+
+
+AMOUNTS = {"项目预算": r"项目预算\s*({NUM})\s*万元", "实际支出": r"实际支出\s*({NUM})\s*万元",
+           "实际到位资金": r"合计到位\s*({NUM})\s*万元"}
+
+
+def budget_rates(report: Report) -> list[str]:
+    """Each budget rate is defined once (按“甲 ÷ 乙”计算，为 R%), R agrees with the amounts
+    printed, and a working of the same name elsewhere gives the same R."""
+    text = prose(report).replace("\n", "")
+    amounts = {word: decimal(m.group(1)) for word, pattern in AMOUNTS.items()
+               for m in [re.search(pattern.format(NUM=NUM), text)] if m}
+    problems, defined = [], {}
+    for m in re.finditer(rf"([^\s，。；：“”、]+率)按“([^”]+?)\s*÷\s*([^”]+?)”计算，为\s*({NUM})%", text):
+        name, of, over, value = m.group(1), m.group(2).strip(), m.group(3).strip(), decimal(m.group(4))
+        if name in defined:
+            problems.append(f"{name} is defined twice: {defined[name][1]} and {of} ÷ {over}")
+        defined[name] = (value, f"{of} ÷ {over}")
+        if of in amounts and over in amounts and amounts[over]:
+            # the amounts are printed rounded to 0.01 万元: the rate must lie within their bounds
+            slack = Decimal("0.005")
+            low = (amounts[of] - slack) / (amounts[over] + slack) * 100
+            high = (amounts[of] + slack) / (amounts[over] - slack) * 100
+            if not half_up(low) <= value <= half_up(high):
+                problems.append(f"{name} {value}% is not {of} {amounts[of]} ÷ {over} {amounts[over]}")
+    for name, (value, formula) in defined.items():
+        for m in re.finditer(rf"{name}\s*=\s*{NUM}\s*÷\s*{NUM}\s*=\s*({NUM})%", text):
+            if decimal(m.group(1)) != value:
+                problems.append(f"{name} is {value}% ({formula}) in one place and {m.group(0)} in another")
+    return problems
+
+
+CHECKS = [leftovers, heading_numbers, summary_table, detail_table, analysis, rates, arithmetic, grade, budget_rates]
+
+
+def check_report(report: Report) -> list[str]:
+    """Every problem every check finds."""
+    return [problem for check in CHECKS for problem in check(report)]

@@ -1,0 +1,82 @@
+"""The report checker (report_checks.py) on a real rendered report (national-2020's synthetic
+project: 不适用 indicators, a rescaled total, a weighted criterion): it passes the report as
+rendered and catches each kind of error when one printed figure or heading is changed."""
+
+import pytest
+
+from report_checks import (analysis, arithmetic, budget_rates, check_report, detail_table, grade, heading_numbers,
+                           leftovers, rates, read_report, summary_table)
+
+
+@pytest.fixture(scope="module")
+def report(framework_report):
+    return read_report(framework_report("national-2020") / "report.pdf")
+
+
+def test_the_report_as_rendered_passes(report):
+    assert check_report(report) == []
+
+
+@pytest.mark.parametrize("left", ["待填写", "{{ budget.paid }}", "[[tbl:budget]]", "⟦1⟧", "None", "nan", "{% if x %}"])
+def test_leftovers(report, left):
+    assert leftovers(report.replace("财政拨款", left))
+
+
+def test_a_skipped_heading_number(report):
+    assert heading_numbers(report.drop("（2）资金来源")) == ["heading 『（3）预算执行情况』: number 3 where 2 was expected"]
+    # nth=1: the heading itself, not its line in the table of contents
+    assert heading_numbers(report.replace("二、绩效评价工作情况", "三、绩效评价工作情况", nth=1))
+    assert heading_numbers(report.replace("（二）绩效目标及绩效指标体系", "（一）绩效目标及绩效指标体系", nth=1))
+
+
+def test_a_dimension_score_that_does_not_add_up(report):
+    changed = report.replace("13.92", "13.93", cells=True)
+    found = summary_table(changed)
+    assert any("得分率 81.88% is not 13.93 ÷ 17" in p for p in found)
+    assert any("得分: 13.93 + 12.04 + 20.00 + 20.00 ≠ 65.96" in p for p in found)
+    assert any("A 得分 13.93" in p for p in detail_table(changed))
+
+
+def test_a_rate_that_is_not_the_score_over_its_maximum(report):
+    assert summary_table(report.replace("81.88%", "81.87%", cells=True))
+    assert rates(report.replace("81.88%", "81.87%", cells=False))
+
+
+def test_a_rate_printed_without_its_maximum(report):
+    found = rates(report.replace("决策部分满分 20 分，其中不适用指标 3 分，适用满分 17 分；", "决策部分"))
+    assert found and "without its maximum" in found[0]
+
+
+def test_a_rescaled_total_that_is_not_the_arithmetic(report):
+    assert any("折算总分" in p for p in summary_table(report.replace(" 71.70", " 71.80", nth=1, cells=True)))
+    assert detail_table(report.replace(" 71.70", " 71.80", nth=2, cells=True))
+    assert arithmetic(report.replace("71.70 分。", "71.80 分。"))
+
+
+def test_the_detail_table_disagreeing_with_the_summary(report):
+    changed = report.replace(" 2.40", " 2.50", cells=True)
+    assert any("scores add up to 66.06, 合计 says 65.96" in p for p in detail_table(changed))
+    assert any("A102" in p for p in analysis(changed))
+    assert any("百分制得分 86.50 × 3% ≠ 2.57" in p for p in detail_table(report.replace(" 85.50", " 86.50", cells=True)))
+
+
+def test_an_analysis_sentence_disagreeing_with_the_tables(report):
+    assert any("A102" in p for p in analysis(report.replace("评分为 2.40 分", "评分为 2.50 分")))
+    assert any("A 决策" in p for p in analysis(report.replace("评价得分 13.92 分", "评价得分 13.90 分")))
+    assert any("A2 绩效目标" in p for p in analysis(report.replace("得分 5.21 分", "得分 5.20 分")))
+    assert any("D2 满意度" in p for p in analysis(report.replace("本项指标均不适用，不参与评分。", "本项满分 5 分。")))
+
+
+def test_false_arithmetic_in_a_working(report):
+    assert arithmetic(report.replace("= 2.64 分", "= 2.65 分"))
+
+
+def test_a_grade_outside_its_band(report):
+    assert grade(report.replace("“中”。各一级指标", "“良”。各一级指标")) == [
+        "total 71.70 is not in the band of 『良』 [80, 90)"]
+
+
+def test_a_budget_rate_defined_twice_or_off_its_amounts(report):
+    assert budget_rates(report.replace("为 92.00%", "为 93.00%"))
+    twice = report.replace("资金到位率按", "预算执行率按")
+    assert any("defined twice" in p for p in budget_rates(twice))
