@@ -107,10 +107,10 @@ ANNEX_STANDARDS = [  # the example's 评分标准 column: a rule's formula (B101
 
 def test_pdf_ends_with_the_scoring_standards_annex(rendered):
     text = _squeeze("".join(page.extract_text() for page in PdfReader(str(rendered / "report.pdf")).pages))
-    heading = "附件：绩效评价指标评分标准"
+    heading = "附件：绩效指标评分标准"
     assert heading in text, "the annex is missing (no 评分标准 in the example's indicator table?)"
     annex = text[text.rindex(heading):]  # the heading, not its line in the contents
-    assert annex.startswith("附件：绩效评价指标评分标准附表1绩效评价指标及评分标准三级指标满分值评分方法评分标准")
+    assert annex.startswith("附件：绩效指标评分标准附表1绩效指标及评分标准三级指标满分值评分方法评分标准")
     for standard in ANNEX_STANDARDS:
         assert _squeeze(standard) in annex, standard
 
