@@ -122,6 +122,7 @@ def test_without_optional_texts_no_heading_number_is_skipped(tmp_path):
         assert title.replace(" ", "") in text, title  # the same heading in the PDF
     assert "项目的组织及管理" not in markdown and "五、其他需说明事项" in text.replace(" ", "")
     assert "本次评价无其他需说明的事项。" in text
+    assert "四、存在的问题和建议" in text  # no 主要经验及做法 text: the chapter's title does not name it
 
 
 def test_national_project_shows_its_survey_table_and_chart_at_the_satisfaction_indicator(tmp_path):

@@ -27,9 +27,17 @@ def _fill(sheet_path, fraction=0.8):
     book.save(sheet_path)
 
 
-def _date(params, when="2021-06-30"):
-    params.write_text(params.read_text(encoding="utf-8").replace("report_date: 待填写", f"report_date: {when}"),
-                      encoding="utf-8")
+def _write_everything(root, name="demo"):
+    """Replace every 待填写 the way an analyst finishes a project: texts, analyses, cover, budget."""
+    data = root / "data" / name
+    for path in [*data.glob("texts/*.md"), data / "analysis.md"]:
+        path.write_text(path.read_text(encoding="utf-8").replace("待填写", "已核实"), encoding="utf-8")
+    (data / "budget_lines.csv").write_text("序号,子项目名称,预算金额\n1,设备购置,600000\n2,运行维护,400000\n",
+                                            encoding="utf-8")
+    params = root / "params" / f"{name}.yaml"
+    text = params.read_text(encoding="utf-8").replace("total: 0 ", "total: 1000000 ").replace("spent: 0 ", "spent: 950000 ")
+    params.write_text(text.replace("待填写项目名称", "2020年测试专项").replace("report_date: 待填写", "report_date: 2021-06-30")
+                      .replace("待填写", "测试单位"), encoding="utf-8")
 
 
 def test_generated_sheet_has_dropdowns_and_subtotals(tmp_path):
@@ -62,7 +70,10 @@ def test_new_fill_run(framework, tmp_path):
     check = jixiao("check", params)
     assert check.returncode == 0, check.stderr
     assert "待填写" in check.stdout and "project.report_date" in check.stdout  # the stubs are reported, not hidden
-    _date(params)
+    refused = jixiao("run", params, "--engine", "builtin", "--to", "html", cwd=tmp_path)
+    assert refused.returncode == 1 and "待填写" in refused.stdout + refused.stderr
+    _write_everything(tmp_path)
+    assert "待填写" not in jixiao("check", params).stdout
     done = jixiao("run", params, "--engine", "builtin", "--to", "html", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     summary = json.loads((tmp_path / "output" / "demo" / "summary.json").read_text(encoding="utf-8"))

@@ -51,3 +51,14 @@ def test_data_is_escaped_in_html(tmp_path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;专项" in html and "&lt;b&gt;叶东晖&lt;/b&gt;" in html
     summary = json.loads((tmp_path / "output" / "shanghai-credit-2018" / "summary.json").read_text(encoding="utf-8"))
     assert summary["project"] == "<script>alert(1)</script>专项"
+
+
+def test_check_lists_what_is_still_pending_and_run_refuses_to_publish_it(tmp_path):
+    params = copy_example(tmp_path)
+    conclusion = tmp_path / "data" / "shanghai-credit-2018" / "texts" / "conclusion.md"
+    conclusion.write_text("（待填写：主要结论）\n", encoding="utf-8")
+    checked = jixiao("check", params)
+    assert checked.returncode == 0 and "仍有待填写的内容：texts.conclusion" in checked.stdout
+    done = _run(params)
+    assert done.returncode == 1 and "texts.conclusion" in done.stderr and "报告不能发布" in done.stderr
+    assert not (tmp_path / "output" / "shanghai-credit-2018").exists()

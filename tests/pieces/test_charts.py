@@ -82,3 +82,14 @@ def test_long_labels_wrap_instead_of_squeezing_the_plot(project):
 
 def test_every_charted_table_has_a_chart():
     assert {name for name, spec in SPECS.items() if spec.charted} == set(charts.TABLE_CHARTS)
+
+
+def test_a_wholly_inapplicable_dimension_keeps_its_place(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests" / "scoring"))
+    from framework_projects import write_project
+
+    project = load_project(write_project(tmp_path, "ifi-loan-2019"))  # its D 可持续性 is wholly 不适用
+    labels = _labels(charts.dimension_rates(project))
+    assert len(labels) == len(project.card.dimensions) + 1 and "不适用" in labels

@@ -57,6 +57,9 @@ def run_project(params_path: Path, formats: list[str], engine: str, log=print, r
     inputs = cache.fingerprint(params_path, engine)  # before running: what this report is made from
     project = load_project(params_path)
     publishable(project.params, str(params_path))
+    if project.pending:
+        raise InputError(f"{params_path}：仍有待填写的内容（{'、'.join(project.pending[:8])}"
+                         f"{' 等' if len(project.pending) > 8 else ''}），报告不能发布；请填写后再运行（jixiao check 会列出全部位置）")
     build = final.parent / f".build-{final.name}"
     failed = final.parent / f"{final.name}.failed"
     with project_lock(final, lambda: log(f"{params_path}：另一个 jixiao 正在生成 {final}，等待它结束")):

@@ -110,11 +110,13 @@ def grouped_bars(labels: list[str], series: dict[str, list[Decimal]], texts: dic
 
 
 def dimension_rates(project) -> plt.Figure:
-    """得分率 of each level-1 indicator and of the whole, the whole in the emphasis colour."""
+    """得分率 of each level-1 indicator and of the whole, the whole in the emphasis colour; a
+    wholly inapplicable level-1 indicator keeps its place, marked 不适用."""
     v, style_ = project.values, project.style
-    dims = [d for d in v.dimensions if d.applicable]
-    rates = [d.rate for d in dims] + [v.rate]
-    return bars([f"{d.code} {d.name}" for d in dims] + ["总体"], rates, [style_.rate(r) for r in rates],
+    dims = list(v.dimensions)
+    rates = [d.rate if d.applicable else Decimal(0) for d in dims] + [v.rate]
+    texts = [style_.rate(d.rate) if d.applicable else "不适用" for d in dims] + [style_.rate(v.rate)]
+    return bars([f"{d.code} {d.name}" for d in dims] + ["总体"], rates, texts,
                 "得分率（%）", [PALETTE[0]] * len(dims) + [PALETTE[2]], limit=112)
 
 

@@ -47,6 +47,7 @@ class Project:
     analyses: dict[str, Clean]
     warnings: list[str] = field(default_factory=list)
     previous: "Project | None" = None
+    pending: list[str] = field(default_factory=list)  # places still 待填写: check lists them, run refuses
 
     @property
     def info(self):
@@ -121,11 +122,12 @@ def project_from_mapping(raw: dict, base_dir: Path, source: str, with_previous: 
     values = Names("", known | scores(card) | {"report": report(outline),
                                               "previous": previous.values if previous else None})
     texts, analyses = _texts(params, outline, card, data_dir, values, Templates(style), source)
-    warnings += _pending(params, texts, analyses, source)
-    if params.budget.total == 0:
-        warnings.append(f"{source}：budget.total 为 0，预算信息待填写")
+    pending = _pending(params, texts, analyses)
+    if pending:
+        shown = "、".join(pending[:8]) + (f" 等 {len(pending)} 处" if len(pending) > 8 else "")
+        warnings.append(f"{source}：仍有待填写的内容：{shown}")
     return Project(params, source, base_dir, data_dir, tables, card, outline, style, values, texts, analyses,
-                   warnings, previous)
+                   warnings, previous, pending)
 
 
 def _outline(params: Params, base_dir: Path, source: str, problems: list) -> Outline | None:
@@ -147,15 +149,14 @@ def _previous(params: Params, base_dir: Path, source: str) -> Project:
         raise InputError([f"{source}：previous 指向的上年项目 {path} 有误："] + exc.messages) from None
 
 
-def _pending(params: Params, texts: dict, analyses: dict, source: str) -> list[str]:
-    """Places still holding the 待填写 placeholders that `jixiao new` writes."""
+def _pending(params: Params, texts: dict, analyses: dict) -> list[str]:
+    """Places still holding the 待填写 placeholders that `jixiao new` writes (a budget of 0 too)."""
     places = [f"project.{k}" for k, v in params.project.model_dump().items() if PENDING in str(v)]
+    places += [f"budget.{k}" for k in ("category", "source") if PENDING in getattr(params.budget, k)]
+    places += ["budget.total（为 0）"] if params.budget.total == 0 else []
     places += [f"texts.{k}" for k, v in texts.items() if PENDING in v.text]
     places += [f"{code} 的分析" for code, v in analyses.items() if PENDING in v.text]
-    if not places:
-        return []
-    shown = "、".join(places[:8]) + (f" 等 {len(places)} 处" if len(places) > 8 else "")
-    return [f"{source}：仍有待填写的内容：{shown}"]
+    return places
 
 
 def _indicator(row: Row, problems: list) -> Indicator:
