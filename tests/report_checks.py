@@ -20,14 +20,21 @@ empty list when the report reads true):
 - each budget rate (预算执行率 …) is defined once, with its formula, its value agrees with
   the amounts printed, and any other working of the same name gives the same value.
 
-Tables are found by their captions (``SUMMARY`` and ``DETAIL``), not by their numbers.
+Tables are found by their captions (``SUMMARY`` and ``DETAIL``), not by their numbers, and read
+as the PDF template (``jixiao-table``) draws them: the header row before the caption (which is
+drawn from inside the first row); on each continuation page the header row, a 「续表」 caption
+and the group labels of the rows in progress again (all left out); group labels spanning rows
+after those rows; a last 合计 row centred across the label columns; column widths that follow
+the content (so a cell's column is told by where the header texts end, not by the nearest one).
 """
 
 import re
 import sys
+import unicodedata
 from copy import deepcopy
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import takewhile
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -176,43 +183,127 @@ def prose(report: Report) -> str:
     return "\n".join(f"{h.text}\n{h.body}" for h in sections(report))
 
 
+CAPTION = re.compile(r"\s*续?附?[表图]\s*\d")
+TOTAL = re.compile(r"(合\s*计|总\s*分)$")
+
+
+def text_width(piece: Piece) -> float:
+    """A piece's drawn width, estimated as report.lua does: CJK and full-width characters one
+    em, others 0.55 em (the spaces pypdf puts around a piece are not drawn)."""
+    return sum(1 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in piece.text.strip()) * piece.size
+
+
+def _caption(piece: Piece, report: Report) -> bool:
+    """A table's or figure's caption (表 3-2 …, 续表 3-2, 图 3-1 …, 附表 1 …): in the caption
+    font, larger than table cells and smaller than prose."""
+    return piece.size < report.size and not piece.sans and bool(CAPTION.match(piece.text))
+
+
+def _continues(piece: Piece, caption: Piece) -> bool:
+    """A continuation page's caption of the table under ``caption``, as report.lua writes it:
+    「续表 3-2」 for 「表 3-2 …」, else the caption followed by 「（续）」."""
+    text, first = piece.text.strip(), caption.text.strip()
+    number = re.match(r"表\s*[0-9A-Za-z.\-]+", first)
+    return text == ("续" + number.group(0) if number else first + "（续）")
+
+
 def table_pieces(report: Report, caption: str) -> list[Piece]:
-    """The cells of the table under ``caption``, across pages; header rows included."""
-    start = next((i for i, p in enumerate(report.body) if caption in p.text and re.match(r"\s*(附)?表", p.text)), None)
+    """The cells of the table under ``caption`` in drawing order across pages: its header row
+    once, then the body rows, without what a continuation page repeats (the header row, the
+    「续表」 caption and the group labels of the rows in progress)."""
+    start = next((i for i, p in enumerate(report.body) if caption in p.text and _caption(p, report)
+                  and re.match(r"\s*附?表", p.text) and not p.text.strip().endswith("（续）")), None)
     if start is None:
         return []
-    # The PDF may draw the caption after the header row it sits above: take those cells too.
-    found = report.body[start]
-    first = start
-    while (first > 0 and report.body[first - 1].page == found.page and report.body[first - 1].size < report.size
-           and report.body[first - 1].y < found.y):
+    pages = _table_pages(report, start)
+    header, cells = pages[0]
+    for _, body in pages[1:]:
+        cells += body[_repeated_labels(body, cells):]
+    return header + cells
+
+
+def _header_before(report: Report, index: int) -> int:
+    """Where the header row drawn before the caption at ``index`` starts: a caption is drawn
+    from inside the first body row, after the header row it sits above."""
+    caption, first = report.body[index], index
+    while (first > 0 and (p := report.body[first - 1]).page == caption.page and p.sans and p.size < report.size
+           and p.y < caption.y):
         first -= 1
-    cells = list(report.body[first:start])
-    for piece in report.body[start + 1:]:
-        if cells and piece.size > cells[0].size + 0.1 or piece.size >= report.size:  # a caption or prose
-            break
-        cells.append(piece)
-    return cells
+    return first
 
 
-def columns(cells: list[Piece]) -> tuple[list[float], list[str]]:
-    """The x positions and texts of the header row's cells (a header cell may wrap)."""
-    header = []
-    for cell in cells:
-        if not cell.sans or cell.page != cells[0].page:
+def _table_pages(report: Report, start: int) -> list[tuple[list[Piece], list[Piece]]]:
+    """The table captioned at ``start``, page by page as (header cells, body cells). It ends at
+    prose, a heading or another caption (whose header row, drawn before it, is not this
+    table's); its continuation pages' captions are left out. A cell is smaller than a caption."""
+    caption = report.body[start]
+
+    def captioned(piece: Piece) -> bool:
+        return _caption(piece, report) and piece.size >= caption.size
+
+    end = start + 1
+    while end < len(report.body) and report.body[end].size < report.size:
+        if captioned(report.body[end]) and not _continues(report.body[end], caption):
+            end = _header_before(report, end)
             break
-        header.append(cell)
-    merged = []
+        end += 1
+    pages, page = [], None
+    for piece in report.body[_header_before(report, start):end]:
+        if captioned(piece):
+            continue
+        if piece.page != page:
+            pages.append(([], []))
+            page = piece.page
+        header, body = pages[-1]
+        (body if body or not piece.sans else header).append(piece)
+    return pages
+
+
+def _repeated_labels(body: list[Piece], above: list[Piece]) -> int:
+    """How many of a continuation page's first pieces repeat the group labels of the rows in
+    progress. The template draws them inside the first cell of the page's first row, before
+    anything else of that row, with the text and at the x of the labels drawn above; a row's
+    own cells never repeat a piece above (a new group's label names a new code)."""
+    count = 0
+    while count < len(body) and any(abs(p.x - body[count].x) < 0.5 and p.text.strip() == body[count].text.strip()
+                                    for p in above):
+        count += 1
+    return count
+
+
+@dataclass
+class Column:
+    """A table column as its header text shows it: the text, and where it starts and ends."""
+
+    name: str
+    start: float
+    end: float
+
+
+def columns(cells: list[Piece]) -> list[Column]:
+    """The columns of the header row (the leading heading-font cells). A header text is drawn
+    in several pieces when it wraps or changes font; pieces that overlap or touch are one."""
+    header = list(takewhile(lambda c: c.sans and c.page == cells[0].page, cells))
+    groups: list[list[Piece]] = []
     for cell in sorted(header, key=lambda c: c.x):
-        if merged and cell.x < merged[-1][0] + len(merged[-1][1]) * cell.size:
-            merged[-1][1] += cell.text.strip()
+        if groups and cell.x <= max(c.x + text_width(c) for c in groups[-1]) + 4:
+            groups[-1].append(cell)
         else:
-            merged.append([cell.x, cell.text.strip()])
-    return [x for x, _ in merged], [text for _, text in merged]
+            groups.append([cell])
+    return [Column("".join(c.text.strip() for c in sorted(group, key=lambda c: (-c.y, c.x))),
+                   min(c.x for c in group), max(c.x + text_width(c) for c in group)) for group in groups]
 
 
-def column_of(piece: Piece, xs: list[float]) -> int:
-    return min(range(len(xs)), key=lambda i: abs(xs[i] - piece.x))
+def column_of(piece: Piece, cols: list[Column]) -> int:
+    """A cell's column: how many header texts end before it starts. Headers are centred and
+    cells left-aligned or centred, so a cell starts no later than its own header text ends
+    and at least two cell paddings after the header text to its left ends."""
+    return min(sum(c.end < piece.x for c in cols), len(cols) - 1)
+
+
+def before_columns(piece: Piece, cols: list[Column]) -> bool:
+    """A cell left of every header text: in a first column whose header is empty."""
+    return piece.x + text_width(piece) <= cols[0].start
 
 
 @dataclass
@@ -231,19 +322,19 @@ def summary(report: Report) -> Summary | None:
     cells = table_pieces(report, SUMMARY)
     if not cells:
         return None
-    xs, names = columns(cells)  # the dimensions' columns (A.决策 …), then 合计
-    table = Summary([name.split(".")[0] for name in names[:-1]])
+    cols = columns(cells)  # the dimensions' columns (A.决策 …), then 合计; the row labels' has no header
+    table = Summary([col.name.split(".")[0] for col in cols[:-1]])
     current = None
     for cell in cells:
         if cell.sans:
             continue
         text = cell.text.strip()
-        if cell.x < xs[0] - 20:  # the row label, perhaps wrapped (适用满 / 分)
+        if before_columns(cell, cols):  # the row label, perhaps wrapped (适用满 / 分)
             label = next((name for prefix, name in SUMMARY_ROWS if text.startswith(prefix)), None)
             if label:
-                current = table.rows.setdefault(label, [""] * len(xs))
+                current = table.rows.setdefault(label, [""] * len(cols))
         elif current is not None:
-            current[column_of(cell, xs)] += text
+            current[column_of(cell, cols)] += text
     return table
 
 
@@ -257,7 +348,8 @@ class Row:
 
 @dataclass
 class Detail:
-    """表 3-2: the level-3 rows and the 合计 row (full marks, score), and the 折算 row if any."""
+    """表 3-2: the level-3 rows, the 合计 (or 总分) row (full marks, score), and the 折算 row
+    if any."""
 
     rows: list[Row]
     total: Row | None
@@ -265,36 +357,40 @@ class Detail:
 
 
 def detail(report: Report) -> Detail | None:
+    """Read 表 3-2 row by row in drawing order: a level-3 row starts at a code in the 三级指标
+    column; the 合计 row's label sits in the label columns (centred across them when it is the
+    last row and spans them); the 折算总分 row follows it. Group labels (the columns left of
+    三级指标) are drawn after the rows they span and are skipped."""
     cells = table_pieces(report, DETAIL)
     if not cells:
         return None
-    xs, names = columns(cells)
+    cols = columns(cells)
 
     def named(prefix: str) -> int | None:
-        return next((i for i, name in enumerate(names) if name.startswith(prefix)), None)
+        return next((i for i, col in enumerate(cols) if col.name.startswith(prefix)), None)
 
-    level3, full, criterion, score = named("三级"), named("满分"), named("百分制"), named("评分值")
+    level3, fields = named("三级"), {named("满分"): "max", named("百分制"): "criterion", named("评分值"): "score"}
+    if level3 is None:
+        return Detail([], None, [])
     rows, total, rescaled, current = [], None, [], None
     for cell in cells:
         if cell.sans:
             continue
-        text, col = cell.text.strip(), column_of(cell, xs)
-        if col == 0 and text.startswith("合计"):
-            current = total = Row("合计")
-            continue
-        if col == 0 and text.startswith("折算"):
+        text, col = cell.text.strip(), column_of(cell, cols)
+        if col <= level3 and TOTAL.match(text):
+            current = total = Row(text)
+        elif col == 0 and text.startswith("折算"):
             current = None
             rescaled.append(text)
+        elif col < level3:
             continue
-        if rescaled:
+        elif rescaled:
             rescaled.append(text)
-            continue
-        if col == level3 and total is None and text and CODE.fullmatch(text.split()[0]):
+        elif col == level3 and total is None and text and CODE.fullmatch(text.split()[0]):
             current = Row(text.split()[0])  # an indicator's row; its name may wrap to lines of its own
             rows.append(current)
-        elif current is not None and col in (full, criterion, score):
-            name = {full: "max", criterion: "criterion", score: "score"}[col]
-            setattr(current, name, getattr(current, name) + text)
+        elif current is not None and col in fields:
+            setattr(current, fields[col], getattr(current, fields[col]) + text)
     return Detail(rows, total, rescaled)
 
 
@@ -399,6 +495,8 @@ def detail_table(report: Report) -> list[str]:
     table, rows = summary(report), detail(report)
     if rows is None:
         return [f"no table 『{DETAIL}』"]
+    if not rows.rows:
+        return [f"『{DETAIL}』: no indicator rows (codes in a 三级指标 column)"]
     problems = []
     for row in rows.rows:
         if _number(row.max) is None or (row.score != "不适用" and _number(row.score) is None):

@@ -9,7 +9,7 @@ import yaml
 from pypdf import PdfReader
 
 from conftest import golden, jixiao
-from report_checks import check_report, read_report
+from report_checks import check_report, columns, detail, detail_table, read_report, table_pieces
 
 FIGURES = ["90.71", "优秀", "9.25", "92.50%", "26.98", "89.93%", "54.48", "90.80%"]
 
@@ -70,6 +70,17 @@ def test_pdf_reads_true(rendered, copy):
     assert check_report(read_report(rendered / copy)) == []
 
 
+def test_pdf_score_detail_reads_as_the_reference(rendered):
+    """The checker reads the PDF's 表 3-2 as the reference prints it: the 38 indicators over two
+    pages, and the 合计 row whose label is centred across the three label columns."""
+    report = read_report(rendered / "report.pdf")
+    table = detail(report)
+    assert [(r.code, r.max, r.score) for r in table.rows] == [(g["code"], g["max"], g["score"]) for g in golden()]
+    assert (table.total.code, table.total.max, table.total.score) == ("合计", "100", "90.71")
+    changed = report.replace("90.71", "90.72", nth=2, cells=True)  # 表 3-1's 得分 and 得分率, then this 合计
+    assert detail_table(changed) == ["『项目绩效评分结果表』: scores add up to 90.71, 合计 says 90.72"]
+
+
 def test_docx_opens_and_holds_the_score_tables(rendered):
     document = docx.Document(str(rendered / "report.docx"))
     tables = {t.rows[0].cells[0].text: t for t in document.tables}
@@ -106,11 +117,19 @@ ANNEX_STANDARDS = [  # the example's 评分标准 column: a rule's formula (B101
 
 
 def test_pdf_ends_with_the_scoring_standards_annex(rendered):
+    """The annex heading, under it the caption 附表 1, then its table (the header row, drawn
+    before the caption in the PDF, below it on the page) to the report's end."""
     text = _squeeze("".join(page.extract_text() for page in PdfReader(str(rendered / "report.pdf")).pages))
     heading = "附件：绩效指标评分标准"
     assert heading in text, "the annex is missing (no 评分标准 in the example's indicator table?)"
     annex = text[text.rindex(heading):]  # the heading, not its line in the contents
-    assert annex.startswith("附件：绩效指标评分标准附表1绩效指标及评分标准三级指标满分值评分方法评分标准")
+    report = read_report(rendered / "report.pdf")
+    title = next(p for p in reversed(report.body) if p.text.strip() == heading)
+    caption = next(p for p in report.body if p.text.strip() == "附表 1 绩效指标及评分标准")
+    cells = table_pieces(report, "绩效指标及评分标准")
+    assert title.page == caption.page == cells[0].page and title.y > caption.y > cells[0].y
+    assert [c.name for c in columns(cells)] == ["三级指标", "满分值", "评分方法", "评分标准"]
+    assert cells[-1] is report.body[-1]
     for standard in ANNEX_STANDARDS:
         assert _squeeze(standard) in annex, standard
 

@@ -2,10 +2,13 @@
 project: 不适用 indicators, a rescaled total, a weighted criterion): it passes the report as
 rendered and catches each kind of error when one printed figure or heading is changed."""
 
+import json
+
 import pytest
 
-from report_checks import (analysis, arithmetic, budget_rates, check_report, detail_table, grade, heading_numbers,
-                           leftovers, rates, read_report, summary_table)
+from report_checks import (DETAIL, Piece, analysis, arithmetic, budget_rates, check_report, column_of, columns,
+                           detail, detail_table, grade, heading_numbers, leftovers, rates, read_report, summary_table,
+                           table_pieces)
 
 
 @pytest.fixture(scope="module")
@@ -15,6 +18,35 @@ def report(framework_report):
 
 def test_the_report_as_rendered_passes(report):
     assert check_report(report) == []
+
+
+def test_the_detail_table_is_read_across_its_pages(report, framework_report):
+    """表 3-2 runs on to a second page under 「续表 3-2」, with its header row and the group labels
+    of the rows in progress (A 决策, A1 项目立项) drawn again: each is read once, and every
+    indicator with its full marks and score."""
+    cells = table_pieces(report, DETAIL)
+    texts = [c.text.strip() for c in cells]
+    assert len({c.page for c in cells}) == 2
+    assert texts.count("一级指标") == texts.count("项目立项") == 1 and not any(t.startswith("续表") for t in texts)
+    data = json.loads((framework_report("national-2020") / "summary.json").read_text(encoding="utf-8"))
+    table = detail(report)
+    assert [(r.code, r.max, r.score) for r in table.rows] == [(i["code"], i["max"], i["score"]) for i in data["indicators"]]
+    assert (table.total.max, table.total.score) == ("100", "65.96")
+    assert table.rescaled == ["折算总分", "按百分制折算：65.96 ÷ 92 × 100", "100", "71.70"]
+
+
+def test_a_cell_belongs_to_the_column_whose_header_text_it_starts_under():
+    """Column widths follow the content (the example's 表 3-2): a left-aligned code starts nearer
+    the header to its left than its own centred one; it starts after the left one ends."""
+    names = ["一级指标", " 二级指标", " 三级指标", " 满分值", " 评分值"]
+    head = [Piece(8, x, 223.7, 9.5, True, name) for x, name in zip([87.2, 169.0, 317.8, 443.3, 486.0], names)]
+    cols = columns(head + [Piece(8, 242.3, 208.8, 9.5, False, "A101 ")])
+    assert [c.name for c in cols] == [n.strip() for n in names]
+    cells = {"合计": 78.7, "A1 ": 143.7, "A101 ": 242.3, "项目目标的适应性": 265.8, " 1.5": 451.1, " 0.75": 490.8}
+    assert [column_of(Piece(8, x, 200, 9.5, False, t), cols) for t, x in cells.items()] == [0, 1, 2, 2, 3, 4]
+    merged = columns([Piece(3, 171.9, 376.8, 9.5, True, "A."), Piece(3, 181.0, 376.8, 9.5, True, "相关性"),
+                      Piece(3, 249.3, 376.8, 9.5, True, " B."), Piece(3, 258.8, 376.8, 9.5, True, "效率")])
+    assert [c.name for c in merged] == ["A.相关性", "B.效率"]
 
 
 @pytest.mark.parametrize("left", ["待填写", "{{ budget.paid }}", "[[tbl:budget]]", "⟦1⟧", "None", "nan", "{% if x %}"])
