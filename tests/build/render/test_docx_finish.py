@@ -113,6 +113,10 @@ def test_table_cells_centred_rows_whole_and_short_cells_wide_enough(made):
     assert grid[0] >= 5.1 * 210 + 216 and grid[2] >= 3.9 * 210 + 216, grid
     total = table.rows[-1].cells
     assert total[0].text == "合计" and total[0]._tc.tcPr.find(qn("w:gridSpan")).get(qn("w:val")) == "2"
+    # the row before 合计 keeps with it, so 合计 never starts a page alone
+    kept = [tr for tr in table._tbl.tr_lst if all(p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
+                                                  for p in tr.iter(qn("w:p")))]
+    assert kept == [table._tbl.tr_lst[-2]]
 
 
 def test_document_properties_and_fonts(made):

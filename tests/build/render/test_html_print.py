@@ -27,11 +27,14 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shuti
 @pytest.mark.skipif(CHROMIUM is None, reason="未安装 Chromium，无法检查浏览器打印的分页")
 def test_printed_captions_stay_with_their_tables(tmp_path):
     """One chapter a page, each with a grouped table further down than the one before: at
-    some of these offsets a caption and header used to be left at the foot of a page."""
+    some of these offsets a caption and header used to be left at the foot of a page. The
+    first chapter's table is one row longer than a page holds: its last row used to stand
+    alone on the next page."""
     from pypdf import PdfReader
 
     offsets = range(30, 46)
-    chapters = []
+    tail = [[f"第{n // 6}组" if n % 6 == 0 or n >= 24 else SPAN, f"T0R{n:02d}", "内容"] for n in range(28)]
+    chapters = ["# 第0章\n\n: 表 9-0 长表\n\n" + grid_table(["组", "编码", "内容"], tail)]
     for k in offsets:
         text = "\n\n".join(f"第{n}段。" + "用于把表格推到页面底部的正文。" * 3 for n in range(k))
         rows = [[f"第{n // 6}组" if n % 6 == 0 else SPAN, f"T{k}R{n:02d}", "内容"] for n in range(30)]
@@ -52,3 +55,5 @@ def test_printed_captions_stay_with_their_tables(tmp_path):
         caption = next(n for n, p in enumerate(pages) if f"表 9-{k} " in p)
         assert f"T{k}R00" in pages[caption], f"表 9-{k} 的表题和表头留在页底"
         assert "测试项目" in pages[caption] and re.search(rf"^{caption + 1}$", pages[caption], re.M)
+    last = next(n for n, p in enumerate(pages) if "T0R27" in p)
+    assert "T0R00" not in pages[last] and "T0R26" in pages[last], "表 9-0 的最后一行单独留在续页"

@@ -76,6 +76,13 @@ def test_a_continued_table_repeats_caption_header_and_group_labels(tmp_path):
     assert "合计270216" in pages[-1]
 
 
+def test_the_total_row_never_stands_alone_on_a_continuation_page(tmp_path):
+    # 225 filler phrases end the page exactly after C18, which left 合计 alone on the next page
+    pages = render(tmp_path, "# 一、表格\n\n" + "正文段落。" * 225 + "\n\n" + grouped_table())
+    assert "C17指标名称1754" in pages[-2] and "C18" not in pages[-2], pages[-2][-40:]
+    assert "续表9-1" in pages[-1] and "C第C组C18指标名称1854合计270216" in pages[-1], pages[-1][:120]
+
+
 def test_total_row_spans_the_label_columns(tmp_path):
     typ = tmp_path / "report.typ"
     render(tmp_path, grouped_table())

@@ -259,6 +259,22 @@ def _rows_whole(body) -> None:
             (ahead.addnext if ahead is not None else lambda el: row.insert(0, el))(tr_pr)
         if tr_pr.find(qn("w:cantSplit")) is None:
             tr_pr.insert(0, _el("w:cantSplit"))
+    for table in body.iter(qn("w:tbl")):
+        rows = table.findall(qn("w:tr"))
+        if len(rows) >= 3:
+            _keep_with_next(rows[-2])
+
+
+def _keep_with_next(row) -> None:
+    """The row stays on the page of the row after it (the 合计 row never stands alone)."""
+    for paragraph in row.iter(qn("w:p")):
+        ppr = paragraph.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = _el("w:pPr")
+            paragraph.insert(0, ppr)
+        if ppr.find(qn("w:keepNext")) is None:
+            style = ppr.find(qn("w:pStyle"))  # schema order: pStyle, then keepNext
+            style.addnext(_el("w:keepNext")) if style is not None else ppr.insert(0, _el("w:keepNext"))
 
 
 def _alt_texts(body) -> None:
