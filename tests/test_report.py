@@ -2,6 +2,8 @@
 
 import json
 import re
+import shutil
+import subprocess
 
 import docx
 import pytest
@@ -92,6 +94,20 @@ def test_docx_opens_and_holds_the_score_tables(rendered):
     summary = next(t for t in document.tables if "A.项目决策" in [c.text for c in t.rows[0].cells])
     assert [c.text for c in summary.rows[2].cells] == ["得分", "9.25", "26.98", "54.48", "90.71"]
     assert tables  # every table has a header row
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="未安装 LibreOffice，无法检查 Word 文件在 LibreOffice/WPS 中的样子")
+def test_docx_as_libreoffice_lays_it_out_shows_every_score(rendered, tmp_path):
+    """LibreOffice used to drop the body rows of 表 3-1, which starts at the foot of a page."""
+    subprocess.run([SOFFICE, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(rendered / "report.docx")],
+                   capture_output=True, timeout=300, check=True)
+    text = _squeeze("".join(page.extract_text() for page in PdfReader(str(tmp_path / "report.pdf")).pages))
+    assert "权重103060100得分9.2526.9854.4890.71得分率92.50%89.93%90.80%90.71%" in text
+    for name in _names():
+        assert name in text, name
 
 
 def test_quarto_project_shape(rendered):

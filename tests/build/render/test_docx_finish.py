@@ -107,7 +107,8 @@ def test_table_cells_centred_rows_whole_and_short_cells_wide_enough(made):
     for tc in table._tbl.iter(qn("w:tc")):
         assert tc.tcPr.find(qn("w:vAlign")).get(qn("w:val")) == "center"
     for tr in table._tbl.tr_lst:
-        assert tr.trPr.find(qn("w:cantSplit")) is not None
+        header = tr.trPr.find(qn("w:tblHeader")) is not None
+        assert (tr.trPr.find(qn("w:cantSplit")) is None) == header
     grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
     # 10.5 pt table text is 210 twips an em; a cell has 108 twips of margin each side
     assert grid[0] >= 5.1 * 210 + 216 and grid[2] >= 3.9 * 210 + 216, grid

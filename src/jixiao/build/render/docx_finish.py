@@ -250,8 +250,12 @@ def _full_width(body, width: int) -> None:
 
 
 def _rows_whole(body) -> None:
-    """No table row is split across two pages."""
+    """No table row is split across two pages. Repeated header rows are left splittable:
+    LibreOffice drops the rows of a table whose unsplittable header starts at the
+    foot of a page; the header is one line, so nothing changes in Word."""
     for row in body.iter(qn("w:tr")):
+        if row.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None:
+            continue
         tr_pr = row.find(qn("w:trPr"))
         if tr_pr is None:
             tr_pr = _el("w:trPr")
