@@ -48,6 +48,16 @@ def test_values_print_as_text_never_as_markdown():
     ("{% set x = 1 %}", ["赋值"]),
     ("{{ ''.__class__ }}", ["不允许"]),
     ("{{ ratio(1, 0) }}", ["无法计算"]),
+    ("{{ month('abc') }}", ["month() 需要 YYYY-MM 或 YYYY-MM-DD", "『abc』"]),
+    ("{{ month('2025-13') }}", ["『2025-13』"]),
+    ("{{ num(1, 2) }}", ["num(值)"]),
+    ("{{ ratio(facts.n) }}", ["ratio(甲, 乙)"]),
+    ("{{ facts.n | growth }}", ["growth(本年, 上年)"]),
+    ("{{ total }", ["不成对"]),
+    ("{% if total %}x", ["{% if %} 缺少对应的 {% endif %}"]),
+    ("{% for r in budget.receipts %}x", ["{% endfor %}"]),
+    ("{% endif %}", ["不认识的语句『endif』"]),
+    ("{{ total | }}", ["『{{ total | }}』"]),
 ])
 def test_problems_name_the_file_and_what_to_write(text, words):
     with pytest.raises(InputError) as err:
@@ -56,6 +66,8 @@ def test_problems_name_the_file_and_what_to_write(text, words):
     assert message.startswith("texts/x.md：")
     for word in words:
         assert word in message, message
+    for english in ("argument", "literal", "lambda", "expected", "template", "Jinja", "unknown tag"):
+        assert english not in message, message  # Python's and Jinja2's own messages are English
 
 
 def test_texts_may_loop_once_over_the_data():
