@@ -89,3 +89,12 @@ def test_texts_in_gbk_are_read(tmp_path):
     path = tmp_path / "t.md"
     path.write_bytes("项目背景".encode("gbk"))
     assert read_text_file(path) == "项目背景"
+
+
+def test_last_years_values_without_a_last_year_say_so():
+    """``{{ previous.total }}`` in a project without ``previous``: not 「名称『total』不存在」 but why."""
+    with pytest.raises(InputError) as err:
+        Templates(Style()).render("上年{{ previous.total }}分", {**VALUES, "previous": None}, "texts/x.md")
+    assert "『previous.total』" in err.value.messages[0] and "没有写 previous" in err.value.messages[0]
+    assert Templates(Style()).render("{% if previous %}上年{{ previous.total }}分{% endif %}",
+                                     {**VALUES, "previous": None}, "texts/x.md") == ""

@@ -179,6 +179,9 @@ def _hints(text: str) -> str:
 
 
 def _undefined(exc: UndefinedError, text: str) -> str:
+    if re.search(rf"\bprevious\s*\.\s*{re.escape(str(exc.message))}\b", text):
+        return (f"占位符『previous.{exc.message}』引用上年项目的数值，但参数文件没有写 previous（上年参数文件）；"
+                f"请写上 previous，或删去这个占位符（也可写在 {{% if previous %}} … {{% endif %}} 之中）")
     return (f"占位符中的名称『{exc.message}』不存在，请检查拼写，或先在参数文件 facts 中定义"
             f"（可用的名称见 README「正文占位符」）{_hints(text)}")
 
