@@ -124,8 +124,9 @@ def project_from_mapping(raw: dict, base_dir: Path, source: str, with_previous: 
     texts, analyses = _texts(params, outline, card, data_dir, values, Templates(style), source)
     pending = _pending(params, texts, analyses)
     if pending:
-        shown = "、".join(pending[:8]) + (f" 等 {len(pending)} 处" if len(pending) > 8 else "")
-        warnings.append(f"{source}：仍有待填写的内容：{shown}")
+        # every place: `run` refuses while any is left and sends the analyst here for the list
+        count = f"（共 {len(pending)} 处）" if len(pending) > 1 else ""
+        warnings.append(f"{source}：仍有待填写的内容：{'、'.join(pending)}{count}")
     return Project(params, source, base_dir, data_dir, tables, card, outline, style, values, texts, analyses,
                    warnings, previous, pending)
 
