@@ -10,7 +10,8 @@ empty list when the report reads true):
   no gap, no repeat and no restart;
 - 表 3-1 (the score summary): dimension scores add up to the total, weights and applicable
   maxima to theirs, every 得分率 equals 得分 ÷ 适用满分 (or ÷ 权重), a rescaled total equals
-  the raw total ÷ the applicable maximum × the full marks;
+  the raw total ÷ the applicable maximum × the full marks; a column with a 百分制得分 prints no
+  second rate (得分率 —);
 - 表 3-2 (the score detail) agrees with 表 3-1: per dimension and in total, the sums of full
   marks, applicable full marks and scores; a 百分制得分 × full marks ÷ 100 gives the score;
 - the analysis chapter's sentences agree with both tables (dimensions, groups, indicators);
@@ -444,8 +445,13 @@ def summary_table(report: Report) -> list[str]:
     if problems:
         return problems
     maxima = rows.get("适用满分", rows["权重"])
+    criteria = rows.get("百分制得分", [""] * len(rows["得分"]))
     for i, code in enumerate(table.codes + ["合计"]):
         score, rate, top = rows["得分"][i], rows["得分率"][i], maxima[i]
+        if _number(criteria[i]) is not None:
+            if rate != "—":  # the 百分制得分 is the rate; a second, rounded differently, contradicts it
+                problems.append(f"『{SUMMARY}』 {code}: 得分率 {rate} beside 百分制得分 {criteria[i]}")
+            continue
         if score == "不适用" or rate == "不适用":
             if not (score == rate == "不适用"):
                 problems.append(f"『{SUMMARY}』 {code}: score {score} beside rate {rate}")

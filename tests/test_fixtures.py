@@ -63,6 +63,7 @@ CASES = {
     "title_row_and_trailing_blanks__budget_lines.csv": (0, ["总分 90.00"]),
     "percent_sign__surveys.csv": (0, ["总分 90.00"]),
     "rate_out_of_range__surveys.csv": (1, ["第 2 行", "满意度 190.5 应在 0 到 100 之间"]),
+    "unknown_indicator_code__surveys.csv": (1, ["第 2 行", "『指标编码』『B109』不是指标评分表中的三级指标编码"]),
     "rate_unknown_amount__params.yaml": (1, ["framework.rates.execution", "budget.paid", "应为 budget.total、budget.spent 或 budget.received"]),
     "rate_with_a_second_formula__indicators.csv": (1, ["第 3 行（指标 B101）", "实际支出 ÷ 实际到位资金",
                                                       "预算执行率定义为 实际支出 ÷ 项目预算", "资金执行率"]),

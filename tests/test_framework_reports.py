@@ -94,3 +94,11 @@ def test_the_review_appendix_speaks_to_the_reader(framework_report):
     appendix = text[text.rindex("附：评分复核说明"):]
     assert "（1）扣除不适用指标后，产出与效益指标权重合计（C、D）折算为59.78，低于60" in appendix
     assert ".yaml" not in appendix and "请确认" not in appendix
+
+
+def test_chapter_two_names_only_the_parts_it_has(framework_report):
+    """Without texts on the principles and the process, chapter 二 neither promises them in a
+    heading nor repeats 「绩效评价方法」 as the only heading under 「绩效评价方法」."""
+    heads = [h.text for h in sections(read_report(framework_report("national-2020") / "report.pdf"))]
+    chapter = heads[heads.index("二、绩效评价工作情况") + 1:heads.index("三、评价结论和绩效分析")]
+    assert chapter == ["（一）绩效评价方法"]

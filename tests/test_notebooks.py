@@ -18,7 +18,7 @@ NOTEBOOKS = sorted(TEMPLATES.glob("*.ipynb"))
 # What each chapter must show when run on the example (a table row, a sentence, a heading).
 SHOWS = {
     "01_overview": ["| 1 | 数据归集 | 600,000.00 | 15.00% |", "预算执行率按“实际支出 ÷ 项目预算”计算，为 100.00%"],
-    "02_evaluation": ["（1）**复核分析法：**"],
+    "02_evaluation": ["（1）**复核分析法：**", "## 绩效评价原则、方法和过程", "### 绩效评价原则", "### 绩效评价方法"],
     "02_self_assessment": ["（1）**复核分析法：**"],
     "03_conclusion": ["| A 项目决策   | A1 项目立项          | A101 项目目标的适应性", "总得分为 90.71 分", "得分率 90.71%"],
     "04_analysis": ["### A 项目决策", "根据评价标准该指标评分为 0.75 分（满分 1.5 分）", "| 政府部门 | 10,093,122 |"],

@@ -112,3 +112,18 @@ def test_a_budget_rate_defined_twice_or_off_its_amounts(report):
     assert budget_rates(report.replace("为 92.00%", "为 93.00%"))
     twice = report.replace("资金到位率按", "预算执行率按")
     assert any("defined twice" in p for p in budget_rates(twice))
+
+
+def test_a_second_rate_beside_a_criterion_score(monkeypatch):
+    """A dimension scored 0–100 has its 百分制得分 as its rate: 77.40% (38.70 ÷ 50) beside 77.39
+    reads as a contradiction, so its 得分率 cell must be —."""
+    import report_checks
+
+    def table(rate):
+        return report_checks.Summary(["A", "B"], {"权重": ["50", "50", "100"], "百分制得分": ["77.39", "80.00", ""],
+                                                  "得分": ["38.70", "40.00", "78.70"],
+                                                  "得分率": [rate, "—", "78.70%"]})
+    monkeypatch.setattr(report_checks, "summary", lambda report: table("—"))
+    assert summary_table(None) == []
+    monkeypatch.setattr(report_checks, "summary", lambda report: table("77.40%"))
+    assert summary_table(None) == ["『项目评分汇总表』 A: 得分率 77.40% beside 百分制得分 77.39"]

@@ -56,6 +56,18 @@ def test_new_refuses_to_overwrite(tmp_path):
     assert again.returncode == 1 and "已存在" in again.stderr
 
 
+def test_check_lists_every_place_still_to_fill(tmp_path):
+    """`run` refuses a project with anything 待填写 and says `jixiao check` lists them all: it does,
+    down to the last indicator's analysis, not the first eight and 「等 24 处」."""
+    jixiao("new", "demo", "--framework", "self-assessment-2020", "--root", tmp_path)
+    _fill(tmp_path / "data" / "demo" / "indicators.xlsx")
+    check = jixiao("check", tmp_path / "params" / "demo.yaml")
+    assert check.returncode == 0, check.stderr
+    for place in ("project.report_date", "budget.total（为 0）", "texts.suggestions", "A101 的分析", "D101 的分析"):
+        assert place in check.stdout, place
+    assert "等 " not in check.stdout and "（共 24 处）" in check.stdout
+
+
 def test_unfilled_project_fails_check_with_a_clear_message(tmp_path):
     jixiao("new", "demo", "--framework", "self-assessment-2020", "--root", tmp_path)
     done = jixiao("check", tmp_path / "params" / "demo.yaml")

@@ -48,6 +48,16 @@ def test_values_print_as_text_never_as_markdown():
     ("{% set x = 1 %}", ["赋值"]),
     ("{{ ''.__class__ }}", ["不允许"]),
     ("{{ ratio(1, 0) }}", ["无法计算"]),
+    ("{{ month('abc') }}", ["month() 需要 YYYY-MM 或 YYYY-MM-DD", "『abc』"]),
+    ("{{ month('2025-13') }}", ["『2025-13』"]),
+    ("{{ num(1, 2) }}", ["num(值)"]),
+    ("{{ ratio(facts.n) }}", ["ratio(甲, 乙)"]),
+    ("{{ facts.n | growth }}", ["growth(本年, 上年)"]),
+    ("{{ total }", ["不成对"]),
+    ("{% if total %}x", ["{% if %} 缺少对应的 {% endif %}"]),
+    ("{% for r in budget.receipts %}x", ["{% endfor %}"]),
+    ("{% endif %}", ["不认识的语句『endif』"]),
+    ("{{ total | }}", ["『{{ total | }}』"]),
 ])
 def test_problems_name_the_file_and_what_to_write(text, words):
     with pytest.raises(InputError) as err:
@@ -56,6 +66,8 @@ def test_problems_name_the_file_and_what_to_write(text, words):
     assert message.startswith("texts/x.md：")
     for word in words:
         assert word in message, message
+    for english in ("argument", "literal", "lambda", "expected", "template", "Jinja", "unknown tag"):
+        assert english not in message, message  # Python's and Jinja2's own messages are English
 
 
 def test_texts_may_loop_once_over_the_data():
@@ -77,3 +89,12 @@ def test_texts_in_gbk_are_read(tmp_path):
     path = tmp_path / "t.md"
     path.write_bytes("项目背景".encode("gbk"))
     assert read_text_file(path) == "项目背景"
+
+
+def test_last_years_values_without_a_last_year_say_so():
+    """``{{ previous.total }}`` in a project without ``previous``: not 「名称『total』不存在」 but why."""
+    with pytest.raises(InputError) as err:
+        Templates(Style()).render("上年{{ previous.total }}分", {**VALUES, "previous": None}, "texts/x.md")
+    assert "『previous.total』" in err.value.messages[0] and "没有写 previous" in err.value.messages[0]
+    assert Templates(Style()).render("{% if previous %}上年{{ previous.total }}分{% endif %}",
+                                     {**VALUES, "previous": None}, "texts/x.md") == ""

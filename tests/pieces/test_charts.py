@@ -93,3 +93,15 @@ def test_a_wholly_inapplicable_dimension_keeps_its_place(tmp_path):
     project = load_project(write_project(tmp_path, "ifi-loan-2019"))  # its D 可持续性 is wholly 不适用
     labels = _labels(charts.dimension_rates(project))
     assert len(labels) == len(project.card.dimensions) + 1 and "不适用" in labels
+
+
+def test_a_dimension_scored_out_of_100_shows_its_criterion_score(tmp_path):
+    """ifi-loan-2019 as published: 效率 is 77.39 out of 100 (38.70 of 50); the chart shows 77.39
+    as 表 3-1 does, not 77.40% (38.70 ÷ 50)."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests" / "scoring"))
+    from framework_projects import write_published_ifi
+
+    labels = _labels(charts.dimension_rates(load_project(write_published_ifi(tmp_path))))
+    assert labels == ["100.00（百分制）", "77.39（百分制）", "73.90（百分制）", "92.00（百分制）", "82.68%"]

@@ -30,7 +30,7 @@ def test_the_summary_of_weighted_criteria_shows_each_criterions_score_out_of_100
     assert rows["权重"] == ["20", "50", "20", "10", "100"]
     assert rows["百分制得分"] == ["100.00", "77.39", "73.90", "92.00", ""]
     assert rows["得分"] == ["20.00", "38.70", "14.78", "9.20", "82.68"]
-    assert rows["得分率"][-1] == "82.68%"
+    assert rows["得分率"] == ["—", "—", "—", "—", "82.68%"]  # never 77.40% (38.70 ÷ 50) beside 77.39
 
 
 def test_the_summary_has_no_criterion_row_without_weighted_criteria(own):

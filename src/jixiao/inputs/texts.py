@@ -8,6 +8,7 @@ The analyst's texts are untrusted: they run in Jinja2's sandbox and may only use
 the functions below, filters and ``if``; loops, assignments and arithmetic are refused.
 """
 
+import inspect
 import re
 from datetime import date
 from functools import cached_property
@@ -46,7 +47,11 @@ def _number(value):
 def _month(value) -> str:
     """2018-08 → 2018年8月; 2019-07-01 → 2019年7月1日."""
     text = value.isoformat() if isinstance(value, date) else str(value)
-    return "".join(f"{int(p)}{unit}" for p, unit in zip(text.split("-"), "年月日"))
+    parts = text.split("-")
+    if not (2 <= len(parts) <= 3 and all(p.isascii() and p.isdigit() for p in parts)
+            and 1 <= int(parts[1]) <= 12 and (len(parts) == 2 or 1 <= int(parts[2]) <= 31)):
+        raise ValueError(f"month() 需要 YYYY-MM 或 YYYY-MM-DD 形式的日期，如 month(\"2018-08\")，而不是『{text}』")
+    return "".join(f"{int(p)}{unit}" for p, unit in zip(parts, "年月日"))
 
 
 FUNCTIONS = {
@@ -60,6 +65,16 @@ FUNCTIONS = {
     "month": _month,
     "ref": refer,
 }
+# How each function is written, for the message when it is given the wrong number of values.
+USAGE = {"num": "num(值)", "ratio": "ratio(甲, 乙)", "growth": "growth(本年, 上年)", "wan": "wan(元)", "yuan": "yuan(元)",
+         "pct": "pct(数)", "plain": "plain(数)", "month": 'month("2018-08")', "ref": 'ref("标签")', "score": "score(数)"}
+# Jinja2's syntax errors, said in Chinese (its own messages are English).
+SYNTAX = [
+    (re.compile(r"expected 'end of print statement'|unexpected '}'"), "{{ 与 }} 不成对，或 {{ }} 中多写了字"),
+    (re.compile(r"looking for the following tags: '(?:elif|endif)"), "{% if %} 缺少对应的 {% endif %}"),
+    (re.compile(r"looking for the following tags: 'endfor"), "{% for %} 缺少对应的 {% endfor %}"),
+    (re.compile(r"unknown tag '(\w+)'"), r"不认识的语句『\1』（只能写 if、elif、else、endif、for、endfor）"),
+]
 
 
 class Printed(str):
@@ -82,8 +97,8 @@ class Templates:
         """Sandboxed even for the notebooks' own templates: the values come from the analyst's files."""
         env = ImmutableSandboxedEnvironment(undefined=_Missing, finalize=self._finalize, autoescape=False,
                                             keep_trailing_newline=True)
-        functions = {name: _printed(f) for name, f in FUNCTIONS.items()}
-        functions["score"] = _printed(self.style.score)
+        functions = {name: _printed(name, f) for name, f in FUNCTIONS.items()}
+        functions["score"] = _printed("score", self.style.score)
         env.globals.update(functions)
         env.filters.update(functions)
         return env
@@ -97,21 +112,41 @@ class Templates:
                 _refuse_statements(env.parse(text), text, where)
             return env.from_string(text).render(values)
         except TemplateSyntaxError as exc:
-            raise InputError(f"{where}：第 {exc.lineno} 行的占位符写法有误（{exc.message}），"
+            raise InputError(f"{where}：第 {exc.lineno} 行的占位符写法有误（{_syntax(exc, text)}），"
                              f"占位符应写成 {{{{ 名称 }}}}，如 {{{{ facts.data_units }}}}{_hints(text)}") from None
         except UndefinedError as exc:
             raise InputError(f"{where}：{_undefined(exc, text)}") from None
         except SecurityError:
             raise InputError(f"{where}：占位符中使用了不允许的名称或写法，只能引用数据名称和报告函数") from None
         except (ValueError, ArithmeticError, TypeError) as exc:
-            raise InputError(f"{where}：占位符无法计算（{exc}），请检查所用的数值") from None
+            reason = str(exc) if re.search(r"[\u4e00-\u9fff]", str(exc)) else "数值或函数的写法不对"
+            raise InputError(f"{where}：占位符无法计算（{reason}），请检查所用的数值") from None
 
 
-def _printed(function):
+def _printed(name: str, function):
+    """``function`` printing its result as it is; called with the wrong number of values, it says
+    how it is written (in Chinese, not Python's message)."""
+    signature = inspect.signature(function)
+
     def call(*args, **kwargs):
+        try:
+            signature.bind(*args, **kwargs)
+        except TypeError:
+            raise ValueError(f"函数 {name} 的写法是 {USAGE[name]}，所给的值个数不对") from None
         return Printed(function(*args, **kwargs))
 
     return call
+
+
+def _syntax(exc: TemplateSyntaxError, text: str) -> str:
+    """What is wrong with the template's syntax, in Chinese; else the line to look at."""
+    for pattern, reason in SYNTAX:
+        found = pattern.search(exc.message or "")
+        if found:
+            return found.expand(reason)
+    lines = text.splitlines()
+    line = lines[exc.lineno - 1].strip() if 0 < exc.lineno <= len(lines) else ""
+    return f"请检查这一行：『{line}』" if line else "请检查 {{ }} 与 {% %} 是否成对"
 
 
 class _Missing(StrictUndefined):
@@ -144,6 +179,9 @@ def _hints(text: str) -> str:
 
 
 def _undefined(exc: UndefinedError, text: str) -> str:
+    if re.search(rf"\bprevious\s*\.\s*{re.escape(str(exc.message))}\b", text):
+        return (f"占位符『previous.{exc.message}』引用上年项目的数值，但参数文件没有写 previous（上年参数文件）；"
+                f"请写上 previous，或删去这个占位符（也可写在 {{% if previous %}} … {{% endif %}} 之中）")
     return (f"占位符中的名称『{exc.message}』不存在，请检查拼写，或先在参数文件 facts 中定义"
             f"（可用的名称见 README「正文占位符」）{_hints(text)}")
 

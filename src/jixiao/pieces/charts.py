@@ -111,11 +111,21 @@ def grouped_bars(labels: list[str], series: dict[str, list[Decimal]], texts: dic
 
 def dimension_rates(project) -> plt.Figure:
     """得分率 of each level-1 indicator and of the whole, the whole in the emphasis colour; a
-    wholly inapplicable level-1 indicator keeps its place, marked 不适用."""
+    wholly inapplicable level-1 indicator keeps its place, marked 不适用; one scored 0–100 shows
+    its 百分制得分, as 表 3-1 does (never a second, differently rounded rate beside it)."""
     v, style_ = project.values, project.style
     dims = list(v.dimensions)
-    rates = [d.rate if d.applicable else Decimal(0) for d in dims] + [v.rate]
-    texts = [style_.rate(d.rate) if d.applicable else "不适用" for d in dims] + [style_.rate(v.rate)]
+
+    def bar(d):
+        if not d.applicable:
+            return Decimal(0), "不适用"
+        if d.criterion is not None:
+            return d.criterion, f"{style_.score(d.criterion)}（百分制）"
+        return d.rate, style_.rate(d.rate)
+
+    drawn = [bar(d) for d in dims]
+    rates = [r for r, _ in drawn] + [v.rate]
+    texts = [t for _, t in drawn] + [style_.rate(v.rate)]
     return bars([f"{d.code} {d.name}" for d in dims] + ["总体"], rates, texts,
                 "得分率（%）", [PALETTE[0]] * len(dims) + [PALETTE[2]], limit=112)
 

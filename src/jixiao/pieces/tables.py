@@ -86,7 +86,8 @@ def indicator_system(project) -> str:
 def score_summary(project) -> str:
     """Weight, score and rate of each level-1 indicator and the total; with 不适用 indicators also
     the applicable maximum each rate is computed on, and the total rescaled to the full weight;
-    with weighted 0–100 criteria also each dimension's 百分制得分 (— where it has none)."""
+    with weighted 0–100 criteria also each dimension's 百分制得分 (— where it has none), which then
+    stands for its rate (得分率 —)."""
     v, style = project.values, project.style
     dims = list(v.dimensions)
     rescaled = v.rescaled
@@ -95,6 +96,9 @@ def score_summary(project) -> str:
         return style.score(node.score) if node.applicable else "不适用"
 
     def rate(node):
+        # A criterion's 百分制得分 is its rate; 77.40% (38.70 ÷ 50) beside 77.39 would contradict it.
+        if node.criterion is not None:
+            return "—"
         return style.rate(node.rate) if node.applicable else "不适用"
 
     headers = [""] + [f"{d.code}.{d.name}" for d in dims] + [TOTAL]

@@ -113,7 +113,7 @@ def project_from_mapping(raw: dict, base_dir: Path, source: str, with_previous: 
     warnings += card.notes
     problems += _check_rate_names(params, card)
     problems += _check_budget(params, tables, source)
-    problems += _check_surveys(tables)
+    problems += _check_surveys(tables, card)
     problems += _check_exhibits(params, tables, card, source)
     problems += _check_cover(params, outline, source)
     if problems:
@@ -124,8 +124,9 @@ def project_from_mapping(raw: dict, base_dir: Path, source: str, with_previous: 
     texts, analyses = _texts(params, outline, card, data_dir, values, Templates(style), source)
     pending = _pending(params, texts, analyses)
     if pending:
-        shown = "、".join(pending[:8]) + (f" 等 {len(pending)} 处" if len(pending) > 8 else "")
-        warnings.append(f"{source}：仍有待填写的内容：{shown}")
+        # every place: `run` refuses while any is left and sends the analyst here for the list
+        count = f"（共 {len(pending)} 处）" if len(pending) > 1 else ""
+        warnings.append(f"{source}：仍有待填写的内容：{'、'.join(pending)}{count}")
     return Project(params, source, base_dir, data_dir, tables, card, outline, style, values, texts, analyses,
                    warnings, previous, pending)
 
@@ -226,11 +227,15 @@ def _check_budget(params: Params, tables: dict, source: str) -> list[str]:
     return []
 
 
-def _check_surveys(tables: dict) -> list[str]:
+def _check_surveys(tables: dict, card: Scorecard) -> list[str]:
+    codes = {i.code for i in card.indicators}
+    rows = tables.get("surveys", [])
     return [
         f"{r.source} 第 {r.line} 行：满意度 {r.rate} 应在 0 到 100 之间（以百分数填写，不带 % 号）"
-        for r in tables.get("surveys", [])
-        if not 0 <= r.rate <= 100
+        for r in rows if not 0 <= r.rate <= 100
+    ] + [
+        f"{r.source} 第 {r.line} 行：『指标编码』『{r.indicator}』不是指标评分表中的三级指标编码，请改正或留空"
+        for r in rows if r.indicator and r.indicator not in codes
     ]
 
 
