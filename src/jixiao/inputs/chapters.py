@@ -69,7 +69,8 @@ def read_asks(notebooks: list[Path]) -> Asks:
                     is_required = isinstance(required, ast.Constant) and required.value is True
                     key = _literal(node.args[0])
                     asks.texts[key] = asks.texts.get(key, False) or is_required
-                    asks.titles.setdefault(key, title or key)
+                    lead = (_literal(keywords.get("lead")) or "").rstrip("：:")
+                    asks.titles.setdefault(key, lead or title or key)
                 elif node.func.attr in ("table", "figure"):
                     label = keywords.get("label") or (node.args[1] if len(node.args) > 1 else None)
                     if _literal(label):

@@ -15,6 +15,7 @@ heading with nothing under it is left out.
 """
 
 import base64
+import re
 import textwrap
 from pathlib import Path
 
@@ -65,6 +66,12 @@ def _find(params_file: str) -> Path:
 READER = REPORT_FORMAT + "+east_asian_line_breaks"
 
 
+def _starts_with_paragraph(markdown: str) -> bool:
+    """Whether Markdown written by pandoc opens with a plain paragraph (not a heading, list,
+    quote, table, code block or lone image)."""
+    return not re.match(r"(#|[-*+]\s|\d+[.)]\s|>|\||\+-|:|!\[|```|~~~|\s)", markdown)
+
+
 def _show(markdown: str, kind: str, **meta) -> None:
     display({"text/markdown": markdown}, raw=True, metadata={"jixiao": {"kind": kind, **meta}})
 
@@ -99,13 +106,18 @@ class Chapter:
         """A heading printed as it is (not numbered by the stitcher)."""
         _show(f"{'#' * level} {escape(text)}\n", "heading", numbered=False)
 
-    def text(self, key: str, required: bool = False, otherwise: str | None = None) -> None:
+    def text(self, key: str, required: bool = False, otherwise: str | None = None, lead: str | None = None) -> None:
         """The analyst's text ``texts.<key>``; its own headings go below the heading above it.
         ``required`` texts must be in the parameter file (``jixiao check`` says so); without the
-        text, the ``otherwise`` template is printed, if given."""
+        text, the ``otherwise`` template is printed, if given. ``lead`` (「主要结论：」) is set in bold
+        before the text's first paragraph, or as a paragraph of its own when the text starts otherwise."""
         clean = self.project.texts.get(key)
         if clean is not None and clean.text.strip():
-            _show(clean.text, "text", images=_images(clean))
+            text = clean.text
+            if lead:
+                bold = f"**{escape(lead)}**"
+                text = f"{bold}{text}" if _starts_with_paragraph(text) else f"{bold}\n\n{text}"
+            _show(text, "text", images=_images(clean))
         elif otherwise:
             self.say(otherwise)
 
