@@ -93,3 +93,17 @@ def test_a_wholly_inapplicable_dimension_keeps_its_place(tmp_path):
     project = load_project(write_project(tmp_path, "ifi-loan-2019"))  # its D 可持续性 is wholly 不适用
     labels = _labels(charts.dimension_rates(project))
     assert len(labels) == len(project.card.dimensions) + 1 and "不适用" in labels
+
+
+@pytest.mark.parametrize("name", ["budget_lines", "queries", "surveys"])
+def test_dollar_signs_in_a_tables_labels_print_as_text_not_mathtext(project, name, tmp_path):
+    """A budget line, query subject or survey group named with $…$ is drawn as typed: no
+    mathtext, so no superscripts and no failure to draw on a half-written formula."""
+    table = {"budget_lines": "name", "queries": "subject", "surveys": "group"}[name]
+    rows = project.table(name)
+    odd = [Row({**rows[0], table: "数据$\\frac{归集$"}, rows[0].line), Row({**rows[1], table: "政府$x^2$部门"}, rows[1].line)]
+    fig = charts.table_chart(dataclasses.replace(project, tables=project.tables | {name: odd + rows[2:]}), name)
+    fig.savefig(tmp_path / "c.png")
+    shown = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert "数据$\\frac{归集$" in shown and "政府$x^2$部门" in shown
+    assert not any(t.get_parse_math() for t in fig.axes[0].get_yticklabels())
