@@ -55,6 +55,15 @@ def date_or_pending(value):
         raise PydanticCustomError("date_parsing", "not a date") from None
 
 
+def no_shortcode(value):
+    """Text for the cover and the running header: Quarto expands ``{{< … >}}`` in the document's
+    metadata even when escaped (``{{< env HOME >}}`` prints a variable of the analyst's machine,
+    an unknown one stops the run), so such text is refused."""
+    if isinstance(value, str) and re.search(r"\{\{[<%]", value):
+        raise PydanticCustomError("shortcode", "不能含 {{< 或 {{%（Quarto 的短代码，会被展开成本机的内容），请删去")
+    return value
+
+
 class ProjectInfo(Strict):
     name: str = Field(description="项目名称")
     year: int = Field(description="评价年度")
@@ -66,6 +75,7 @@ class ProjectInfo(Strict):
     period: str = Field(description="项目实施周期")
 
     _date_or_pending = field_validator("report_date", mode="plain")(date_or_pending)
+    _no_shortcode = field_validator("*", mode="after")(no_shortcode)
 
     @property
     def dated(self) -> bool:
