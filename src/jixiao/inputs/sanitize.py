@@ -9,6 +9,7 @@ script, fetch an address or embed a local file. A space typed between two Chines
 """
 
 import hashlib
+import io
 import json
 import re
 import secrets
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pypandoc
+from PIL import Image, ImageOps
 
 from ..errors import InputError
 
@@ -38,6 +40,7 @@ RISKY = re.compile(r"([{}<>$@&])")
 WEB = re.compile(r"https?://[^\s<>\"]+", re.I)
 IMAGE_TYPES = {".png", ".jpg", ".jpeg"}
 IMAGE_LIMIT = 10 * 1024 * 1024  # bytes of one image from the data folder
+PIXEL_LIMIT = 40_000_000  # pixels of one image (a small file can claim a huge canvas)
 
 
 @dataclass
@@ -159,6 +162,11 @@ class _Walker:
     def image(self, url: str) -> str:
         """The figures/ name of an image from the data folder; a problem for anything else."""
         path = (self.data_dir / url).resolve() if url and not re.match(r"^[a-z][a-z0-9+.-]*:|^[/\\]", url, re.I) else None
+        if path is not None and path.is_relative_to(self.data_dir) and path.suffix.lower() in IMAGE_TYPES \
+                and path.is_file() and path.stat().st_size <= IMAGE_LIMIT and not _readable_image(path):
+            self.problems.append(f"{self.where}：图片『{url}』不是能读取的 PNG/JPEG 图片（文件损坏、扩展名与内容不符，"
+                                 f"或超过 {PIXEL_LIMIT // 1_000_000} 百万像素），请重新导出")
+            return ""
         if path is None or not path.is_relative_to(self.data_dir) or path.suffix.lower() not in IMAGE_TYPES \
                 or not path.is_file() or path.stat().st_size > IMAGE_LIMIT:
             self.problems.append(
@@ -168,6 +176,34 @@ class _Walker:
         name = f"text-{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}{path.suffix.lower()}"
         self.images[name] = path
         return f"figures/{name}"
+
+
+def _readable_image(path: Path) -> bool:
+    try:
+        with Image.open(path) as image:
+            if image.format not in ("PNG", "JPEG") or image.width * image.height > PIXEL_LIMIT:
+                return False
+            image.verify()
+        return True
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return False
+
+
+def published_image(path: Path) -> bytes:
+    """A data-folder image as it is published: its pixels only, turned upright as its EXIF says,
+    re-encoded without what cameras and editors write beside them (EXIF with the GPS position and
+    the owner's name, PNG text, XMP, comments, colour profiles naming a device)."""
+    with Image.open(path) as original:
+        image = ImageOps.exif_transpose(original)
+        if image.mode == "P" or "transparency" in image.info:
+            image = image.convert("RGBA")
+        image.info = {}
+        buffer = io.BytesIO()
+        if original.format == "PNG":
+            image.save(buffer, format="PNG")
+        else:
+            image.convert("RGB").save(buffer, format="JPEG", quality=95)
+    return buffer.getvalue()
 
 
 def _escaped(text: str) -> list:
