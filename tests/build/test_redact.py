@@ -7,7 +7,7 @@ import re
 import zipfile
 
 import pytest
-from PIL import Image
+from PIL import Image, PngImagePlugin
 from pypdf import PdfReader
 
 from conftest import EXAMPLE, ROOT, copy_example, golden, jixiao
@@ -34,6 +34,14 @@ def test_a_name_is_masked_however_it_is_written(written):
     bare = re.sub(GAP, "", masked)
     assert not any(name in bare for name in NAMES), masked
     assert bare.startswith("负责人叶＊＊") or bare.startswith("负责人欧＊＊＊")
+
+
+@pytest.mark.parametrize("written, masked", [
+    ("**叶**东晖", "**叶**＊＊"), ("*叶东*晖", "*叶＊*＊"), ("叶东\n> 晖", "叶＊\n> ＊"), ("`叶东晖`", "`叶＊＊`"),
+    ("~~欧阳~~娜娜", "~~欧＊~~＊＊"),
+])
+def test_a_name_split_by_markdown_marks_is_masked_and_the_marks_kept(written, masked):
+    assert redact(f"负责人{written}。", NAMES) == f"负责人{masked}。"
 
 
 @pytest.mark.parametrize("written, masked", [
@@ -122,7 +130,11 @@ def planted(tmp_path_factory):
     params.write_text(text + "\npersonal_names: [张三丰, 欧阳娜娜]\n", encoding="utf-8")
     with open(data / "texts" / "background.md", "a", encoding="utf-8") as f:
         f.write("\n\n项目联系人欧阳\n娜娜，电话 (021) 6438 1234，手机 +86 138-1234-5678，身份证 31010519800101123X；"
-                "项目负责人叶东晖与沈\u200b慧\u3000云共同负责。\n")
+                "项目负责人叶东晖与沈\u200b慧\u3000云共同负责。\n\n强调：**张**三丰，*欧阳*娜娜；字符引用：&#21494;&#19996;&#26198;。"
+                "\n\n> 引文中折行的叶东\n> 晖\n\n![现场照片](photo.png)\n")
+    photo = PngImagePlugin.PngInfo()
+    photo.add_text("Author", "沈慧云")
+    Image.new("RGB", (60, 30), "white").save(data / "photo.png", pnginfo=photo)
     staff = data / "staff.csv"
     staff.write_text(staff.read_text(encoding="utf-8").replace("1,叶东晖,", '1,"叶东\n晖",'), encoding="utf-8")
     lines = data / "budget_lines.csv"

@@ -33,6 +33,9 @@ WIDE_MASK, NARROW_MASK = "＊", "×"
 # What may stand between the characters of a name in a text: line breaks and spaces of any
 # width, zero-width spaces and joiners, the soft hyphen, the byte-order mark.
 GAP = r"[\s\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]*"
+# In a name also Markdown's inline marks (**叶**东晖, a hard-wrapped quote 叶东\n> 晖): they are
+# kept as they are, only the characters of the name are masked.
+NAME_GAP = GAP[:-2] + r"*_~^`\\>]*"
 # Full-width digits, letters and signs folded one-to-one, so positions found in the folded
 # text are the positions in the original.
 FOLD = str.maketrans({**{chr(0xFF10 + n): str(n) for n in range(10)}, "Ｘ": "X", "ｘ": "x", "＋": "+",
@@ -48,7 +51,7 @@ LANDLINE = re.compile(
     rf"(?<!\d)(?:\+?86[ \-]*\(?0?[1-9]\d{{1,2}}\)?|\(\s*0\d{{2,3}}\s*\)|0\d{{2,3}})[ \-]*"
     rf"(?P<hide>\d{{3,4}}){SEP}\d{{4}}(?!\d)")
 NUMBERS = (ID_18, ID_15, MOBILE, LANDLINE)  # longest first: an ID's digits are not also a phone number
-_GAP_CHAR = re.compile(GAP[:-1])
+_GAP_CHAR = re.compile(NAME_GAP[:-1])
 
 
 def _mask(text: str) -> str:
@@ -79,7 +82,7 @@ def _numbers(text: str) -> str:
 
 
 def _name_pattern(name: str) -> re.Pattern:
-    body = GAP.join(re.escape(ch) for ch in name)
+    body = NAME_GAP.join(re.escape(ch) for ch in name)
     latin_start = name[0].isascii() and name[0].isalpha()
     latin_end = name[-1].isascii() and name[-1].isalpha()
     return re.compile(("(?<![A-Za-z])" if latin_start else "") + body + ("(?![A-Za-z])" if latin_end else ""),
