@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from conftest import EXAMPLE, ROOT, copy_example, golden, jixiao
 from jixiao.build.redact import (GAP, mask_name, personal_names, public_inputs, redact, unlisted_names,
                                  unlisted_warnings)
+from jixiao.errors import InputError
 from jixiao.inputs.params import read_yaml
 from jixiao.pieces.markdown import grid_table, width
 from jixiao.project import load_project
@@ -202,6 +203,26 @@ def test_the_redacted_inputs_are_the_same_project_without_the_names(tmp_path):
     public = load_project(copy)
     assert (public.card.total, public.card.grade) == (project.card.total, project.card.grade)
     assert [r.name for r in public.table("staff")] == [redact(n, names) for n in _staff()]
+
+
+def test_an_image_named_after_a_person_is_shown_under_its_masked_name(tmp_path):
+    """The masked text points at 叶＊＊现场.png: the copy has the image under that name (the public
+    build failed with 「图片不能发布」), and two files that mask alike are an input error."""
+    params = copy_example(tmp_path)
+    data = params.parent.parent / "data" / EXAMPLE
+    (data / "photos").mkdir()
+    Image.new("RGB", (8, 4), "red").save(data / "photos" / "叶东晖现场.png")
+    background = data / "texts" / "background.md"
+    background.write_text(background.read_text(encoding="utf-8") + "\n\n![现场](photos/叶东晖现场.png)\n", encoding="utf-8")
+    project = load_project(params)
+    names = personal_names(project)
+    copy = public_inputs(project, params, read_yaml(params), tmp_path / "public-inputs", names)
+    public = load_project(copy)
+    assert [path.name for path in public.texts["background"].images.values()] == ["叶＊＊现场.png"]
+    assert not any("叶东晖" in p.name for p in (tmp_path / "public-inputs").rglob("*"))
+    Image.new("RGB", (8, 4), "blue").save(data / "photos" / "叶东明现场.png")
+    with pytest.raises(InputError, match="叶东明现场.png"):
+        public_inputs(load_project(params), params, read_yaml(params), tmp_path / "again", names + ["叶东明"])
 
 
 def test_unlisted_names_in_the_texts_are_listed_for_the_analyst(tmp_path):

@@ -24,6 +24,7 @@ from pathlib import Path
 import yaml
 
 from ..config import project_root
+from ..errors import InputError
 from ..inputs.files import read_text_file
 from ..inputs.params import read_yaml
 from ..inputs.tables import SPECS
@@ -176,12 +177,19 @@ def _write_project(project, params_path: Path, raw: dict, params_out: Path, name
     if analysis.is_file():
         (data_out / ANALYSIS_FILE).write_text(redact(read_text_file(analysis), names), encoding="utf-8")
         written.add(ANALYSIS_FILE)
-    for path in project.data_dir.rglob("*"):  # images and other files the texts may show, as they are
+    copied: dict[str, Path] = {}
+    for path in sorted(project.data_dir.rglob("*")):  # images and other files the texts may show, as they are
         relative = path.relative_to(project.data_dir)
         if (path.is_file() and relative.as_posix() not in written and relative.parts[0] != TABLES
                 and path.suffix.lower() not in TEXT_FILE_SUFFIXES):
-            (data_out / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, data_out / relative)
+            # under the name the masked texts use for it (叶东晖现场.png → 叶＊＊现场.png)
+            masked = redact(relative.as_posix(), names)
+            if masked in copied:
+                raise InputError(f"{project.data_dir}：文件『{copied[masked].relative_to(project.data_dir)}』和"
+                                 f"『{relative}』的名称遮盖人名后相同（{masked}），公开版无法区分，请把其中一个改名")
+            copied[masked] = path
+            (data_out / masked).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, data_out / masked)
     params_out.parent.mkdir(parents=True, exist_ok=True)
     params_out.write_text(yaml.safe_dump(copy, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
