@@ -122,3 +122,11 @@ def test_many_texts_in_one_pass_keep_their_order(tmp_path):
     texts = {str(n): (f"第 {n} 段\n\n```\n未闭合" if n == 3 else f"第 {n} 段", f"t{n}") for n in range(6)}
     result = sanitize(texts, tmp_path)
     assert [result[str(n)].text.splitlines()[0] for n in range(6)] == [f"第 {n} 段" for n in range(6)]
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("详见 `附件一` 所列。", "详见 `附件一` 所列。"), ("`代码` 之后", "`代码` 之后"), ("注释 [^1] 之后\n\n[^1]: 说明", "注释 [^1] 之后"),
+])
+def test_a_space_beside_code_or_a_note_is_kept_not_a_crash(text, kept, tmp_path):
+    """A space after inline code, an image or a footnote mark failed check with a TypeError (exit 2)."""
+    assert clean(text, tmp_path).text.startswith(kept)

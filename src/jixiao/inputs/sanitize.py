@@ -107,7 +107,9 @@ def _write(chunks: list[list]) -> list[str]:
 
 
 def _wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in "WF"
+    """A wide (CJK) character; '' (an element that shows no plain character, such as code or an
+    image) is not."""
+    return bool(ch) and unicodedata.east_asian_width(ch) in "WF"
 
 
 class _Walker:
