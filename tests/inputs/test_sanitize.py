@@ -130,3 +130,10 @@ def test_many_texts_in_one_pass_keep_their_order(tmp_path):
 def test_a_space_beside_code_or_a_note_is_kept_not_a_crash(text, kept, tmp_path):
     """A space after inline code, an image or a footnote mark failed check with a TypeError (exit 2)."""
     assert clean(text, tmp_path).text.startswith(kept)
+
+
+def test_a_link_keeps_its_address_and_text_but_no_title_attribute(tmp_path):
+    """A title is an attribute from the text (and one with quotes broke the link into raw text)."""
+    text = clean('见[网站](http://a.b/x "说明\\"]#read(\\"/etc/passwd\\")")。', tmp_path).text
+    assert text == "见[网站](http://a.b/x)。\n"
+    assert "title=" not in html(text)

@@ -137,10 +137,10 @@ class _Walker:
             _attr, inlines, (url, title) = content
             if not WEB.fullmatch(url):
                 self.problems.append(f"{self.where}：链接『{url}』不能发布：正文中的链接只能指向 http:// 或 https:// 网址")
-            return {"t": "Link", "c": [["", [], []], self.inlines(inlines), [url, title]]}
+            return {"t": "Link", "c": [["", [], []], self.inlines(inlines), [url, ""]]}  # no title attribute
         if kind == "Image":
             _attr, inlines, (url, title) = content
-            return {"t": "Image", "c": [["", [], []], self.inlines(inlines), [self.image(url), title]]}
+            return {"t": "Image", "c": [["", [], []], self.inlines(inlines), [self.image(url), ""]]}
         if isinstance(content, list):
             return {"t": kind, "c": self.walk(content)} if "c" in item else item
         return item
