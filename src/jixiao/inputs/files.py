@@ -2,12 +2,22 @@
 encodings analysts save it in (UTF-8 with or without BOM, GBK/GB18030 from Chinese Excel
 and Notepad)."""
 
+import re
 from pathlib import Path
 
 from .. import limits
 from ..errors import InputError
 
 ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 is a superset of GBK and GB2312
+# Control characters copy and paste leaves in text (other than tab and line breaks): invisible,
+# and not allowed in the XML of a Word file. Vertical tab and form feed (Word's manual line and
+# page breaks) read as a space.
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` without control characters."""
+    return CONTROL.sub("", text.replace("\x0b", " ").replace("\x0c", " "))
 
 
 def check_size(path: Path, limit: int, what: str) -> None:
@@ -19,11 +29,11 @@ def check_size(path: Path, limit: int, what: str) -> None:
 
 
 def decode(data: bytes, path: Path, what: str) -> str:
-    """Bytes as text in the first encoding that fits; else a message naming the file and
-    the encodings to save it in."""
+    """Bytes as text in the first encoding that fits, without control characters; else a message
+    naming the file and the encodings to save it in."""
     for encoding in ENCODINGS:
         try:
-            return data.decode(encoding)
+            return printable(data.decode(encoding))
         except UnicodeDecodeError:
             continue
     raise InputError(f"{path}：无法识别文件编码（已试过 UTF-8 与 GBK/GB18030），请另存为 UTF-8 或 GBK 编码的{what}")
