@@ -45,7 +45,7 @@ def test_control_characters_are_dropped_from_texts_tables_and_the_parameter_file
     text.write_text(CONTROL, encoding="utf-8")
     assert read_text_file(text) == shown
     params = tmp_path / "p.yaml"
-    params.write_text('project: {evaluator: "上海\\x01大华\\e[31m工程\\a造价"}\n', encoding="utf-8")
+    params.write_text('project: {evaluator: "上海\\x01大华\\e[31m工程\\a造价\\ud800\\uffff"}\n', encoding="utf-8")
     assert read_yaml(params) == {"project": {"evaluator": "上海大华[31m工程造价"}}
     table = tmp_path / "activities.csv"
     table.write_text(f"序号,活动名称\n1,{CONTROL}\n", encoding="utf-8")

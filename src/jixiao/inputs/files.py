@@ -10,9 +10,9 @@ from ..errors import InputError
 
 ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 is a superset of GBK and GB2312
 # Control characters copy and paste leaves in text (other than tab and line breaks): invisible,
-# and not allowed in the XML of a Word file. Vertical tab and form feed (Word's manual line and
-# page breaks) read as a space.
-CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# and not allowed in the XML of a Word file; so are lone surrogates and U+FFFE/U+FFFF (a YAML
+# escape can write them). Vertical tab and form feed (Word's line and page breaks) read as a space.
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def printable(text: str) -> str:
