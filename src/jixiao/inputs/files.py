@@ -15,9 +15,15 @@ ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 is a superset of GBK and GB2312
 CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
-def printable(text: str) -> str:
-    """``text`` without control characters."""
-    return CONTROL.sub("", text.replace("\x0b", " ").replace("\x0c", " "))
+# The brackets of the stitcher's table, figure and reference tokens (markup.DEFINE, REFER): in
+# what the analyst typed they are the CJK brackets that look the same, so no input text can
+# number a table of its own or refer to one except through {{ ref("…") }}.
+TOKEN_BRACKETS = str.maketrans({"⟦": "〚", "⟧": "〛", "\x0b": " ", "\x0c": " "})
+
+
+def clean_text(text: str) -> str:
+    """``text`` as read from an input: no control characters, no token brackets."""
+    return CONTROL.sub("", text.translate(TOKEN_BRACKETS))
 
 
 def check_size(path: Path, limit: int, what: str) -> None:
@@ -33,7 +39,7 @@ def decode(data: bytes, path: Path, what: str) -> str:
     naming the file and the encodings to save it in."""
     for encoding in ENCODINGS:
         try:
-            return printable(data.decode(encoding))
+            return clean_text(data.decode(encoding))
         except UnicodeDecodeError:
             continue
     raise InputError(f"{path}：无法识别文件编码（已试过 UTF-8 与 GBK/GB18030），请另存为 UTF-8 或 GBK 编码的{what}")

@@ -15,7 +15,7 @@ from pydantic_core import PydanticCustomError
 from .. import limits
 from ..errors import InputError
 from ..numeric import NotANumber, NumberError, parse_amount, parse_number
-from .files import check_size, decode, printable
+from .files import check_size, decode, clean_text
 
 # Numbers in the parameter file are read like numbers in tables (200万元, 1,341, 92.5%).
 Number = Annotated[Decimal, BeforeValidator(parse_number)]
@@ -294,7 +294,7 @@ class _Loader(yaml.SafeLoader):
 
 
 _Loader.add_constructor("tag:yaml.org,2002:str",
-                        lambda loader, node: printable(yaml.SafeLoader.construct_yaml_str(loader, node)))  # "\x01"
+                        lambda loader, node: clean_text(yaml.SafeLoader.construct_yaml_str(loader, node)))  # "\x01"
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
