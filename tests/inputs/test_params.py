@@ -68,6 +68,15 @@ def test_cover_fields_cannot_hold_quarto_shortcodes(example, key):
         validate_params(raw, "p.yaml")
 
 
+def test_binary_yaml_values_are_refused_with_their_line(tmp_path):
+    """!!binary gave bytes that pass as text without the cleaning every other string gets."""
+    path = tmp_path / "p.yaml"
+    path.write_text("project:\n  evaluator: !!binary AQID\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_yaml(path)
+    assert "第 2 行" in err.value.messages[0] and "!!binary" in err.value.messages[0]
+
+
 def test_amounts_read_like_table_numbers(example):
     raw = _raw(example)
     raw["budget"]["total"] = "400万元"

@@ -295,6 +295,13 @@ class _Loader(yaml.SafeLoader):
 
 _Loader.add_constructor("tag:yaml.org,2002:str",
                         lambda loader, node: clean_text(yaml.SafeLoader.construct_yaml_str(loader, node)))  # "\x01"
+
+
+def _no_binary(loader, node):
+    raise yaml.constructor.ConstructorError(None, None, "不支持 !!binary（二进制值），请写成文字", node.start_mark)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:binary", _no_binary)  # bytes would pass as text, uncleaned
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
