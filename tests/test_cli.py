@@ -108,6 +108,13 @@ def test_duplicate_budget_lines_are_an_input_error_for_run_too(example):
     assert not (example.parent.parent / "output" / "shanghai-credit-2018").exists()
 
 
+def test_an_exhibit_that_a_chapter_already_shows_is_an_input_error(example):
+    """exhibits: [{table: budget_lines}] passed check, and run then stopped with exit 2 at numbering."""
+    _replace(example, "  - {after: A202, table: targets}", "  - {after: A202, table: targets}\n  - {after: A201, table: budget_lines}")
+    done = jixiao("check", example)
+    assert done.returncode == 1 and "exhibits 第 2 项：『budget_lines』已是报告某一章中的表或图" in done.stdout + done.stderr
+
+
 def _descendants(pid):
     import subprocess
 

@@ -9,6 +9,7 @@ The tokens use brackets no Markdown reader or writer touches.
 import re
 
 SPECIALS = re.compile(r"([\\`*_{}\[\]<>#|$~^&@!])")
+ESCAPED = re.compile(r"\\([\\`*_{}\[\]<>#|$~^&@!])")
 DEFINE = re.compile(r"⟦(tbl|fig):([\w.-]+)⟧")
 REFER = re.compile(r"⟦ref:([\w.-]+)⟧")
 LABEL = re.compile(r"[A-Za-z0-9][\w.-]*")
@@ -18,6 +19,12 @@ def escape(text) -> str:
     """A data value as literal Markdown text on one line."""
     text = " ".join(str(text).split())
     return SPECIALS.sub(r"\\\1", text)
+
+
+def unescape(text) -> str:
+    """What ``escape`` made of a value, as the plain text it stands for (for Word's cover, header and
+    properties, and the templates' literal keys, which are not read as Markdown)."""
+    return ESCAPED.sub(r"\1", str(text))
 
 
 def define(kind: str, label: str) -> str:

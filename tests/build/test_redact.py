@@ -7,12 +7,13 @@ import re
 import zipfile
 
 import pytest
-from PIL import Image
+from PIL import Image, PngImagePlugin
 from pypdf import PdfReader
 
 from conftest import EXAMPLE, ROOT, copy_example, golden, jixiao
 from jixiao.build.redact import (GAP, mask_name, personal_names, public_inputs, redact, unlisted_names,
                                  unlisted_warnings)
+from jixiao.errors import InputError
 from jixiao.inputs.params import read_yaml
 from jixiao.pieces.markdown import grid_table, width
 from jixiao.project import load_project
@@ -34,6 +35,14 @@ def test_a_name_is_masked_however_it_is_written(written):
     bare = re.sub(GAP, "", masked)
     assert not any(name in bare for name in NAMES), masked
     assert bare.startswith("负责人叶＊＊") or bare.startswith("负责人欧＊＊＊")
+
+
+@pytest.mark.parametrize("written, masked", [
+    ("**叶**东晖", "**叶**＊＊"), ("*叶东*晖", "*叶＊*＊"), ("叶东\n> 晖", "叶＊\n> ＊"), ("`叶东晖`", "`叶＊＊`"),
+    ("~~欧阳~~娜娜", "~~欧＊~~＊＊"),
+])
+def test_a_name_split_by_markdown_marks_is_masked_and_the_marks_kept(written, masked):
+    assert redact(f"负责人{written}。", NAMES) == f"负责人{masked}。"
 
 
 @pytest.mark.parametrize("written, masked", [
@@ -122,7 +131,11 @@ def planted(tmp_path_factory):
     params.write_text(text + "\npersonal_names: [张三丰, 欧阳娜娜]\n", encoding="utf-8")
     with open(data / "texts" / "background.md", "a", encoding="utf-8") as f:
         f.write("\n\n项目联系人欧阳\n娜娜，电话 (021) 6438 1234，手机 +86 138-1234-5678，身份证 31010519800101123X；"
-                "项目负责人叶东晖与沈\u200b慧\u3000云共同负责。\n")
+                "项目负责人叶东晖与沈\u200b慧\u3000云共同负责。\n\n强调：**张**三丰，*欧阳*娜娜；字符引用：&#21494;&#19996;&#26198;。"
+                "\n\n> 引文中折行的叶东\n> 晖\n\n![现场照片](photo.png)\n")
+    photo = PngImagePlugin.PngInfo()
+    photo.add_text("Author", "沈慧云")
+    Image.new("RGB", (60, 30), "white").save(data / "photo.png", pnginfo=photo)
     staff = data / "staff.csv"
     staff.write_text(staff.read_text(encoding="utf-8").replace("1,叶东晖,", '1,"叶东\n晖",'), encoding="utf-8")
     lines = data / "budget_lines.csv"
@@ -190,6 +203,26 @@ def test_the_redacted_inputs_are_the_same_project_without_the_names(tmp_path):
     public = load_project(copy)
     assert (public.card.total, public.card.grade) == (project.card.total, project.card.grade)
     assert [r.name for r in public.table("staff")] == [redact(n, names) for n in _staff()]
+
+
+def test_an_image_named_after_a_person_is_shown_under_its_masked_name(tmp_path):
+    """The masked text points at 叶＊＊现场.png: the copy has the image under that name (the public
+    build failed with 「图片不能发布」), and two files that mask alike are an input error."""
+    params = copy_example(tmp_path)
+    data = params.parent.parent / "data" / EXAMPLE
+    (data / "photos").mkdir()
+    Image.new("RGB", (8, 4), "red").save(data / "photos" / "叶东晖现场.png")
+    background = data / "texts" / "background.md"
+    background.write_text(background.read_text(encoding="utf-8") + "\n\n![现场](photos/叶东晖现场.png)\n", encoding="utf-8")
+    project = load_project(params)
+    names = personal_names(project)
+    copy = public_inputs(project, params, read_yaml(params), tmp_path / "public-inputs", names)
+    public = load_project(copy)
+    assert [path.name for path in public.texts["background"].images.values()] == ["叶＊＊现场.png"]
+    assert not any("叶东晖" in p.name for p in (tmp_path / "public-inputs").rglob("*"))
+    Image.new("RGB", (8, 4), "blue").save(data / "photos" / "叶东明现场.png")
+    with pytest.raises(InputError, match="叶东明现场.png"):
+        public_inputs(load_project(params), params, read_yaml(params), tmp_path / "again", names + ["叶东明"])
 
 
 def test_unlisted_names_in_the_texts_are_listed_for_the_analyst(tmp_path):

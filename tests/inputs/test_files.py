@@ -28,3 +28,44 @@ def test_a_text_over_the_size_limit_is_refused(tmp_path):
     with pytest.raises(InputError) as err:
         read_text_file(path)
     assert "超过上限 2 MB" in err.value.messages[0]
+
+
+CONTROL = "上海\x01大华\x1b[31m工程\x07造价\x00咨询\x7f有限\x9b公司\x0b第二行\x0c完"
+
+
+def test_control_characters_are_dropped_from_texts_tables_and_the_parameter_file(tmp_path):
+    """Pasted text brings invisible control characters; one in a cover field stopped the run at the
+    Word file (「All strings must be XML compatible」, exit 2)."""
+    from jixiao.inputs import tables
+    from jixiao.inputs.params import read_yaml
+    from jixiao.inputs.tables import SPECS, read_table
+
+    shown = "上海大华[31m工程造价咨询有限公司 第二行 完"
+    text = tmp_path / "background.md"
+    text.write_text(CONTROL, encoding="utf-8")
+    assert read_text_file(text) == shown
+    params = tmp_path / "p.yaml"
+    params.write_text('project: {evaluator: "上海\\x01大华\\e[31m工程\\a造价\\ud800\\uffff"}\n', encoding="utf-8")
+    assert read_yaml(params) == {"project": {"evaluator": "上海大华[31m工程造价"}}
+    table = tmp_path / "activities.csv"
+    table.write_text(f"序号,活动名称\n1,{CONTROL}\n", encoding="utf-8")
+    assert read_table(SPECS["activities"], table)[0].name == shown
+    assert tables._clean("活动\x01名称\x1f") == "活动名称"  # an Excel cell's value (openpyxl cannot write one)
+
+
+def test_token_brackets_typed_by_the_analyst_are_plain_brackets(tmp_path):
+    """『⟦tbl:x⟧』 in a table cell numbered a table of its own (every later number shifted) and
+    『⟦ref:x⟧』 in a value stopped the run at stitching (exit 2): typed, they are 〚〛."""
+    from jixiao.inputs.params import read_yaml
+    from jixiao.inputs.tables import SPECS, read_table
+    from jixiao.markup import DEFINE, REFER
+
+    text = tmp_path / "background.md"
+    text.write_text("见⟦tbl:budget_lines⟧与⟦ref:nothing⟧。", encoding="utf-8")
+    params = tmp_path / "p.yaml"
+    params.write_text('facts: {x: "⟦fig:x⟧"}\n', encoding="utf-8")
+    table = tmp_path / "activities.csv"
+    table.write_text("序号,活动名称\n1,活动⟦tbl:t⟧\n", encoding="utf-8")
+    read = [read_text_file(text), read_yaml(params)["facts"]["x"], read_table(SPECS["activities"], table)[0].name]
+    assert read == ["见〚tbl:budget_lines〛与〚ref:nothing〛。", "〚fig:x〛", "活动〚tbl:t〛"]
+    assert not any(DEFINE.search(r) or REFER.search(r) for r in read)

@@ -54,6 +54,29 @@ def test_report_date_may_be_pending_but_nothing_else(example):
     with pytest.raises(InputError) as err:
         validate_params(raw, "p.yaml")
     assert err.value.messages == ["p.yaml：『project.report_date』的值 '下个月' 应为日期（YYYY-MM-DD）"]
+@pytest.mark.parametrize("key", ["name", "evaluator", "implementing_unit", "period"])
+def test_cover_fields_cannot_hold_quarto_shortcodes(example, key):
+    """Quarto expands {{< env … >}} in the metadata even when escaped: the cover would print a
+    variable of the analyst's machine, and an unknown shortcode stops the run."""
+    raw = _raw(example)
+    raw["project"][key] = "专项{{< env HOME >}}"
+    with pytest.raises(InputError) as err:
+        validate_params(raw, "p.yaml")
+    assert err.value.messages[0].startswith(f"p.yaml：『project.{key}』的值") and "{{<" in err.value.messages[0]
+    raw["project"][key] = "专项{{% meta title %}}"
+    with pytest.raises(InputError):
+        validate_params(raw, "p.yaml")
+
+
+def test_binary_yaml_values_are_refused_with_their_line(tmp_path):
+    """!!binary gave bytes that pass as text without the cleaning every other string gets."""
+    path = tmp_path / "p.yaml"
+    path.write_text("project:\n  evaluator: !!binary AQID\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_yaml(path)
+    assert "第 2 行" in err.value.messages[0] and "!!binary" in err.value.messages[0]
+
+
 def test_amounts_read_like_table_numbers(example):
     raw = _raw(example)
     raw["budget"]["total"] = "400万元"

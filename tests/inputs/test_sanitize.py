@@ -2,11 +2,14 @@
 
 import re
 
+import io
+
 import pypandoc
 import pytest
+from PIL import Image, PngImagePlugin
 
 from jixiao.errors import InputError
-from jixiao.inputs.sanitize import REPORT_FORMAT, sanitize
+from jixiao.inputs.sanitize import REPORT_FORMAT, published_image, sanitize
 
 
 def clean(text, data_dir):
@@ -30,10 +33,49 @@ def test_images_outside_the_data_folder_are_refused(text, tmp_path):
 
 def test_an_image_in_the_data_folder_is_kept(tmp_path):
     (tmp_path / "photos").mkdir()
-    (tmp_path / "photos" / "site.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 20)
+    Image.new("RGB", (8, 4), "red").save(tmp_path / "photos" / "site.png")
     result = clean("现场照片：\n\n![现场](photos/site.png)", tmp_path)
     (name, path), = result.images.items()
     assert path == tmp_path / "photos" / "site.png" and f"figures/{name}" in result.text
+
+
+@pytest.mark.parametrize("content", [b"\x89PNG\r\n\x1a\n" + b"SECRET" * 10, b"root:x:0:0:root:/root:/bin/bash\n", b""])
+def test_a_file_that_is_not_an_image_is_refused_whatever_its_name(content, tmp_path):
+    """A text file renamed .png in the data folder was embedded byte for byte in the HTML and Word."""
+    (tmp_path / "secret.png").write_bytes(content)
+    with pytest.raises(InputError) as err:
+        clean("![x](secret.png)", tmp_path)
+    assert "texts/k.md" in err.value.messages[0] and "secret.png" in err.value.messages[0]
+
+
+def test_an_image_with_a_huge_canvas_is_refused(tmp_path):
+    Image.new("1", (20000, 20000)).save(tmp_path / "huge.png")  # a few KB, 400 million pixels
+    with pytest.raises(InputError, match="百万像素"):
+        clean("![x](huge.png)", tmp_path)
+
+
+@pytest.mark.parametrize("suffix", [".png", ".jpg"])
+def test_a_data_folder_image_is_published_without_its_metadata(suffix, tmp_path):
+    """Cameras and editors write the owner's name, comments and the GPS position beside the pixels;
+    none of it reaches the report. A photo stays upright as its EXIF orientation says."""
+    image = Image.new("RGB", (6, 3), "blue")
+    exif = Image.Exif()
+    exif[0x013B] = "YE DONGHUI"  # Artist
+    exif[0x0112] = 6  # Orientation: turn 90° clockwise to show
+    path = tmp_path / f"photo{suffix}"
+    if suffix == ".png":
+        info = PngImagePlugin.PngInfo()
+        info.add_text("Author", "叶东晖")
+        info.add_text("Comment", "SECRET-META")
+        image.save(path, pnginfo=info, exif=exif)
+    else:
+        image.save(path, exif=exif, comment=b"SECRET-META")
+    assert b"YE DONGHUI" in path.read_bytes() and b"SECRET-META" in path.read_bytes()
+    published = published_image(path)
+    assert b"YE DONGHUI" not in published and b"SECRET-META" not in published and "叶东晖".encode() not in published
+    assert b"Exif" not in published
+    shown = Image.open(io.BytesIO(published))
+    assert shown.size == (3, 6) and shown.format == ("PNG" if suffix == ".png" else "JPEG") and not shown.getexif()
 
 
 @pytest.mark.parametrize("text", ["[a](javascript:alert(1))", "[a](file:///etc/passwd)", "[a](#top)",
@@ -80,3 +122,18 @@ def test_many_texts_in_one_pass_keep_their_order(tmp_path):
     texts = {str(n): (f"第 {n} 段\n\n```\n未闭合" if n == 3 else f"第 {n} 段", f"t{n}") for n in range(6)}
     result = sanitize(texts, tmp_path)
     assert [result[str(n)].text.splitlines()[0] for n in range(6)] == [f"第 {n} 段" for n in range(6)]
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("详见 `附件一` 所列。", "详见 `附件一` 所列。"), ("`代码` 之后", "`代码` 之后"), ("注释 [^1] 之后\n\n[^1]: 说明", "注释 [^1] 之后"),
+])
+def test_a_space_beside_code_or_a_note_is_kept_not_a_crash(text, kept, tmp_path):
+    """A space after inline code, an image or a footnote mark failed check with a TypeError (exit 2)."""
+    assert clean(text, tmp_path).text.startswith(kept)
+
+
+def test_a_link_keeps_its_address_and_text_but_no_title_attribute(tmp_path):
+    """A title is an attribute from the text (and one with quotes broke the link into raw text)."""
+    text = clean('见[网站](http://a.b/x "说明\\"]#read(\\"/etc/passwd\\")")。', tmp_path).text
+    assert text == "见[网站](http://a.b/x)。\n"
+    assert "title=" not in html(text)

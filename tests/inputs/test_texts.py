@@ -70,6 +70,35 @@ def test_problems_name_the_file_and_what_to_write(text, words):
         assert english not in message, message  # Python's and Jinja2's own messages are English
 
 
+@pytest.mark.parametrize("text, name", [
+    ("{{ facts.n | center(999999999) }}", "center"),
+    ("{{ '%999999999d' | format(1) }}", "format"),
+    ("{{ facts.name | replace('', facts.name) | replace('', facts.name) }}", "replace"),
+    ("{{ facts | map('center', 999999999) | list }}", "map"),
+    ("{{ facts.n.center(999999999) }}", "方法调用"),
+    ("{{ lipsum(999999) }}", "lipsum"),
+    ("{{ cycler }}", "cycler"),
+    ("{{ self }}", "self"),
+    ("{{ facts.n | xmlattr }}", "xmlattr"),
+])
+def test_texts_call_only_the_report_functions_and_bounded_filters(text, name):
+    """Padding, repeating, formatting to a width, methods of values and Jinja2's own globals could
+    fill memory from one line of text or print Python internals: each is refused by name."""
+    with pytest.raises(InputError) as err:
+        render(text)
+    assert f"『{name}』" in err.value.messages[0] and "num" in err.value.messages[0]
+
+
+def test_texts_may_use_the_bounded_filters():
+    assert render("{{ facts.n | length }}，{{ facts.missing | default('无') }}，{{ facts.name | lower }}") == r"2，无，a\*b\_\[x\](y)\<b\>"
+
+
+def test_a_filter_failing_at_run_time_is_an_input_error():
+    with pytest.raises(InputError) as err:
+        render("{{ facts | selectattr('n', 'no_such_test') | list }}")
+    assert err.value.messages[0].startswith("texts/x.md：")
+
+
 def test_texts_may_loop_once_over_the_data():
     values = dict(VALUES, budget=Names("budget", {"receipts": [Names("r", {"date": "2018年8月"}),
                                                                Names("r", {"date": "2018年11月"})]}))

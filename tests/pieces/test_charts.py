@@ -105,3 +105,17 @@ def test_a_dimension_scored_out_of_100_shows_its_criterion_score(tmp_path):
 
     labels = _labels(charts.dimension_rates(load_project(write_published_ifi(tmp_path))))
     assert labels == ["100.00（百分制）", "77.39（百分制）", "73.90（百分制）", "92.00（百分制）", "82.68%"]
+
+
+@pytest.mark.parametrize("name", ["budget_lines", "queries", "surveys"])
+def test_dollar_signs_in_a_tables_labels_print_as_text_not_mathtext(project, name, tmp_path):
+    """A budget line, query subject or survey group named with $…$ is drawn as typed: no
+    mathtext, so no superscripts and no failure to draw on a half-written formula."""
+    table = {"budget_lines": "name", "queries": "subject", "surveys": "group"}[name]
+    rows = project.table(name)
+    odd = [Row({**rows[0], table: "数据$\\frac{归集$"}, rows[0].line), Row({**rows[1], table: "政府$x^2$部门"}, rows[1].line)]
+    fig = charts.table_chart(dataclasses.replace(project, tables=project.tables | {name: odd + rows[2:]}), name)
+    fig.savefig(tmp_path / "c.png")
+    shown = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert "数据$\\frac{归集$" in shown and "政府$x^2$部门" in shown
+    assert not any(t.get_parse_math() for t in fig.axes[0].get_yticklabels())

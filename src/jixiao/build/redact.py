@@ -24,6 +24,7 @@ from pathlib import Path
 import yaml
 
 from ..config import project_root
+from ..errors import InputError
 from ..inputs.files import read_text_file
 from ..inputs.params import read_yaml
 from ..inputs.tables import SPECS
@@ -33,6 +34,9 @@ WIDE_MASK, NARROW_MASK = "＊", "×"
 # What may stand between the characters of a name in a text: line breaks and spaces of any
 # width, zero-width spaces and joiners, the soft hyphen, the byte-order mark.
 GAP = r"[\s\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]*"
+# In a name also Markdown's inline marks (**叶**东晖, a hard-wrapped quote 叶东\n> 晖): they are
+# kept as they are, only the characters of the name are masked.
+NAME_GAP = GAP[:-2] + r"*_~^`\\>]*"
 # Full-width digits, letters and signs folded one-to-one, so positions found in the folded
 # text are the positions in the original.
 FOLD = str.maketrans({**{chr(0xFF10 + n): str(n) for n in range(10)}, "Ｘ": "X", "ｘ": "x", "＋": "+",
@@ -48,7 +52,7 @@ LANDLINE = re.compile(
     rf"(?<!\d)(?:\+?86[ \-]*\(?0?[1-9]\d{{1,2}}\)?|\(\s*0\d{{2,3}}\s*\)|0\d{{2,3}})[ \-]*"
     rf"(?P<hide>\d{{3,4}}){SEP}\d{{4}}(?!\d)")
 NUMBERS = (ID_18, ID_15, MOBILE, LANDLINE)  # longest first: an ID's digits are not also a phone number
-_GAP_CHAR = re.compile(GAP[:-1])
+_GAP_CHAR = re.compile(NAME_GAP[:-1])
 
 
 def _mask(text: str) -> str:
@@ -79,7 +83,7 @@ def _numbers(text: str) -> str:
 
 
 def _name_pattern(name: str) -> re.Pattern:
-    body = GAP.join(re.escape(ch) for ch in name)
+    body = NAME_GAP.join(re.escape(ch) for ch in name)
     latin_start = name[0].isascii() and name[0].isalpha()
     latin_end = name[-1].isascii() and name[-1].isalpha()
     return re.compile(("(?<![A-Za-z])" if latin_start else "") + body + ("(?![A-Za-z])" if latin_end else ""),
@@ -173,12 +177,19 @@ def _write_project(project, params_path: Path, raw: dict, params_out: Path, name
     if analysis.is_file():
         (data_out / ANALYSIS_FILE).write_text(redact(read_text_file(analysis), names), encoding="utf-8")
         written.add(ANALYSIS_FILE)
-    for path in project.data_dir.rglob("*"):  # images and other files the texts may show, as they are
+    copied: dict[str, Path] = {}
+    for path in sorted(project.data_dir.rglob("*")):  # images and other files the texts may show, as they are
         relative = path.relative_to(project.data_dir)
         if (path.is_file() and relative.as_posix() not in written and relative.parts[0] != TABLES
                 and path.suffix.lower() not in TEXT_FILE_SUFFIXES):
-            (data_out / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, data_out / relative)
+            # under the name the masked texts use for it (叶东晖现场.png → 叶＊＊现场.png)
+            masked = redact(relative.as_posix(), names)
+            if masked in copied:
+                raise InputError(f"{project.data_dir}：文件『{copied[masked].relative_to(project.data_dir)}』和"
+                                 f"『{relative}』的名称遮盖人名后相同（{masked}），公开版无法区分，请把其中一个改名")
+            copied[masked] = path
+            (data_out / masked).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, data_out / masked)
     params_out.parent.mkdir(parents=True, exist_ok=True)
     params_out.write_text(yaml.safe_dump(copy, allow_unicode=True, sort_keys=False), encoding="utf-8")
 

@@ -126,3 +126,6 @@ def public_report(project, params_path: Path, build: Path, formats, engine, log)
     _build(public, copy, build / "public", formats, engine, lambda line: log(line.replace(str(copy), "公开版")),
            redacted=False, scrub=lambda source: scrub_markdown(source, names))
     shutil.rmtree(work)
+    # The executed notebooks hold the texts before the last masking pass (a name written across
+    # Markdown marks or as character references is only masked there): not part of the copy.
+    shutil.rmtree(build / "public" / "notebooks")

@@ -11,17 +11,18 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from ..markup import define
+from ..markup import define, escape
 from .numbering import Block, number
 
 SKIP_TAGS = {"parameters", "injected-parameters", "notebook-only"}
 
 
 def figure_markdown(figures: Path, label: str, caption: str, png: bytes) -> str:
-    """Write ``figures/<label>.png``; return the Markdown of the numbered figure."""
+    """Write ``figures/<label>.png``; return the Markdown of the numbered figure. The caption
+    (an analyst's ``exhibits`` caption, too) is text: its brackets cannot end the image."""
     figures.mkdir(parents=True, exist_ok=True)
     (figures / f"{label}.png").write_bytes(png)
-    return f"![{define('fig', label)} {caption}](figures/{label}.png){{width=100%}}"
+    return f"![{define('fig', label)} {escape(caption)}](figures/{label}.png){{width=100%}}"
 
 
 def notebook_blocks(path: Path, figures: Path) -> list[Block]:

@@ -10,10 +10,10 @@ own outline can mix the template's chapters with notebooks of its own.
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from ..errors import InputError
-from .params import describe_errors, read_yaml
+from .params import describe_errors, no_shortcode, read_yaml
 
 SHIPPED = "outlines"
 
@@ -26,6 +26,8 @@ class _CoverField(_Strict):
     label: str
     value: str
 
+    _no_shortcode = field_validator("label", mode="after")(no_shortcode)
+
 
 class _Chapter(_Strict):
     notebook: str
@@ -37,6 +39,8 @@ class _Outline(_Strict):
     kind: str
     cover: list[_CoverField]
     chapters: list[_Chapter]
+
+    _no_shortcode = field_validator("title", mode="after")(no_shortcode)  # the cover's title and the metadata's
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from pydantic_core import PydanticCustomError
 from .. import limits
 from ..errors import InputError
 from ..numeric import NotANumber, NumberError, parse_amount, parse_number
-from .files import check_size, decode
+from .files import check_size, decode, clean_text
 
 # Numbers in the parameter file are read like numbers in tables (200万元, 1,341, 92.5%).
 Number = Annotated[Decimal, BeforeValidator(parse_number)]
@@ -55,6 +55,15 @@ def date_or_pending(value):
         raise PydanticCustomError("date_parsing", "not a date") from None
 
 
+def no_shortcode(value):
+    """Text for the cover and the running header: Quarto expands ``{{< … >}}`` in the document's
+    metadata even when escaped (``{{< env HOME >}}`` prints a variable of the analyst's machine,
+    an unknown one stops the run), so such text is refused."""
+    if isinstance(value, str) and re.search(r"\{\{[<%]", value):
+        raise PydanticCustomError("shortcode", "不能含 {{< 或 {{%（Quarto 的短代码，会被展开成本机的内容），请删去")
+    return value
+
+
 class ProjectInfo(Strict):
     name: str = Field(description="项目名称")
     year: int = Field(description="评价年度")
@@ -66,6 +75,7 @@ class ProjectInfo(Strict):
     period: str = Field(description="项目实施周期")
 
     _date_or_pending = field_validator("report_date", mode="plain")(date_or_pending)
+    _no_shortcode = field_validator("*", mode="after")(no_shortcode)
 
     @property
     def dated(self) -> bool:
@@ -283,6 +293,15 @@ class _Loader(yaml.SafeLoader):
             self.depth -= 1
 
 
+_Loader.add_constructor("tag:yaml.org,2002:str",
+                        lambda loader, node: clean_text(yaml.SafeLoader.construct_yaml_str(loader, node)))  # "\x01"
+
+
+def _no_binary(loader, node):
+    raise yaml.constructor.ConstructorError(None, None, "不支持 !!binary（二进制值），请写成文字", node.start_mark)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:binary", _no_binary)  # bytes would pass as text, uncleaned
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()

@@ -9,6 +9,7 @@ script, fetch an address or embed a local file. A space typed between two Chines
 """
 
 import hashlib
+import io
 import json
 import re
 import secrets
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pypandoc
+from PIL import Image, ImageOps
 
 from ..errors import InputError
 
@@ -38,6 +40,7 @@ RISKY = re.compile(r"([{}<>$@&])")
 WEB = re.compile(r"https?://[^\s<>\"]+", re.I)
 IMAGE_TYPES = {".png", ".jpg", ".jpeg"}
 IMAGE_LIMIT = 10 * 1024 * 1024  # bytes of one image from the data folder
+PIXEL_LIMIT = 40_000_000  # pixels of one image (a small file can claim a huge canvas)
 
 
 @dataclass
@@ -104,7 +107,9 @@ def _write(chunks: list[list]) -> list[str]:
 
 
 def _wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in "WF"
+    """A wide (CJK) character; '' (an element that shows no plain character, such as code or an
+    image) is not."""
+    return bool(ch) and unicodedata.east_asian_width(ch) in "WF"
 
 
 class _Walker:
@@ -132,10 +137,10 @@ class _Walker:
             _attr, inlines, (url, title) = content
             if not WEB.fullmatch(url):
                 self.problems.append(f"{self.where}：链接『{url}』不能发布：正文中的链接只能指向 http:// 或 https:// 网址")
-            return {"t": "Link", "c": [["", [], []], self.inlines(inlines), [url, title]]}
+            return {"t": "Link", "c": [["", [], []], self.inlines(inlines), [url, ""]]}  # no title attribute
         if kind == "Image":
             _attr, inlines, (url, title) = content
-            return {"t": "Image", "c": [["", [], []], self.inlines(inlines), [self.image(url), title]]}
+            return {"t": "Image", "c": [["", [], []], self.inlines(inlines), [self.image(url), ""]]}
         if isinstance(content, list):
             return {"t": kind, "c": self.walk(content)} if "c" in item else item
         return item
@@ -159,6 +164,11 @@ class _Walker:
     def image(self, url: str) -> str:
         """The figures/ name of an image from the data folder; a problem for anything else."""
         path = (self.data_dir / url).resolve() if url and not re.match(r"^[a-z][a-z0-9+.-]*:|^[/\\]", url, re.I) else None
+        if path is not None and path.is_relative_to(self.data_dir) and path.suffix.lower() in IMAGE_TYPES \
+                and path.is_file() and path.stat().st_size <= IMAGE_LIMIT and not _readable_image(path):
+            self.problems.append(f"{self.where}：图片『{url}』不是能读取的 PNG/JPEG 图片（文件损坏、扩展名与内容不符，"
+                                 f"或超过 {PIXEL_LIMIT // 1_000_000} 百万像素），请重新导出")
+            return ""
         if path is None or not path.is_relative_to(self.data_dir) or path.suffix.lower() not in IMAGE_TYPES \
                 or not path.is_file() or path.stat().st_size > IMAGE_LIMIT:
             self.problems.append(
@@ -168,6 +178,34 @@ class _Walker:
         name = f"text-{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}{path.suffix.lower()}"
         self.images[name] = path
         return f"figures/{name}"
+
+
+def _readable_image(path: Path) -> bool:
+    try:
+        with Image.open(path) as image:
+            if image.format not in ("PNG", "JPEG") or image.width * image.height > PIXEL_LIMIT:
+                return False
+            image.verify()
+        return True
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return False
+
+
+def published_image(path: Path) -> bytes:
+    """A data-folder image as it is published: its pixels only, turned upright as its EXIF says,
+    re-encoded without what cameras and editors write beside them (EXIF with the GPS position and
+    the owner's name, PNG text, XMP, comments, colour profiles naming a device)."""
+    with Image.open(path) as original:
+        image = ImageOps.exif_transpose(original)
+        if image.mode == "P" or "transparency" in image.info:
+            image = image.convert("RGBA")
+        image.info = {}
+        buffer = io.BytesIO()
+        if original.format == "PNG":
+            image.save(buffer, format="PNG")
+        else:
+            image.convert("RGB").save(buffer, format="JPEG", quality=95)
+    return buffer.getvalue()
 
 
 def _escaped(text: str) -> list:

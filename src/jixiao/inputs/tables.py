@@ -13,7 +13,7 @@ from xml.etree import ElementTree
 from .. import limits
 from ..errors import InputError
 from ..numeric import NumberError, float_text, parse_number
-from .files import check_size, decode
+from .files import check_size, decode, clean_text
 
 HEADER_SEARCH = 10  # rows searched for the header, below title rows
 
@@ -127,7 +127,7 @@ def _clean(value) -> str:
         return ""
     if isinstance(value, float):
         value = float_text(value)  # the 1.05 the analyst typed, not 1.0499999999999998
-    return str(value).strip()
+    return clean_text(str(value)).strip()
 
 
 Lines = list[tuple[int, list]]  # (line number in the file, cell values) of non-empty rows

@@ -14,7 +14,8 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, nodes
+from jinja2.defaults import DEFAULT_NAMESPACE
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from ..errors import InputError
@@ -37,6 +38,11 @@ ALLOWED_NODES = (
     nodes.Call, nodes.Filter, nodes.If, nodes.Compare, nodes.Operand, nodes.And, nodes.Or, nodes.Not,
     nodes.CondExpr, nodes.Test, nodes.Keyword,
 )
+# Jinja2's own filters a text may use: each gives back no more than the data it is given (no
+# padding, repeating or formatting to a width, no filter called by name as ``map`` does).
+TEXT_FILTERS = {"length", "count", "first", "last", "default", "d", "join", "lower", "upper", "trim", "capitalize",
+                "title", "sort", "unique", "reverse", "min", "max", "sum", "list", "round", "abs", "int", "float",
+                "string", "select", "reject", "selectattr", "rejectattr", "dictsort", "items"}
 
 
 def _number(value):
@@ -75,6 +81,9 @@ SYNTAX = [
     (re.compile(r"looking for the following tags: 'endfor"), "{% for %} 缺少对应的 {% endfor %}"),
     (re.compile(r"unknown tag '(\w+)'"), r"不认识的语句『\1』（只能写 if、elif、else、endif、for、endfor）"),
 ]
+
+
+CALLABLE = set(FUNCTIONS) | {"score"}  # what a text may call: the report's functions (score is the style's)
 
 
 class Printed(str):
@@ -118,7 +127,7 @@ class Templates:
             raise InputError(f"{where}：{_undefined(exc, text)}") from None
         except SecurityError:
             raise InputError(f"{where}：占位符中使用了不允许的名称或写法，只能引用数据名称和报告函数") from None
-        except (ValueError, ArithmeticError, TypeError) as exc:
+        except (ValueError, ArithmeticError, TypeError, LookupError, AttributeError, TemplateError) as exc:
             reason = str(exc) if re.search(r"[\u4e00-\u9fff]", str(exc)) else "数值或函数的写法不对"
             raise InputError(f"{where}：占位符无法计算（{reason}），请检查所用的数值") from None
 
@@ -160,7 +169,9 @@ class _Missing(StrictUndefined):
 
 def _refuse_statements(tree, text: str, where: str) -> None:
     """Texts may use names, functions, filters, ``if`` and one level of ``for`` over the data's own
-    lists (never ``range``): work bounded by the size of the data."""
+    lists (never ``range``): work bounded by the size of the data. They call only the report's
+    functions and the filters of TEXT_FILTERS: no methods of values (``.center(10**9)``), none of
+    Jinja2's globals."""
     loops = list(tree.find_all(nodes.For))
     bounded = all(isinstance(loop.iter, (nodes.Name, nodes.Getattr, nodes.Getitem)) and not list(loop.find_all(nodes.For))
                   for loop in loops)
@@ -168,6 +179,18 @@ def _refuse_statements(tree, text: str, where: str) -> None:
         if not isinstance(node, ALLOWED_NODES) and not (isinstance(node, nodes.For) and bounded):
             raise InputError(f"{where}：文字中只能写 {{{{ 名称 }}}} 形式的占位符（可带 {{% if %}} 条件和对数据列表的 "
                              f"{{% for %}}），不能使用嵌套循环、赋值或算术运算；计算请用 ratio()、growth() 等函数{_hints(text)}")
+    for node in tree.find_all((nodes.Call, nodes.Filter, nodes.Name)):
+        name = node.name if isinstance(node, (nodes.Filter, nodes.Name)) else getattr(node.node, "name", None)
+        if isinstance(node, nodes.Name):
+            allowed = name not in {*DEFAULT_NAMESPACE, "self"}  # range, lipsum, cycler …: Jinja2's, not the data's
+        elif isinstance(node, nodes.Call):
+            allowed = isinstance(node.node, nodes.Name) and name in CALLABLE
+        else:
+            allowed = name in CALLABLE | TEXT_FILTERS
+        if not allowed:
+            shown = name or "方法调用"
+            raise InputError(f"{where}：占位符中不能使用『{shown}』：文字中只能调用报告函数（{'、'.join(sorted(CALLABLE))}），"
+                             f"过滤器另可用 {'、'.join(sorted(TEXT_FILTERS))}")
 
 
 def _hints(text: str) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 import pypandoc
 from IPython.display import display
 
-from ..inputs.sanitize import REPORT_FORMAT
+from ..inputs.sanitize import REPORT_FORMAT, published_image
 from ..markup import escape
 from ..project import Project, exhibit_label, load, load_project, project_from_mapping, raw_from_namespace
 from . import charts, tables
@@ -164,4 +164,4 @@ TABLE_LAYOUT = {
 
 
 def _images(clean) -> dict[str, str]:
-    return {name: base64.b64encode(path.read_bytes()).decode("ascii") for name, path in clean.images.items()}
+    return {name: base64.b64encode(published_image(path)).decode("ascii") for name, path in clean.images.items()}

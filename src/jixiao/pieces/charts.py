@@ -38,7 +38,8 @@ def png(fig) -> bytes:
 
 def style() -> None:
     """The report's chart style; the CJK font is registered first (a font installed after
-    matplotlib built its cache is otherwise unknown)."""
+    matplotlib built its cache is otherwise unknown). Labels come from the analyst's tables:
+    ``$…$`` in them is text, never mathtext (which misprints or fails to draw)."""
     chosen = fonts.sans()
     family = ["sans-serif"]
     if chosen:
@@ -49,7 +50,7 @@ def style() -> None:
         "font.family": family, "axes.unicode_minus": False, "font.size": 9, "axes.labelsize": 9,
         "axes.spines.top": False, "axes.spines.right": False, "axes.edgecolor": "#8a8a8a",
         "axes.grid": True, "grid.color": "#e3e3e3", "axes.axisbelow": True, "legend.frameon": False,
-        "figure.dpi": 100, "svg.hashsalt": "jixiao",
+        "figure.dpi": 100, "svg.hashsalt": "jixiao", "text.parse_math": False,
     })
 
 

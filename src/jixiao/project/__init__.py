@@ -285,6 +285,10 @@ def _texts(params: Params, outline: Outline, card: Scorecard, data_dir: Path, va
     """The narrative texts and indicator analyses, rendered and made safe."""
     asks = read_asks([c.notebook for c in outline.chapters])
     problems, raw = [], {}
+    for n, exhibit in enumerate(params.exhibits, start=1):  # a label twice stopped the run at numbering
+        if exhibit_label(exhibit) in asks.labels:
+            problems.append(f"{source}：exhibits 第 {n} 项：『{exhibit_label(exhibit)}』已是报告某一章中的表或图，"
+                            f"同一张表或图只能出现一次，请删去这一项")
     for key, value in params.texts.items():
         where = f"{source} texts.{key}"
         if key not in asks.texts:

@@ -21,7 +21,7 @@ FILTER = "report.lua"
 
 def _pandoc(source: Path, to: str, target: Path, args: list[str]) -> None:
     meta = frontmatter.read(source)
-    keys = [arg for key, value in frontmatter.template_keys(meta).items() for arg in ("-M", f"{key}={value}")]
+    keys = [arg for key, value in frontmatter.plain_keys(meta).items() for arg in ("-M", f"{key}={value}")]
     try:
         pypandoc.convert_file(str(source), to, format=READER, outputfile=str(target),
                               extra_args=[f"--lua-filter={TEMPLATES / FILTER}", *keys, *args],
@@ -43,7 +43,7 @@ def docx(source: Path, target: Path) -> None:
     contents, sections, properties)."""
     meta = frontmatter.read(source)
     reference = source.parent / "reference.docx"
-    write_reference_docx(reference, frontmatter.template_keys(meta)["running-header"])
+    write_reference_docx(reference, frontmatter.plain_keys(meta)["running-header"])
     _pandoc(source, "docx", target, ["--toc", "--toc-depth=3", f"--reference-doc={reference}",
                                       f"--resource-path={source.parent}"])
     finish_docx(target, meta)

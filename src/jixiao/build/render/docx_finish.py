@@ -23,6 +23,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from ...markup import unescape
 from . import frontmatter
 
 TOC_DEPTH = 3
@@ -114,12 +115,12 @@ def _paragraph(style: str, runs=(), **ppr_children):
 
 
 def _cover(meta: dict) -> list:
-    lines = [str(line) for line in meta.get("cover-title") or [meta.get("title", "")]]
+    lines = [unescape(line) for line in meta.get("cover-title") or [meta.get("title", "")]]
     out = [_paragraph("Title" if n == 0 else "Subtitle", [_run(line)]) for n, line in enumerate(lines)]
-    fields = [(str(f.get("label", "")), str(f.get("value", ""))) for f in meta.get("cover", [])]
+    fields = [(unescape(f.get("label", "")), unescape(f.get("value", ""))) for f in meta.get("cover", [])]
     if fields:
         out.append(_cover_fields(fields))
-    out.append(_paragraph("Date", [_run(frontmatter.template_keys(meta)["date-text"])]))
+    out.append(_paragraph("Date", [_run(frontmatter.plain_keys(meta)["date-text"])]))
     return out
 
 
@@ -292,7 +293,7 @@ def _alt_texts(body) -> None:
 def _properties(doc, meta: dict) -> None:
     """Title and author only; no custom properties carrying the metadata's keys."""
     props = doc.core_properties
-    props.title = str(meta.get("title") or "")
+    props.title = unescape(meta.get("title") or "")
     props.author = frontmatter.evaluator(meta)
     props.subject = props.keywords = props.comments = props.category = ""
     props.last_modified_by = ""

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from ...markup import unescape
+
 CHINESE_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 
 
@@ -57,6 +59,12 @@ def template_keys(meta: dict) -> dict:
     return keys
 
 
+def plain_keys(meta: dict) -> dict:
+    """``template_keys`` as plain text, for what does not read Markdown: pandoc's ``-M`` values
+    (literal strings), the CSS running header, Word's header, cover and properties."""
+    return {key: unescape(value) for key, value in template_keys(meta).items()}
+
+
 def timestamp(meta: dict) -> int | None:
     """The report date as seconds since 1970 (midnight UTC), SOURCE_DATE_EPOCH-style."""
     day = report_date(meta)
@@ -66,8 +74,8 @@ def timestamp(meta: dict) -> int | None:
 
 
 def evaluator(meta: dict) -> str:
-    """The report's author: ``author`` if given, else the cover's 评价机构 field."""
+    """The report's author as plain text: ``author`` if given, else the cover's 评价机构 field."""
     if meta.get("author"):
         author = meta["author"]
-        return "、".join(map(str, author)) if isinstance(author, list) else str(author)
-    return next((str(f.get("value", "")) for f in meta.get("cover", []) if f.get("label") == "评价机构"), "")
+        return unescape("、".join(map(str, author)) if isinstance(author, list) else str(author))
+    return next((unescape(f.get("value", "")) for f in meta.get("cover", []) if unescape(f.get("label")) == "评价机构"), "")

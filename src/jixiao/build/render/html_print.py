@@ -14,7 +14,7 @@ def css_string(text: str) -> str:
 
 
 def print_style(meta: dict) -> str:
-    header = css_string(frontmatter.template_keys(meta)["running-header"])
+    header = css_string(frontmatter.plain_keys(meta)["running-header"])
     return ("<style>\n@media print {\n"
             f"  @page {{ @top-center {{ content: {header}; font-size: 9pt; color: #5a5a5a; "
             "border-bottom: 0.5pt solid #5a5a5a; vertical-align: bottom; padding-bottom: 2mm; }\n"

@@ -85,14 +85,14 @@ def write_project(build: Path, target: Path) -> Path:
         shutil.copytree(build / "figures", target / "figures", dirs_exist_ok=True)
     for name in ["report.css", FILTER, *PARTIALS]:
         shutil.copyfile(TEMPLATES / name, target / name)
-    keys = [arg for key, value in frontmatter.template_keys(meta).items() for arg in ("-M", f"{key}={value}")]
+    keys = [arg for key, value in frontmatter.plain_keys(meta).items() for arg in ("-M", f"{key}={value}")]
     try:
         pypandoc.convert_file(str(source), "html5", format=READER, outputfile=str(target / "cover.html"),
                               extra_args=[f"--template={TEMPLATES / 'cover-page.html'}", *keys])
     except RuntimeError as exc:
         raise RunFailure(f"pandoc 生成 Quarto 工程的封面 cover.html 失败：{exc}") from None
     write_print_style(meta, target / "print-style.html")
-    write_reference_docx(target / "reference.docx", frontmatter.template_keys(meta)["running-header"])
+    write_reference_docx(target / "reference.docx", frontmatter.plain_keys(meta)["running-header"])
     (target / "_quarto.yml").write_text(
         yaml.safe_dump(quarto_config(), allow_unicode=True, sort_keys=False), encoding="utf-8")
     return target
