@@ -218,12 +218,18 @@ def _centre_cells(body) -> None:
                 run_props.addprevious(jc) if run_props is not None else ppr.append(jc)
             jc.set(qn("w:val"), "center")
     for cell in body.iter(qn("w:tc")):
-        tc_pr = cell.find(qn("w:tcPr"))
-        if tc_pr is None:
-            tc_pr = _el("w:tcPr")
-            cell.insert(0, tc_pr)
+        tc_pr = _properties_of(cell, "w:tcPr")
         if tc_pr.find(qn("w:vAlign")) is None:
             tc_pr.append(_el("w:vAlign", val="center"))
+
+
+def _properties_of(element, tag: str):
+    """The properties child ``tag`` (w:tcPr, w:pPr) of ``element``, made as its first child if missing."""
+    found = element.find(qn(tag))
+    if found is None:
+        found = _el(tag)
+        element.insert(0, found)
+    return found
 
 
 def _text_width(sect) -> int:
@@ -273,10 +279,7 @@ def _rows_whole(body) -> None:
 def _keep_with_next(row) -> None:
     """The row stays on the page of the row after it (the 合计 row never stands alone)."""
     for paragraph in row.iter(qn("w:p")):
-        ppr = paragraph.find(qn("w:pPr"))
-        if ppr is None:
-            ppr = _el("w:pPr")
-            paragraph.insert(0, ppr)
+        ppr = _properties_of(paragraph, "w:pPr")
         if ppr.find(qn("w:keepNext")) is None:
             style = ppr.find(qn("w:pStyle"))  # schema order: pStyle, then keepNext
             style.addnext(_el("w:keepNext")) if style is not None else ppr.insert(0, _el("w:keepNext"))
