@@ -6,6 +6,7 @@ import contextlib
 import logging
 import signal
 import sys
+import warnings
 from datetime import date
 
 from pathlib import Path
@@ -199,6 +200,8 @@ def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     commands = {"check": lambda: check(args.params, args.redact), "new": lambda: new(args), "run": lambda: run(args),
                 "portfolio": lambda: portfolio(args), "preview": lambda: preview(args)}
+    # Ctrl-C stops nbclient mid-cell; the cell's coroutine, never awaited, would warn when collected
+    warnings.filterwarnings("ignore", message=r"coroutine .* was never awaited", category=RuntimeWarning)
     try:
         return commands[args.command]()
     except KeyboardInterrupt:
