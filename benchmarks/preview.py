@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import copy_example  # noqa: E402
 
-from jixiao.build.preview import Preview  # noqa: E402
+from jixiao.assemble.preview import Preview  # noqa: E402
 
 
 def _timed(action) -> tuple[float, object]:

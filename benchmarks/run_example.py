@@ -25,10 +25,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import copy_example  # noqa: E402
 
-from jixiao.build.render import builtin as render_builtin  # noqa: E402
-from jixiao.build.render import quarto as render_quarto  # noqa: E402
-from jixiao.build.runner import metadata  # noqa: E402
-from jixiao.build.stitch import stitch  # noqa: E402
+from jixiao.assemble.render import builtin as render_builtin  # noqa: E402
+from jixiao.assemble.render import quarto as render_quarto  # noqa: E402
+from jixiao.assemble.runner import metadata  # noqa: E402
+from jixiao.assemble.stitch import stitch  # noqa: E402
 from jixiao.pieces import chapter  # noqa: E402
 from jixiao.project import load_project  # noqa: E402
 

@@ -16,7 +16,7 @@ def test_wheel_runs_a_project_without_a_checkout(tmp_path):
     (wheel,) = (tmp_path / "dist").glob("jixiao-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     for shipped in ("jixiao/notebooks/01_overview.ipynb", "jixiao/notebooks/outlines/third-party.yml",
-                    "jixiao/inputs/frameworks/national-2020.yaml", "jixiao/build/render/templates/report.html"):
+                    "jixiao/inputs/frameworks/national-2020.yaml", "jixiao/assemble/render/templates/report.html"):
         assert shipped in names, shipped
     site = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site), str(wheel)],

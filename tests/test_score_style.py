@@ -4,7 +4,7 @@ summary.json: two decimals by default, the reference report's trimmed style when
 import pytest
 
 from conftest import run_chapter
-from jixiao.build.summary import summary
+from jixiao.assemble.summary import summary
 from jixiao.pieces import charts, tables
 from jixiao.project import load_project
 

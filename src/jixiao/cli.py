@@ -100,7 +100,7 @@ def new(args) -> int:
 
 
 def check(paths: list[str], redact: bool = False) -> int:
-    from .build.render.engines import describe
+    from .assemble.render.engines import describe
 
     for line in describe():
         print(line)
@@ -123,7 +123,7 @@ def check(paths: list[str], redact: bool = False) -> int:
         for warning in project.warnings:
             print(f"  ⚠ {warning}")
         if redact:
-            from .build.redact import unlisted_warnings
+            from .assemble.redact import unlisted_warnings
 
             for warning in unlisted_warnings(project):
                 print(f"  ⚠ {warning}")
@@ -136,7 +136,7 @@ def check(paths: list[str], redact: bool = False) -> int:
 def run(args) -> int:
     from .many.batch import report_failures, run_batch, skip_hint, table
 
-    from .build.render.engines import choose
+    from .assemble.render.engines import choose
 
     engine, _ = choose(args.engine, args.to)
     if not args.cluster and fonts.missing():  # charts need it in every format: say so before running
@@ -188,7 +188,7 @@ def _interrupted() -> int:
     aside by the runner, so output/<名称>/ still holds the previous report."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C during the clean-up changes nothing
     logging.getLogger("asyncio").disabled = True  # nbclient's cancelled cell tasks would print tracebacks
-    engine = sys.modules.get("jixiao.build.engine")
+    engine = sys.modules.get("jixiao.assemble.engine")
     if engine is not None:
         with contextlib.suppress(Exception):
             engine.shutdown()

@@ -10,7 +10,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from .build.preview import Preview
+from .assemble.preview import Preview
 from .config import output_dir
 from .errors import JixiaoError
 

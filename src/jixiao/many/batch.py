@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-from ..build import cache
-from ..build.output import settle
+from ..assemble import cache
+from ..assemble.output import settle
 from ..config import output_clashes, output_dir
 from ..errors import InputError, JixiaoError
 from ..pieces.markdown import width
@@ -49,7 +49,7 @@ def _say(line: str) -> None:
 
 def run_one(path: str, formats: list[str], engine: str, verbose: bool, log=_quiet, redacted: bool = False) -> Outcome:
     """Run one project; every failure becomes an Outcome with a Chinese message."""
-    from ..build.runner import run_project
+    from ..assemble.runner import run_project
 
     started = time.perf_counter()
     try:

@@ -17,12 +17,12 @@ from tempfile import TemporaryDirectory
 
 import yaml
 
-from ..build import cache
+from ..assemble import cache
 from .batch import FAILED, INVALID, Outcome, run_one
 from ..config import output_dir, project_root
 from ..errors import InputError, RunFailure
 from ..inputs.params import read_yaml
-from ..build.runner import swap_in
+from ..assemble.runner import swap_in
 
 # One project at a time per worker process: papermill changes the working directory and
 # execute.py redirects stderr, both process-wide.

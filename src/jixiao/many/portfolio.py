@@ -22,10 +22,10 @@ from pathlib import Path
 import yaml
 
 from .. import fonts
-from ..build.render import builtin as render_builtin
-from ..build.runner import swap_in
-from ..build.numbering import Block, number
-from ..build.stitch import figure_markdown
+from ..assemble.render import builtin as render_builtin
+from ..assemble.runner import swap_in
+from ..assemble.numbering import Block, number
+from ..assemble.stitch import figure_markdown
 from ..config import project_root
 from ..errors import InputError
 from ..inputs import frameworks

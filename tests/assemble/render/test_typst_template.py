@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from jixiao.build.render import builtin
+from jixiao.assemble.render import builtin
 from jixiao.pieces.markdown import SPAN, grid_table
 
 FRONT = """---

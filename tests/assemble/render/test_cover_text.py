@@ -10,7 +10,7 @@ import zipfile
 import pytest
 import yaml
 
-from jixiao.build.render import builtin, html_print
+from jixiao.assemble.render import builtin, html_print
 from jixiao.markup import escape
 
 NAME = "[2018]专项#1*粗*_u_<b>$x$@y"

@@ -8,8 +8,8 @@ import unicodedata
 
 import pytest
 
-from jixiao.build.render import builtin
-from jixiao.build.render.html_print import css_string, print_style
+from jixiao.assemble.render import builtin
+from jixiao.assemble.render.html_print import css_string, print_style
 from jixiao.pieces.markdown import SPAN, grid_table
 
 

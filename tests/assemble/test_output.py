@@ -10,12 +10,12 @@ import time
 from filelock import FileLock
 
 from conftest import MINIMAL
-from jixiao.build.output import project_lock, recover, swap_in
+from jixiao.assemble.output import project_lock, recover, swap_in
 
 KILL_AFTER_FIRST_RENAME = """
 import os, sys
 from pathlib import Path
-from jixiao.build import runner
+from jixiao.assemble import runner
 real = Path.rename
 def rename(self, target):
     real(self, target)

@@ -9,7 +9,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from jixiao.build.render import builtin
+from jixiao.assemble.render import builtin
 
 DOCUMENT = """---
 title: 测试项目项目支出绩效评价报告

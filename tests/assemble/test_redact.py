@@ -11,7 +11,7 @@ from PIL import Image, PngImagePlugin
 from pypdf import PdfReader
 
 from conftest import EXAMPLE, ROOT, copy_example, golden, jixiao
-from jixiao.build.redact import (GAP, mask_name, personal_names, public_inputs, redact, unlisted_names,
+from jixiao.assemble.redact import (GAP, mask_name, personal_names, public_inputs, redact, unlisted_names,
                                  unlisted_warnings)
 from jixiao.errors import InputError
 from jixiao.inputs.params import read_yaml

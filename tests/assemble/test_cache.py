@@ -5,7 +5,7 @@ import shutil
 
 from conftest import ROOT
 from jixiao import fonts
-from jixiao.build import cache
+from jixiao.assemble import cache
 
 
 def test_covers_the_files_the_project_names(example):
@@ -79,4 +79,4 @@ def test_fonts_and_renderer_versions_count(example, monkeypatch):
 
 
 def test_the_whole_package_counts():
-    assert (cache.PACKAGE / "numeric.py").is_file() and (cache.PACKAGE / "build" / "cache.py").is_file()
+    assert (cache.PACKAGE / "numeric.py").is_file() and (cache.PACKAGE / "assemble" / "cache.py").is_file()

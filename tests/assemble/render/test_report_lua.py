@@ -5,7 +5,7 @@ import json
 
 import pypandoc
 
-from jixiao.build.render.builtin import FILTER, READER, TEMPLATES
+from jixiao.assemble.render.builtin import FILTER, READER, TEMPLATES
 
 
 def convert(markdown: str, to: str) -> str:

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from jixiao.build.render import frontmatter
+from jixiao.assemble.render import frontmatter
 
 
 def test_report_date_from_display_text_or_iso():

@@ -15,7 +15,7 @@ from .docx_reference import write_reference_docx
 from .html_print import print_style
 
 READER = REPORT_FORMAT + "+east_asian_line_breaks"  # what the analyst's texts were written for
-TEMPLATES = resources.files("jixiao.build.render") / "templates"
+TEMPLATES = resources.files("jixiao.assemble.render") / "templates"
 FILTER = "report.lua"
 
 

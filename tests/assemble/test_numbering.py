@@ -3,7 +3,7 @@ tables and figures numbered per chapter."""
 
 import pytest
 
-from jixiao.build.numbering import Block, chinese, number
+from jixiao.assemble.numbering import Block, chinese, number
 from jixiao.errors import RunFailure
 from jixiao.markup import define, refer
 

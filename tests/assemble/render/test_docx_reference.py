@@ -5,7 +5,7 @@ import zipfile
 import docx
 from docx.oxml.ns import qn
 
-from jixiao.build.render.docx_reference import BODY_FONT, HEADING_FONT, write_reference_docx
+from jixiao.assemble.render.docx_reference import BODY_FONT, HEADING_FONT, write_reference_docx
 
 
 def test_styles_name_east_asian_fonts_without_theme_overrides(tmp_path):

@@ -4,7 +4,7 @@ import nbformat
 import papermill as pm
 from papermill.engines import papermill_engines
 
-from jixiao.build import engine
+from jixiao.assemble import engine
 
 
 def _notebook(path, *sources):

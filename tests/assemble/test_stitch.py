@@ -4,7 +4,7 @@ import json
 
 import pypandoc
 
-from jixiao.build.stitch import figure_markdown
+from jixiao.assemble.stitch import figure_markdown
 from jixiao.inputs.sanitize import REPORT_FORMAT
 
 

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 from conftest import ROOT, copy_example
-from jixiao.build.preview import Preview
+from jixiao.assemble.preview import Preview
 from jixiao.errors import InputError
 
 

@@ -12,8 +12,8 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from jixiao.build.render import builtin, quarto as render_quarto
-from jixiao.build.render.engines import choose, describe
+from jixiao.assemble.render import builtin, quarto as render_quarto
+from jixiao.assemble.render.engines import choose, describe
 from jixiao.errors import RunFailure
 
 DOCUMENT = """---
