@@ -131,3 +131,21 @@ def test_check_finds_a_duplicate_fact_and_misspelt_names_with_file_and_cell(tmp_
     assert done.returncode == 1
     assert "03_conclusion.ipynb 的第 3 个 Markdown 单元：{eval}`totl` 中的名称『totl』不存在，是否想写『total』？" in out
     assert "06_closing.ipynb 的第 3 个代码单元：C.say 的文字模板中的名称『reprot』不存在，是否想写『report』？" in out
+
+
+def test_a_chapter_written_in_the_earlier_notation_keeps_working(tmp_path):
+    """A project's own chapter from before {eval} and cell options (C.say with {{ ref(…) }},
+    C.table(markdown, label, caption), a project_file parameter) prints as it did."""
+    params = copy_example(tmp_path)
+    outline = yaml.safe_load((ROOT / "notebooks" / "outlines" / "third-party.yml").read_text(encoding="utf-8"))
+    outline["chapters"][2]["notebook"] = "old_style_conclusion.ipynb"
+    (tmp_path / "params" / "outline.yml").write_text(yaml.safe_dump(outline, allow_unicode=True), encoding="utf-8")
+    shutil.copy(ROOT / "tests" / "fixtures" / "chapters" / "old_style_conclusion.ipynb", tmp_path / "params")
+    raw = yaml.safe_load(params.read_text(encoding="utf-8"))
+    raw["outline"] = "outline.yml"
+    params.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    done = jixiao("run", params, "--to", "html", "--engine", "builtin", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = (tmp_path / "output" / EXAMPLE / "report.md").read_text(encoding="utf-8")
+    assert "总得分为 90.71 分（满分 100 分）" in report and "各一级指标的权重与得分见表 3-1" in report
+    assert ": 表 3-1 项目评分汇总表" in report and "⟦" not in report

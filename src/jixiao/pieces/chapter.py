@@ -121,8 +121,8 @@ def _starts_with_paragraph(markdown: str) -> bool:
 
 class Chapter:
     """One chapter's project and the calls that print its pieces. ``for_reader``: the notebook is
-    read in Jupyter, so pieces are also shown as HTML (Jupyter's Markdown draws no grid tables and
-    reads bold next to Chinese punctuation differently); not needed inside ``jixiao run``."""
+    read in Jupyter, so pieces are shown as Jupyter draws them best (``display.for_jupyter``); not
+    needed inside ``jixiao run``."""
 
     def __init__(self, project: Project, for_reader: bool = True, notebook: Path | None = None,
                  number: int | None = None):
@@ -185,7 +185,7 @@ class Chapter:
         readable = self.readable(markdown)
         data = {"text/markdown": readable}
         if self.for_reader:
-            data = {"text/html": shown.html(readable), "text/plain": readable}
+            data = shown.for_jupyter(readable)
         display(data, raw=True, metadata={"jixiao": {"kind": kind, "markdown": markdown, **meta}})
 
     def say(self, template: str, **names) -> None:

@@ -15,6 +15,7 @@ own scratch output and stays out of the report.
 """
 
 import base64
+import re
 from decimal import Decimal
 
 import pypandoc
@@ -37,6 +38,21 @@ def html(markdown: str) -> str:
         return pypandoc.convert_text(markdown, "html", format=READER)
     except (RuntimeError, OSError):
         return f"<pre>{escape(markdown)}</pre>"
+
+
+GRID = re.compile(r"^\+[-=:+]+\+\s*$", re.M)
+CAPTION = re.compile(r"^: (.+)$", re.M)  # pandoc's table caption line, shown as a line of text
+BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+
+
+def for_jupyter(markdown: str) -> dict:
+    """A piece as Jupyter shows it like the report: Markdown, with bold as HTML (CommonMark does not
+    close ``**主要结论：**`` before a Chinese character, pandoc does); a grid table, which Jupyter's
+    Markdown cannot draw, as pandoc's HTML."""
+    if GRID.search(markdown):
+        return {"text/html": html(markdown), "text/plain": markdown}
+    shown = CAPTION.sub(r"\1", BOLD.sub(r"<strong>\1</strong>", markdown))
+    return {"text/markdown": shown, "text/plain": markdown}
 
 
 def _listed(value: str) -> tuple[str, ...]:
@@ -104,7 +120,7 @@ def _table(chapter, shell, value):
     readable = chapter.readable(markdown)
     data = {"text/plain": readable, "text/markdown": readable}
     if chapter.for_reader:
-        data["text/html"] = html(readable)
+        data = for_jupyter(readable)
     return data, {"jixiao": {"kind": "table", "label": label, "markdown": markdown}}
 
 
