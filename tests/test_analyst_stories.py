@@ -64,7 +64,7 @@ def test_add_a_paragraph_with_a_figure_from_facts(tmp_path):
 
 def test_add_a_chart_from_a_data_table(tmp_path):
     params = _project(tmp_path)
-    _cell_after(tmp_path / "notebooks" / "01_overview.ipynb", '"budget_lines", "项目预算明细表"',
+    _cell_after(tmp_path / "notebooks" / "01_overview.ipynb", "#| tbl-cap: 项目预算明细表",
                 'rows = P.table("budget_lines")\n'
                 'amounts = [r.amount / 10000 for r in rows]\n'
                 'C.figure(charts.bars([r.name for r in rows], amounts, [f"{a:.2f}" for a in amounts], "预算金额（万元）"),\n'

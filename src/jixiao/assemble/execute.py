@@ -34,18 +34,21 @@ def executed_name(n: int, notebook: Path) -> str:
 def code_cell_number(notebook: Path, cell_index: int) -> tuple[str, int]:
     """Where cell ``cell_index`` of an executed notebook stands in the notebook as its author sees
     it: ("代码单元", n) for the nth code cell, ("Markdown 单元", n) for the nth Markdown cell
-    (papermill's injected cell not counted)."""
+    (papermill's injected cell and the error banners it adds not counted)."""
     import nbformat
 
-    cells = [c for c in nbformat.read(notebook, as_version=4).cells
-             if "injected-parameters" not in c.metadata.get("tags", [])]
-    executed = nbformat.read(notebook, as_version=4).cells
-    target = executed[cell_index] if cell_index < len(executed) else None
-    if target is None or target not in cells:
-        return "代码单元", 0
-    kind = target.cell_type
-    same = [c for c in cells if c.cell_type == kind]
-    return ("代码单元" if kind == "code" else "Markdown 单元"), same.index(target) + 1
+    try:
+        cells = [c for c in nbformat.read(notebook, as_version=4).cells
+                 if "papermill-error-cell-tag" not in c.metadata.get("tags", [])]
+    except (OSError, ValueError):
+        return "单元", cell_index + 1
+    if not 0 <= cell_index < len(cells):
+        return "单元", cell_index + 1
+    target = cells[cell_index]
+    same = [c for c in cells if c.cell_type == target.cell_type
+            and "injected-parameters" not in c.metadata.get("tags", [])]
+    number = next((n for n, c in enumerate(same, start=1) if c is target), cell_index + 1)
+    return ("代码单元" if target.cell_type == "code" else "Markdown 单元"), number
 
 
 def execute_chapters(chapters, parameters: dict, cwd: Path, target: Path, log, project_file: Path | None = None,

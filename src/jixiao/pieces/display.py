@@ -94,9 +94,12 @@ def install(chapter) -> None:
     plain.for_type(str, lambda value, printer, cycle: printer.text(value))  # a text shows as itself, not quoted
     bundles = shell.display_formatter.mimebundle_formatter
     table = lambda value: _table(chapter, shell, value)  # noqa: E731
+    import pandas
+    from matplotlib.figure import Figure
+
     bundles.for_type(str, table)
-    bundles.for_type_by_name("pandas.core.frame", "DataFrame", table)
-    bundles.for_type_by_name("matplotlib.figure", "Figure", lambda fig: _figure(chapter, shell, fig))
+    bundles.for_type(pandas.DataFrame, table)
+    bundles.for_type(Figure, lambda fig: _figure(chapter, shell, fig))
 
 
 def caption(shell, text: str) -> str:
