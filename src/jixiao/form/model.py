@@ -129,6 +129,8 @@ def _named(project: Project, text: str):
 def _typed(project: Project, text: str) -> str:
     """An input as the form prints it: a data name as the report prints its value, else as typed."""
     value = _named(project, text)
+    if value is None and re.fullmatch(r"\d+(\.\d+)?", text):
+        return show(parse_number(text))  # 2000000 as the working prints it: 2,000,000
     return text if value is None or isinstance(value, Names) else project.style.show(value)
 
 
@@ -193,10 +195,6 @@ def _from_rule(project: Project, ind) -> tuple[str, str]:
     return "", ""
 
 
-def _row_pending(ind, row, header: str) -> str:
-    return f"{row.source} 第 {row.line} 行（指标 {ind.code}）：自评表需要『{header}』，请在指标评分表中填写该列"
-
-
 def _indicator(project: Project, ind, dim, group, row, pending: list) -> IndicatorRow:
     """One indicator row: the table's columns win over what the rule implies."""
     target, actual = ("", "") if ind.rule == MANUAL else _from_rule(project, ind)
@@ -204,9 +202,10 @@ def _indicator(project: Project, ind, dim, group, row, pending: list) -> Indicat
     actual = (row.get("actual") or "") or actual
     deviation = row.get("deviation") or ""
     applicable = ind.applicable
-    for header, value in (("年度指标值", target), ("实际完成值", actual)):
-        if not value and applicable:
-            pending.append(_row_pending(ind, row, header))
+    missing = [f"『{h}』" for h, value in (("年度指标值", target), ("实际完成值", actual)) if not value]
+    if missing and applicable:
+        pending.append(f"{row.source} 第 {row.line} 行（指标 {ind.code}）：自评表需要{'和'.join(missing)}，"
+                       "请在指标评分表中填写")
     if applicable and ind.score < ind.max and not deviation:
         pending.append(f"{row.source} 第 {row.line} 行（指标 {ind.code}）：得分 {fixed2(ind.score)} 低于分值 "
                        f"{show(ind.max)}，自评表需要『偏差原因』（偏差原因分析及改进措施），请在指标评分表中填写该列")

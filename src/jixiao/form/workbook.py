@@ -9,7 +9,7 @@ with its title rows repeated and frozen.
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.page import PageMargins
 
 from ..project import PENDING
+from ..numeric import round2
 from ..scoring.tree import NOT_APPLICABLE
 from .model import Form
 
@@ -39,13 +40,14 @@ SHEET_LENGTH = 31
 
 @dataclass
 class Placed:
-    """Where a written form keeps its results, for the 汇总 sheet's references."""
+    """Where a written form keeps its results, for the 汇总 sheet's references, and jixiao's own
+    value of every formula cell (what Excel or LibreOffice must compute)."""
 
     total: str  # cell of 总分
     grade: str
     budget: str  # 全年预算数 of 年度资金总额
     spent: str
-    weight: str
+    values: dict = field(default_factory=dict)
 
 
 def _number(value: Decimal) -> float | int:
@@ -107,6 +109,7 @@ def _quoted(text: str) -> str:
 
 def write_sheet(ws, form: Form) -> Placed:
     """Lay the form out on ``ws`` as the national form has it; return where its results are."""
+    values = {}
     for col, size in WIDTHS.items():
         ws.column_dimensions[col].width = size
     _text(ws, "A1", "项目支出绩效自评表", bold=True).font = Font(name="黑体", size=16, bold=True)
@@ -145,6 +148,7 @@ def write_sheet(ws, form: Form) -> Placed:
             _text(ws, f"H{r}", PENDING)
         else:
             _formula(ws, f"H{r}", f'=IF(E{r}=0,"—",F{r}/E{r})', RATE)
+            values[f"H{r}"] = "—" if fund.rate is None else fund.rate
         if n:
             _text(ws, f"G{r}", "—")
             _text(ws, f"I{r}", "—")
@@ -157,6 +161,7 @@ def write_sheet(ws, form: Form) -> Placed:
             # the framework's 完成率: the rate rounded to two places in percent, capped at 100%
             rate = f"ROUND(F{first}/E{first}*100,2)"
             _formula(ws, f"I{first}", f"=IF({rate}>=100,G{first},ROUND(G{first}*{rate}/100,2))", SCORE)
+            values[f"I{first}"] = form.budget_score
         else:
             _value(ws, f"I{first}", form.budget_score if form.budget_score is not None else NOT_APPLICABLE, SCORE)
     row = first + len(form.funds)
@@ -219,6 +224,7 @@ def write_sheet(ws, form: Form) -> Placed:
     _merge(ws, f"A{row}:F{row}")
     _formula(ws, f"G{row}", f"=SUM({weights})" + (f"+G{first}" if has_budget else ""), SCORE)
     _formula(ws, f"H{row}", f"=ROUND({exact},2)", SCORE).font = Font(name=FONT, size=10, bold=True)
+    values[f"G{row}"], values[f"H{row}"] = form.weight, round2(form.total)
     _text(ws, f"I{row}", "")
     total_ref = f"H{row}"
     row += 1
@@ -227,11 +233,12 @@ def write_sheet(ws, form: Form) -> Placed:
     _formula(ws, f"G{row}", _grade_formula(form, exact))
     _merge(ws, f"G{row}:I{row}")
     grade_ref = f"G{row}"
+    values[grade_ref] = form.grade
     for line in ws.iter_rows(min_row=3, max_row=row, max_col=COLUMNS):
         for cell in line:
             cell.border = BOX
     _page(ws, row)
-    return Placed(total_ref, grade_ref, f"E{first}", f"F{first}", f"G{row - 1}")
+    return Placed(total_ref, grade_ref, f"E{first}", f"F{first}", values)
 
 
 def _lines(text: str, width: int) -> int:
@@ -328,9 +335,10 @@ SUMMARY_HEAD = ("序号", "项目名称", "工作表", "参数文件", "主管�
 SUMMARY_WIDTHS = (6, 34, 20, 28, 18, 18, 14, 14, 10, 9, 8, 10, 8, 50)
 
 
-def department_workbook(entries: list[Entry]) -> Workbook:
+def department_workbook(entries: list[Entry]) -> tuple[Workbook, dict[str, dict]]:
     """汇总 first (every project, best total first, invalid ones last with their error, a
-    合计 row), then one sheet per valid project in that order."""
+    合计 row), then one sheet per valid project in that order; with jixiao's value of every
+    formula cell, by sheet."""
     workbook = Workbook()
     summary = workbook.active
     summary.title = SUMMARY
@@ -343,12 +351,14 @@ def department_workbook(entries: list[Entry]) -> Workbook:
             continue
         name = sheet_name(entry.form.name, taken)
         placed.append((name, write_sheet(workbook.create_sheet(name), entry.form)))
-    _summary(summary, ordered, placed)
+    values = {name: spot.values for name, spot in filter(None, placed)}
+    values[SUMMARY] = _summary(summary, ordered, placed)
     workbook.properties.creator = "jixiao"
-    return workbook
+    return workbook, values
 
 
-def _summary(ws, entries: list[Entry], placed: list) -> None:
+def _summary(ws, entries: list[Entry], placed: list) -> dict:
+    values = {}
     for n, (label, size) in enumerate(zip(SUMMARY_HEAD, SUMMARY_WIDTHS), start=1):
         ws.column_dimensions[get_column_letter(n)].width = size
         _text(ws, f"{get_column_letter(n)}1", label, bold=True, fill=HEAD_FILL)
@@ -379,6 +389,9 @@ def _summary(ws, entries: list[Entry], placed: list) -> None:
         _formula(ws, f"I{row}", f'=IF(G{row}=0,"—",H{row}/G{row})', RATE)
         _formula(ws, f"J{row}", f"={ref}!{spot.total}", SCORE)
         _formula(ws, f"K{row}", f"={ref}!{spot.grade}")
+        whole = form.funds[0]
+        values.update({f"G{row}": whole.total, f"H{row}": whole.spent, f"I{row}": whole.rate,
+                       f"J{row}": round2(form.total), f"K{row}": form.grade})
         _value(ws, f"L{row}", form.unmet, "0")
         _value(ws, f"M{row}", len(form.pending), "0")
         _text(ws, f"N{row}", "完成" if not form.pending else f"完成（{len(form.pending)} 处待填写）", center=False)
@@ -394,6 +407,13 @@ def _summary(ws, entries: list[Entry], placed: list) -> None:
         _formula(ws, f"J{row}", f'=IF(COUNT(J2:J{last})=0,"—",ROUND(AVERAGE(J2:J{last}),2))', SCORE)
         _formula(ws, f"L{row}", f"=SUM(L2:L{last})", "0")
         _formula(ws, f"M{row}", f"=SUM(M2:M{last})", "0")
+        forms = [e.form for e in entries if e.form is not None]
+        budget = sum((f.funds[0].total for f in forms), Decimal(0))
+        spent = sum((f.funds[0].spent for f in forms), Decimal(0))
+        totals = [round2(f.total) for f in forms]
+        values.update({f"G{row}": budget, f"H{row}": spent, f"I{row}": spent / budget if budget else "—",
+                       f"J{row}": round2(sum(totals) / len(totals)) if totals else "—",
+                       f"L{row}": sum(f.unmet for f in forms), f"M{row}": sum(len(f.pending) for f in forms)})
     _text(ws, f"K{row}", "")
     _text(ws, f"N{row}", f"共 {len(entries)} 个项目：生成 {valid} 个，输入有误 {len(entries) - valid} 个（总分一格为平均分）",
           center=False)
@@ -409,4 +429,5 @@ def _summary(ws, entries: list[Entry], placed: list) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    return values
 
