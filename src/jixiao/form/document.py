@@ -173,13 +173,13 @@ def docx_bytes(form: Form) -> bytes:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    for row in table.rows:
-        for n, width in enumerate(WIDTHS_CM):
-            row.cells[n].width = Cm(width)
-    for cell in cells:
-        target = table.cell(cell.row, cell.col)
+    at = table._cells  # once: every lookup through table.cell() walks the whole table
+    for n, target in enumerate(at):
+        target.width = Cm(WIDTHS_CM[n % COLUMNS])
+    for cell in cells:  # cells never overlap, so each merge leaves the others' elements in place
+        target = at[cell.row * COLUMNS + cell.col]
         if cell.rowspan > 1 or cell.colspan > 1:
-            target = target.merge(table.cell(cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1))
+            target = target.merge(at[(cell.row + cell.rowspan - 1) * COLUMNS + cell.col + cell.colspan - 1])
         _write_docx_cell(target, cell)
     for row in table.rows:  # a row never breaks across pages
         cant = OxmlElement("w:cantSplit")
