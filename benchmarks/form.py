@@ -1,7 +1,7 @@
 """The self-assessment form at department scale, measured side by side in one run (rounds
 interleaved; median and spread of the rounds):
 
-1. the department workbook of N generated projects (``jixiao form … --out``): time, time per form,
+1. the department workbook of N generated projects (``jixiao form … --out``, and with ``--jobs 2``): time, time per form,
    and the peak memory of the command, against the same command for N/10 projects (how memory
    grows with the department) and against Python with jixiao imported (the floor);
 2. a project's three form files (自评表.xlsx, .docx, .pdf: ``jixiao form`` without --out) for a
@@ -59,10 +59,11 @@ def main() -> None:
         tenth = paths[: max(1, args.projects // 10)]
         sample = paths[: args.sample]
         floor_cmd = [sys.executable, "-c", "import jixiao.cli, jixiao.form.output, jixiao.project"]
-        big, small, floor, files, report = [], [], [], [], []
+        big, two, small, floor, files, report = [], [], [], [], [], []
         for n in range(args.rounds):
             steps = [
                 (big, lambda: measured(jixiao("form", *paths, "--out", tmp / "部门.xlsx"), root)),
+                (two, lambda: measured(jixiao("form", *paths, "--out", tmp / "部门2.xlsx", "--jobs", "2"), root)),
                 (small, lambda: measured(jixiao("form", *tenth, "--out", tmp / "部门-小.xlsx"), root)),
                 (floor, lambda: measured(floor_cmd, root)),
                 (files, lambda: measured(jixiao("form", *sample), root)),
@@ -76,6 +77,8 @@ def main() -> None:
     per_form = [t / count for t, _ in big]
     print(f"1. 部门工作簿（{count} 个项目，jixiao form --out）：{spread([t for t, _ in big], '秒')}，"
           f"每份 {spread(per_form, '秒', 3)}")
+    print(f"   --jobs 2：{spread([t for t, _ in two], '秒')}，比值 --jobs 1 ÷ --jobs 2 "
+          f"{statistics.median(t for t, _ in big) / statistics.median(t for t, _ in two):.2f}")
     print(f"   峰值内存：{count} 个项目 {spread([m for _, m in big], 'MB', 0)}；{part} 个项目 "
           f"{spread([m for _, m in small], 'MB', 0)}；仅导入 jixiao {spread([m for _, m in floor], 'MB', 0)}")
     print(f"   每增加一个项目约 {statistics.median((b - s) / (count - part) for (_, b), (_, s) in zip(big, small)) * 1024:.0f} KB")

@@ -87,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     form = sub.add_parser("form", help="项目支出绩效自评表：每个项目写 output/<项目>/自评表.*，或用 --out 写一个部门工作簿")
     form.add_argument("params", nargs="+", help="参数文件，如 params/*.yaml")
     form.add_argument("--out", help="部门工作簿（.xlsx）：每个项目一个工作表，另有「汇总」表，如 部门自评表.xlsx")
+    form.add_argument("--jobs", type=int, default=1, help="同时读取的项目数（默认 1）")
     return parser
 
 
@@ -97,7 +98,7 @@ def form(args) -> int:
     if not args.out:
         from .many.batch import run_batch
 
-        outcomes = run_batch(paths, [FORM], "builtin", force=True)
+        outcomes = run_batch(paths, [FORM], "builtin", max(1, args.jobs), force=True)
         for o in outcomes:
             if o.code:
                 print(f"✗ {o.path}：{o.status}", file=sys.stderr)
@@ -109,7 +110,7 @@ def form(args) -> int:
         print(f"✗ --out 应为 .xlsx 文件（如 部门自评表.xlsx），而不是『{out}』", file=sys.stderr)
         return 1
     try:
-        entries = department(paths, out, log=lambda line: print(line, file=sys.stderr))
+        entries = department(paths, out, log=lambda line: print(line, file=sys.stderr), jobs=max(1, args.jobs))
     except OSError as exc:
         print(f"✗ 无法写入 {out}（{exc.strerror or exc}）：文件可能正在 Excel/WPS 中打开，或目录不可写；"
               "原有文件未改动", file=sys.stderr)
