@@ -55,8 +55,12 @@ def test_jixiao_form_and_run_to_form_give_the_same_cells(assessed, tmp_path):
 def test_run_to_form_writes_the_form_and_keeps_the_report(assessed):
     root, params, out = assessed
     before = {f.name: f.read_bytes() for f in out.iterdir() if f.is_file() and not f.name.startswith("自评表")}
-    done = jixiao("run", params, "--to", "form", cwd=root)
+    stamp = (out / "自评表.xlsx").stat().st_mtime_ns
+    skipped = jixiao("run", params, "--to", "form", cwd=root)
+    assert skipped.returncode == 0 and "未变化，跳过" in skipped.stdout  # made by --to all from the same inputs
+    done = jixiao("run", params, "--to", "form", "--force", cwd=root)
     assert done.returncode == 0, done.stdout + done.stderr
+    assert (out / "自评表.xlsx").stat().st_mtime_ns != stamp
     after = {f.name: f.read_bytes() for f in out.iterdir() if f.is_file() and not f.name.startswith("自评表")}
     assert after == before
     assert not [f for f in out.iterdir() if f.name.startswith(".~")]
@@ -82,7 +86,7 @@ def test_check_lists_the_forms_pending_cells(tmp_path):
     params = copy_example(tmp_path)
     done = jixiao("check", params, cwd=tmp_path)
     assert done.returncode == 0
-    assert "自评表（jixiao form）有" in done.stdout  # a third-party report: one line, the form command lists them
+    assert "自评表（jixiao form，报告不附）尚缺" in done.stdout  # a third-party report: one line; jixiao form lists them
     params = write_form_project(tmp_path / "annexed")  # the self-assessment outline annexes the form
     raw = yaml.safe_load(params.read_text(encoding="utf-8"))
     del raw["budget"]["initial"], raw["budget"]["funds"]["carryover"]["initial"]

@@ -173,6 +173,8 @@ def docx_bytes(form: Form) -> bytes:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    for column, width in zip(table.columns, WIDTHS_CM):  # the grid LibreOffice and WPS lay out by
+        column.width = Cm(width)
     at = table._cells  # once: every lookup through table.cell() walks the whole table
     for n, target in enumerate(at):
         target.width = Cm(WIDTHS_CM[n % COLUMNS])

@@ -20,6 +20,7 @@ from ..errors import InputError
 from ..numeric import HUNDRED, fixed2, parse_number, round2
 from ..project import PENDING, Project
 from ..project.vocabulary import Names
+from ..scoring.evidence import flag
 from ..scoring.rules import MANUAL, show
 from ..scoring.tree import NOT_APPLICABLE
 
@@ -182,7 +183,7 @@ def _from_rule(project: Project, ind) -> tuple[str, str]:
         return f"{sign}{typed['标准']}", typed.get("值", "")
     if rule == "重点得分":
         points = [r for r in project.table("keypoints") if r.code == ind.code]
-        met = sum(1 for r in points if (r.met or "").strip() in ("是", "y", "yes", "true", "1", "√", "✓"))
+        met = sum(1 for r in points if flag(r.met))
         return f"{len(points)}项要点", f"达到{met}项"
     if rule == "满意度":
         rate = project.values["responses"][given["对象"]] if "responses" in project.values else None

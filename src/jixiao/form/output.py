@@ -50,12 +50,12 @@ def annexed(project: Project) -> bool:
 
 def pending_lines(project: Project, form: Form) -> list[str]:
     """What ``check`` says about the form's 待填写 cells: all of them when the report annexes the
-    form, else one line pointing to ``jixiao form``, which lists them."""
+    form (they would print in the report), else one line pointing to ``jixiao form``, which lists them."""
     if not form.pending:
         return []
     if annexed(project):
         return [f"自评表仍有 {len(form.pending)} 处待填写（报告附件中的自评表同样如此）：", *form.pending]
-    return [f"自评表（jixiao form）有 {len(form.pending)} 处待填写，运行 jixiao form {project.source} 逐条列出"]
+    return [f"自评表（jixiao form，报告不附）尚缺 {len(form.pending)} 项内容，需要时运行 jixiao form {project.source} 逐条列出"]
 
 
 def entry(path: str) -> Entry:
