@@ -2,9 +2,9 @@
 recalculation of a workbook (``recalculated``).
 
 The project is the synthetic self-assessment-2020 project (every scoring rule, 不适用 indicators,
-a deduction, a banded and an interpolated indicator), with its budget execution rate scored as
-one indicator (完成率 of 全年执行数 over 全年预算数, 10 分), the form's budget figures, its annual
-goal, and the form's columns for the manual indicators, so that its form has no 待填写 cell.
+a deduction, a banded and an interpolated indicator, and what the form needs besides), with its
+budget execution rate scored as one indicator (完成率 of 全年执行数 over 全年预算数, 10 分) and an
+annual goal written in Markdown; its form has no 待填写 cell.
 """
 
 import csv
@@ -29,19 +29,11 @@ def write_form_project(root: Path) -> Path:
     budget[0].update({"三级指标": "预算执行率", "满分值": "10", "评分方法": "完成率", "不适用": "", "评分值": "",
                       "评分参数": "实际=budget.spent; 目标=budget.total", "评分理由": ""})
     rows = [r for r in rows if r not in budget[1:]]
-    for r in rows:
-        if r["评分方法"] in ("手工", "") or r["不适用"] == "是":
-            r.update({"年度指标值": "≥95%", "实际完成值": "90%"})
-        r["偏差原因"] = "部分事项未按计划完成，已制定整改措施。"
-    header = list(dict.fromkeys([*rows[0], "年度指标值", "实际完成值", "偏差原因"]))
     with (data / "indicators.csv").open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, header, restval="", lineterminator="\n")
+        writer = csv.DictWriter(f, list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     raw = yaml.safe_load(params.read_text(encoding="utf-8"))
-    raw["budget"].update({"initial": 900000, "funds": {
-        "appropriation": {"initial": 900000, "total": 900000, "spent": 850000},
-        "carryover": {"initial": 0, "total": 100000, "spent": 70000}}})
     raw["texts"].update({"annual_goal": "完成全部产出，服务对象满意度达到 **90%** 以上。",
                          "annual_result": "完成主要产出，满意度 75%。"})
     params.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")

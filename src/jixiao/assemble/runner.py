@@ -10,6 +10,7 @@ from .. import fonts
 from ..config import FORMATS, output_dir, project_root
 from ..errors import InputError, JixiaoError, RunFailure
 from ..form.model import build_form
+from ..form.output import annexed as annexes_form
 from ..form.output import form_files, write_files
 from ..inputs.params import publishable, read_yaml
 from ..markup import escape
@@ -65,7 +66,12 @@ def run_project(params_path: Path, formats: list[str], engine: str, log=print, r
     if project.pending:
         raise InputError(f"{params_path}：仍有待填写的内容（{'、'.join(project.pending[:8])}"
                          f"{' 等' if len(project.pending) > 8 else ''}），报告不能发布；请填写后再运行（jixiao check 会列出全部位置）")
-    form = build_form(project) if FORM in formats else None  # an input error stops the run before any notebook
+    annexed = annexes_form(project)
+    form = build_form(project) if FORM in formats or annexed else None  # input errors stop the run before notebooks
+    if annexed and form.pending:
+        raise InputError(f"{params_path}：报告附件中的自评表仍有 {len(form.pending)} 处待填写（{'；'.join(form.pending[:3])}"
+                         f"{' 等' if len(form.pending) > 3 else ''}），报告不能发布；请填写后再运行（jixiao check 会列出全部位置）")
+    form = form if FORM in formats else None
     build = final.parent / f".build-{final.name}"
     failed = final.parent / f"{final.name}.failed"
     with project_lock(final, lambda: log(f"{params_path}：另一个 jixiao 正在生成 {final}，等待它结束")):
