@@ -95,10 +95,6 @@ class Form:
         budget = self.budget_max is not None and self.budget_score is not None and self.budget_score < self.budget_max
         return sum(not r.met for r in self.rows) + budget
 
-    @property
-    def total_text(self) -> str:
-        return fixed2(self.total)
-
 
 def _wan(value: Decimal | None) -> Decimal | None:
     return None if value is None else value / TEN_THOUSAND

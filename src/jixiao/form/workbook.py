@@ -24,7 +24,8 @@ from ..scoring.tree import NOT_APPLICABLE
 from .model import Form
 
 COLUMNS = 9  # A 区块名 · B–D 指标层级 · E–I 数值与说明
-WIDTHS = {"A": 8, "B": 12, "C": 14, "D": 26, "E": 16, "F": 16, "G": 9, "H": 11, "I": 34}
+WIDTHS = {"A": 8, "B": 12, "C": 14, "D": 26, "E": 16, "F": 16, "G": 9, "H": 11, "I": 34}  # at least
+CAPS = {"D": 40, "I": 50}  # beyond these the text wraps; other columns stop at 24
 AMOUNT = "#,##0.00"
 SCORE = "0.00"
 RATE = "0.00%"
@@ -237,8 +238,31 @@ def write_sheet(ws, form: Form) -> Placed:
     for line in ws.iter_rows(min_row=3, max_row=row, max_col=COLUMNS):
         for cell in line:
             cell.border = BOX
+    _fit(ws, WIDTHS, row)
     _page(ws, row)
     return Placed(total_ref, grade_ref, f"E{first}", f"F{first}", values)
+
+
+def _width(text: str) -> int:
+    """Display width of the longest line: CJK characters count two."""
+    return max((sum(2 if ord(ch) > 0x2E7F else 1 for ch in line) for line in str(text).split("\n")), default=0)
+
+
+def _fit(ws, least: dict[str, float], last_row: int) -> None:
+    """Widen each column to its longest single-column cell (merged cells spread over several
+    columns are left out), between its least width and its cap; number cells count as printed."""
+    merged = {c for r in ws.merged_cells.ranges for row in ws.iter_rows(min_row=r.min_row, max_row=r.max_row,
+                                                                             min_col=r.min_col, max_col=r.max_col)
+              for c in row if r.min_col != r.max_col}
+    for col, size in least.items():
+        longest = 0
+        for (cell,) in ws.iter_rows(min_row=1, max_row=last_row, min_col=ws[f"{col}1"].column,
+                                    max_col=ws[f"{col}1"].column):
+            if cell in merged or cell.value is None:
+                continue
+            text = cell.value if isinstance(cell.value, str) and not cell.value.startswith("=") else "0,000.00"
+            longest = max(longest, _width(text))
+        ws.column_dimensions[col].width = max(size, min(CAPS.get(col, 24), longest * 1.1 + 2))
 
 
 def _lines(text: str, width: int) -> int:
@@ -420,6 +444,7 @@ def _summary(ws, entries: list[Entry], placed: list) -> dict:
     for line in ws.iter_rows(min_row=1, max_row=row, max_col=len(SUMMARY_HEAD)):
         for cell in line:
             cell.border = BOX
+    _fit(ws, {get_column_letter(n): size for n, size in enumerate(SUMMARY_WIDTHS, start=1)}, row)
     ws.freeze_panes = "C2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(SUMMARY_HEAD))}{max(last, 1)}"
     ws.print_area = f"A1:{get_column_letter(len(SUMMARY_HEAD))}{row}"
