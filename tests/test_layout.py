@@ -1,5 +1,5 @@
 """The package's parts import only parts before them in the pipeline:
-inputs → scoring → project → pieces → assemble → many → the commands (cli, scaffold)."""
+inputs → scoring → project → form → pieces → assemble → many → the commands (cli, scaffold)."""
 
 import ast
 from pathlib import Path
@@ -9,7 +9,7 @@ import jixiao
 PACKAGE = Path(jixiao.__file__).parent
 # Shared infrastructure any part may use.
 BASE = {"config", "errors", "numeric", "fonts", "limits", "__init__"}
-ORDER = ["inputs", "scoring", "project", "pieces", "assemble", "many"]
+ORDER = ["inputs", "scoring", "project", "form", "pieces", "assemble", "many"]
 
 
 def _part(module: str) -> str | None:

@@ -18,7 +18,10 @@ def _fill(sheet_path, fraction=0.8):
     header = [c.value for c in sheet[1]]
     score, reason, full = header.index("评分值") + 1, header.index("评分理由") + 1, header.index("满分值") + 1
     criterion = header.index("百分制得分") + 1
+    form = {header.index(h) + 1: value for h, value in (("年度指标值", "≥100%"), ("实际完成值", "100%"), ("偏差原因", "无"))}
     for row in range(2, sheet.max_row + 1):
+        for column, value in form.items():  # the self-assessment form's columns
+            sheet.cell(row, column).value = value
         if str(sheet.cell(row, score).value).startswith("="):
             sheet.cell(row, criterion).value = fraction * 100
         else:
@@ -38,6 +41,10 @@ def _write_everything(root, name="demo"):
     text = params.read_text(encoding="utf-8").replace("total: 0 ", "total: 1000000 ").replace("spent: 0 ", "spent: 950000 ")
     params.write_text(text.replace("待填写项目名称", "2020年测试专项").replace("report_date: 待填写", "report_date: 2021-06-30")
                       .replace("待填写", "测试单位"), encoding="utf-8")
+    raw = yaml.safe_load(params.read_text(encoding="utf-8"))  # what the self-assessment form needs besides
+    raw["budget"].update(initial=1000000, funds={"appropriation": {"initial": 1000000, "total": 1000000, "spent": 950000}})
+    raw["texts"].update(annual_goal="完成全部产出。", annual_result="完成主要产出。")
+    params.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def test_generated_sheet_has_dropdowns_and_subtotals(tmp_path):

@@ -21,12 +21,18 @@ from .numeric import fixed2
 INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 
+FORM = "form"  # the 项目支出绩效自评表: 自评表.xlsx, .docx, .pdf
+
+
 def _formats(text: str) -> list[str]:
     chosen = [f.strip() for f in text.split(",") if f.strip()]
-    unknown = [f for f in chosen if f not in FORMATS]
+    if "all" in chosen:
+        chosen = [*FORMATS, FORM]
+    unknown = [f for f in chosen if f not in (*FORMATS, FORM)]
     if unknown or not chosen:
-        raise argparse.ArgumentTypeError(f"不支持的格式：{'、'.join(unknown) or '（空）'}，可选 html、pdf、docx")
-    return chosen
+        raise argparse.ArgumentTypeError(f"不支持的格式：{'、'.join(unknown) or '（空）'}，可选 html、pdf、docx、form（自评表），"
+                                         "或 all（全部）")
+    return list(dict.fromkeys(chosen))
 
 
 def _iso_date(text: str) -> date:
@@ -48,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="校验参数并生成报告（HTML、PDF、Word 与 summary.json）")
     run.add_argument("params", nargs="+", help="参数文件，如 params/shanghai-credit-2018.yaml")
-    run.add_argument("--to", type=_formats, default=list(FORMATS), help="输出格式，逗号分隔（默认 html,pdf,docx）")
+    run.add_argument("--to", type=_formats, default=list(FORMATS), help="输出格式，逗号分隔：html、pdf、docx、form（项目支出绩效自评表），all 为全部（默认 html,pdf,docx）")
     run.add_argument("--jobs", type=int, default=1, help="同时处理的项目数（默认 1）")
     run.add_argument("--force", action="store_true", help="即使参数、数据、笔记本和程序都未变化也重新生成")
     run.add_argument("--cluster", metavar="ADDRESS",
@@ -78,7 +84,43 @@ def _parser() -> argparse.ArgumentParser:
                            help="输出格式，逗号分隔（默认 html,pdf）")
     portfolio.add_argument("--date", type=_iso_date,
                            help="封面日期，YYYY-MM-DD（默认取各项目报告日期中最晚者，并在封面注明）")
+    form = sub.add_parser("form", help="项目支出绩效自评表：每个项目写 output/<项目>/自评表.*，或用 --out 写一个部门工作簿")
+    form.add_argument("params", nargs="+", help="参数文件，如 params/*.yaml")
+    form.add_argument("--out", help="部门工作簿（.xlsx）：每个项目一个工作表，另有「汇总」表，如 部门自评表.xlsx")
+    form.add_argument("--jobs", type=int, default=1, help="同时读取的项目数（默认 1）")
     return parser
+
+
+def form(args) -> int:
+    from .form.output import department
+
+    paths = list(dict.fromkeys(args.params))
+    if not args.out:
+        from .many.batch import run_batch
+
+        outcomes = run_batch(paths, [FORM], "builtin", max(1, args.jobs), force=True)
+        for o in outcomes:
+            if o.code:
+                print(f"✗ {o.path}：{o.status}", file=sys.stderr)
+                for line in o.message.splitlines():
+                    print(f"  {line}", file=sys.stderr)
+        return max(o.code for o in outcomes)
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        print(f"✗ --out 应为 .xlsx 文件（如 部门自评表.xlsx），而不是『{out}』", file=sys.stderr)
+        return 1
+    try:
+        entries = department(paths, out, log=lambda line: print(line, file=sys.stderr), jobs=max(1, args.jobs))
+    except OSError as exc:
+        print(f"✗ 无法写入 {out}（{exc.strerror or exc}）：文件可能正在 Excel/WPS 中打开，或目录不可写；"
+              "原有文件未改动", file=sys.stderr)
+        return 2
+    valid = [e for e in entries if e.form]
+    print(f"✓ 部门自评表：{len(entries)} 个项目（生成 {len(valid)} 个，输入有误 {len(entries) - len(valid)} 个）→ {out}")
+    pending = sum(len(e.form.pending) for e in valid)
+    if pending:
+        print(f"  ⚠ 共 {pending} 处待填写（表中标为「待填写」，「汇总」表「待填写」一列逐项目列出；jixiao check 逐条列出位置）")
+    return 0 if len(valid) == len(entries) else 1
 
 
 def new(args) -> int:
@@ -122,6 +164,7 @@ def check(paths: list[str], redact: bool = False) -> int:
         print(f"✓ {path}：{len(card.indicators)} 个三级指标，总分 {fixed2(card.total)}，评级 {card.grade}")
         for warning in project.warnings:
             print(f"  ⚠ {warning}")
+        _check_form(project)
         if redact:
             from .assemble.redact import unlisted_warnings
 
@@ -131,6 +174,19 @@ def check(paths: list[str], redact: bool = False) -> int:
         print(f"✗ 本机无法生成报告：{fonts.missing()}", file=sys.stderr)
         worst = max(worst, 2)
     return worst
+
+
+def _check_form(project) -> None:
+    """The self-assessment form's 待填写 cells (or why it cannot be made)."""
+    from .form.model import build_form
+    from .form.output import pending_lines
+
+    try:
+        lines = pending_lines(project, build_form(project))
+    except InputError as exc:
+        lines = [f"无法生成自评表：{m}" for m in exc.messages]
+    for n, line in enumerate(lines):
+        print(f"  ⚠ {line}" if n == 0 else f"    - {line}")
 
 
 def run(args) -> int:
@@ -199,7 +255,7 @@ def _interrupted() -> int:
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     commands = {"check": lambda: check(args.params, args.redact), "new": lambda: new(args), "run": lambda: run(args),
-                "portfolio": lambda: portfolio(args), "preview": lambda: preview(args)}
+                "portfolio": lambda: portfolio(args), "preview": lambda: preview(args), "form": lambda: form(args)}
     # Ctrl-C stops nbclient mid-cell; the cell's coroutine, never awaited, would warn when collected
     warnings.filterwarnings("ignore", message=r"coroutine .* was never awaited", category=RuntimeWarning)
     try:

@@ -11,7 +11,9 @@ in the trimmed style). Every project has:
 - every scoring rule at least once, manual scores and a weighted 百分制 criterion;
 - a wholly 不适用 group, another 不适用 indicator in a group that stays applicable;
 - a group that scores zero (deductions beyond full marks and a manual 0);
-- every other applicable indicator scored between zero and full marks.
+- every other applicable indicator scored between zero and full marks;
+- what the self-assessment form needs besides (年初预算数, sources of the money, annual goal, the
+  indicator table's 年度指标值, 实际完成值 and 偏差原因).
 
 Used by tests/scoring (the scoring model) and by the rendering tests (the PDF text).
 """
@@ -31,6 +33,11 @@ KINDS = ["手工", "百分制", "完成率", "反向完成率", "插值", "功�
 FACTS = {"实际产出数": 88, "计划产出数": 100, "实际成本": 110, "计划成本": 100, "达标率": "83.33", "覆盖率": 85,
          "差错数": 3, "逾期天数": 12, "问题数": 40}
 ANSWERS = [5, 4, 4, 3, 5, 2, 4, 5, 4, 1, 4, 5]  # 8 of 12 answers are 4 or 5
+# What the 项目支出绩效自评表 needs beyond the report (the self-assessment report annexes it)
+FORM_COLUMNS = {"年度指标值": "≥95%", "实际完成值": "90%", "偏差原因": "部分事项未按计划完成，已制定整改措施。"}
+FORM_BUDGET = {"initial": 900000, "funds": {"appropriation": {"initial": 900000, "total": 900000, "spent": 850000},
+                                             "carryover": {"initial": 0, "total": 100000, "spent": 70000}}}
+FORM_TEXTS = {"annual_goal": "完成全部产出，服务对象满意度达到 90% 以上。", "annual_result": "完成主要产出，满意度 75%。"}
 OWN = "own-2021"
 OWN_FRAMEWORK = {
     "name": OWN,
@@ -174,6 +181,14 @@ def _table(rows: list[dict], na_group: str, zero_group: str) -> tuple[list[dict]
     return table, keypoints
 
 
+def _form_cell(row: dict, header: str) -> str:
+    """The form's columns: target and actual where no rule implies them (manual, 不适用), the deviation everywhere."""
+    manual = row.get("评分方法") in (None, "", "手工") or row.get("不适用") == "是"
+    if header not in FORM_COLUMNS:
+        return None
+    return FORM_COLUMNS[header] if header == "偏差原因" or manual else ""
+
+
 def _write_csv(path: Path, header: list[str], rows: list[list]) -> None:
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
@@ -195,8 +210,8 @@ def write_project(root: Path, framework: str) -> Path:
     rows, na_group, zero_group = _plan(framework)
     table, keypoints = _table(rows, na_group, zero_group)
     header = ["一级指标", "二级指标", "指标编码", "三级指标", "满分值", "评分值", "百分制得分", "评分方法", "评分参数",
-              "不适用", "评分理由", "分析", "评分标准"]
-    _write_csv(data / "indicators.csv", header, [[row.get(h) for h in header] for row in table])
+              "不适用", "评分理由", "分析", "评分标准", *FORM_COLUMNS]
+    _write_csv(data / "indicators.csv", header, [[row.get(h, _form_cell(row, h)) for h in header] for row in table])
     _write_csv(data / "keypoints.csv", ["指标编码", "要点", "分值", "是否达到"], keypoints)
     _write_csv(data / "responses.csv", ["调查对象", "Q1 总体满意度"], [["社会公众", a] for a in ANSWERS])
     _write_csv(data / "budget_lines.csv", ["序号", "子项目名称", "预算金额"], [[1, "设备购置", 600000], [2, "运行维护", 400000]])
@@ -205,7 +220,7 @@ def write_project(root: Path, framework: str) -> Path:
                     "competent_department": "测试主管部门", "commissioning_unit": "测试委托单位",
                     "evaluator": "测试评价机构", "report_date": "2021-06-30", "period": "2020年1月至2020年12月"},
         "budget": {"total": 1000000, "spent": 920000, "category": "专项经费", "source": "财政拨款",
-                   "receipts": [{"date": "2020-03", "amount": 1000000}]},
+                   "receipts": [{"date": "2020-03", "amount": 1000000}], **FORM_BUDGET},
         "evaluation": {"methods": [{"name": "比较法", "description": "对照目标比较实际完成情况。"}]},
         "framework": _framework_entry(framework),
         "data_dir": f"../data/{name}",
@@ -213,7 +228,7 @@ def write_project(root: Path, framework: str) -> Path:
                  "responses": "responses.csv"},
         "texts": {"background": "为检验评分模型而设的项目。", "content": "完成计划内容。", "goals": "完成全部产出。",
                   "conclusion": "项目总体完成较好。", "achievements": "产出按期完成。", "problems": "个别资料不全。",
-                  "suggestions": "完善资料归档。"},
+                  "suggestions": "完善资料归档。", **FORM_TEXTS},
         "facts": FACTS,
     }
     if framework == OWN:

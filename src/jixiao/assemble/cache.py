@@ -23,6 +23,7 @@ from .. import __version__, fonts
 from ..inputs.chart_style import STYLE_FILE
 from ..config import DEFAULT_OUTLINE, notebooks_dir, output_dir, project_root
 from ..errors import InputError
+from ..form.output import FILES as FORM_FILES
 from ..inputs import frameworks
 from ..inputs.outline import outline_path, read_outline
 from ..inputs.params import read_yaml
@@ -156,6 +157,11 @@ def write(folder: Path, fingerprint: dict, engine: str, formats: list[str], reda
     (folder / RECORD).write_text(json.dumps(stored, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
+def made_file(fmt: str) -> str:
+    """The file a format makes: report.<fmt>, or the form's workbook for ``form``."""
+    return FORM_FILES[0] if fmt == "form" else f"report.{fmt}"
+
+
 def up_to_date(params_path: Path, engine: str, formats: list[str], redacted: bool = False) -> dict | None:
     """The stored summary when output/<name>/ was made from exactly these inputs with this
     engine and at least these formats; else None."""
@@ -170,6 +176,6 @@ def up_to_date(params_path: Path, engine: str, formats: list[str], redacted: boo
         return None
     if redacted and not stored.get("redacted"):
         return None
-    if any(not (folder / f"report.{fmt}").is_file() for fmt in formats):
+    if any(not (folder / made_file(fmt)).is_file() for fmt in formats):
         return None
     return summary if stored.get("hash") == fingerprint(params_path, engine)["hash"] else None

@@ -7,8 +7,11 @@ import time
 from pathlib import Path
 
 from .. import fonts
-from ..config import output_dir, project_root
+from ..config import FORMATS, output_dir, project_root
 from ..errors import InputError, JixiaoError, RunFailure
+from ..form.model import build_form
+from ..form.output import annexed as annexes_form
+from ..form.output import form_files, write_files
 from ..inputs.params import publishable, read_yaml
 from ..markup import escape
 from ..project import load_project, project_from_mapping
@@ -22,6 +25,7 @@ from .stitch import stitch
 from .summary import summary, write_summary
 
 PROJECT_FILE = "project.pickle"
+FORM = "form"  # --to form: the 项目支出绩效自评表 (自评表.xlsx, .docx, .pdf)
 
 
 def metadata(project) -> dict:
@@ -54,12 +58,20 @@ def run_project(params_path: Path, formats: list[str], engine: str, log=print, r
     if fonts.missing():
         raise RunFailure(fonts.missing())
     final = output_dir(params_path)
+    if not set(formats) & set(FORMATS):
+        return form_only(params_path, final, log)
     inputs = cache.fingerprint(params_path, engine)  # before running: what this report is made from
     project = load_project(params_path)
     publishable(project.params, str(params_path))
     if project.pending:
         raise InputError(f"{params_path}：仍有待填写的内容（{'、'.join(project.pending[:8])}"
                          f"{' 等' if len(project.pending) > 8 else ''}），报告不能发布；请填写后再运行（jixiao check 会列出全部位置）")
+    annexed = annexes_form(project)
+    form = build_form(project) if FORM in formats or annexed else None  # input errors stop the run before notebooks
+    if annexed and form.pending:
+        raise InputError(f"{params_path}：报告附件中的自评表仍有 {len(form.pending)} 处待填写（{'；'.join(form.pending[:3])}"
+                         f"{' 等' if len(form.pending) > 3 else ''}），报告不能发布；请填写后再运行（jixiao check 会列出全部位置）")
+    form = form if FORM in formats else None
     build = final.parent / f".build-{final.name}"
     failed = final.parent / f"{final.name}.failed"
     with project_lock(final, lambda: log(f"{params_path}：另一个 jixiao 正在生成 {final}，等待它结束")):
@@ -67,7 +79,9 @@ def run_project(params_path: Path, formats: list[str], engine: str, log=print, r
         shutil.rmtree(build, ignore_errors=True)
         build.mkdir(parents=True)
         try:
-            _build(project, params_path, build, formats, engine, log, redacted)
+            _build(project, params_path, build, [f for f in formats if f in FORMATS], engine, log, redacted)
+            if form is not None:
+                _write_form(form, build, log)
             cache.write(build, inputs, engine, formats, redacted)
         except BaseException as exc:
             shutil.rmtree(failed, ignore_errors=True)
@@ -79,6 +93,25 @@ def run_project(params_path: Path, formats: list[str], engine: str, log=print, r
         swap_in(build, final)
     log(f"{params_path}：完成，用时 {time.perf_counter() - started:.1f} 秒 → {final}")
     return summary(project)
+
+
+def form_only(params_path: Path, final: Path, log) -> dict:
+    """``--to form``: the form's files written into output/<name>/ without running a notebook;
+    the report and every other file there stay as they are."""
+    project = load_project(params_path)
+    with project_lock(final, lambda: log(f"{params_path}：另一个 jixiao 正在生成 {final}，等待它结束")):
+        recover(final)
+        _write_form(build_form(project), final, log)
+    log(f"{params_path}：自评表 → {final}")
+    return summary(project)
+
+
+def _write_form(form, folder: Path, log) -> None:
+    if form.pending:
+        log(f"  ⚠ 自评表仍有 {len(form.pending)} 处待填写（表中标为「待填写」）：")
+        for line in form.pending:
+            log(f"    - {line}")
+    write_files(folder, form_files(form))
 
 
 def _build(project, params_path: Path, build: Path, formats, engine, log, redacted, scrub=None) -> None:

@@ -95,12 +95,30 @@ class Receipt(Strict):
         return value
 
 
+class Fund(Strict):
+    """One source of the project's money, as the 项目支出绩效自评表 lists it (元)."""
+
+    initial: Amount = Field(default=Decimal(0), description="年初预算数（元）")
+    total: Amount = Field(default=Decimal(0), description="全年预算数（元）")
+    spent: Amount = Field(default=Decimal(0), description="全年执行数（元）")
+
+
+class Funds(Strict):
+    """The 其中 rows of the self-assessment form; a source left out is 0."""
+
+    appropriation: Fund = Field(default_factory=Fund, description="当年财政拨款")
+    carryover: Fund = Field(default_factory=Fund, description="上年结转资金")
+    other: Fund = Field(default_factory=Fund, description="其他资金")
+
+
 class Budget(Strict):
     total: Amount = Field(description="项目预算（元）")
     spent: Amount = Field(description="实际支出（元）")
     category: str = Field(description="预算科目或列支渠道")
     source: str = Field(description="资金来源")
     receipts: list[Receipt] = Field(default_factory=list, description="资金到位记录")
+    initial: Amount | None = Field(default=None, description="年初预算数（元），自评表用")
+    funds: Funds | None = Field(default=None, description="资金来源构成（当年财政拨款、上年结转资金、其他资金），自评表用")
 
 
 class Method(Strict):

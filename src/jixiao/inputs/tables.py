@@ -55,6 +55,9 @@ SPECS = {
             Column("reason", "评分理由", required=False),
             Column("analysis", "分析", required=False),
             Column("standard", "评分标准", required=False),
+            Column("target", "年度指标值", required=False),  # the self-assessment form's columns
+            Column("actual", "实际完成值", required=False),
+            Column("deviation", "偏差原因", required=False),
         ), required=True),
         TableSpec("keypoints", "要点表", (
             Column("code", "指标编码"),

@@ -33,6 +33,8 @@ from .vocabulary import BUDGET_WORDS, Names, evidence, numbers, report, scores
 ANALYSIS_FILE = "analysis.md"
 OWN_NAME = re.compile(r"[A-Za-z_\u4e00-\u9fff][\w]*")
 PENDING = "待填写"
+# Texts any project may have, whatever its outline: the 年度总体目标 of the self-assessment form.
+FORM_TEXTS = {"annual_goal": "年度总体目标：预期目标", "annual_result": "年度总体目标：实际完成情况"}
 
 
 @dataclass
@@ -259,10 +261,27 @@ def _check_rate_names(params: Params, card: Scorecard) -> list[str]:
 def _check_budget(params: Params, tables: dict, source: str) -> list[str]:
     lines = tables["budget_lines"]
     total = sum((r.amount for r in lines), Decimal(0))
+    problems = []
     if total != params.budget.total:
-        return [f"{lines[0].source if lines else source}：预算明细合计 {unrounded(total)} 元，与参数文件 budget.total "
-                f"{unrounded(params.budget.total)} 元不一致，请核对"]
-    return []
+        problems.append(f"{lines[0].source if lines else source}：预算明细合计 {unrounded(total)} 元，与参数文件 budget.total "
+                        f"{unrounded(params.budget.total)} 元不一致，请核对")
+    return problems + _check_funds(params.budget, source)
+
+
+def _check_funds(budget, source: str) -> list[str]:
+    """The sources of the money (budget.funds) add up to the project's figures."""
+    if budget.funds is None:
+        return []
+    funds = (budget.funds.appropriation, budget.funds.carryover, budget.funds.other)
+    wholes = [("total", "全年预算数", budget.total), ("spent", "全年执行数", budget.spent),
+              ("initial", "年初预算数", budget.initial)]
+    problems = []
+    for key, label, whole in wholes:
+        parts = sum((getattr(f, key) for f in funds), Decimal(0))
+        if whole is not None and parts != whole:
+            problems.append(f"{source}：budget.funds 各来源的 {key}（{label}）合计 {unrounded(parts)} 元，与 budget.{key} "
+                            f"{unrounded(whole)} 元不一致，请核对（当年财政拨款 + 上年结转资金 + 其他资金 = 年度资金总额）")
+    return problems
 
 
 def _check_surveys(tables: dict, card: Scorecard) -> list[str]:
@@ -329,8 +348,8 @@ def _texts(params: Params, outline: Outline, card: Scorecard, data_dir: Path, va
                             f"同一张表或图只能出现一次，请删去这一项")
     for key, value in params.texts.items():
         where = f"{source} texts.{key}"
-        if key not in asks.texts:
-            close = difflib.get_close_matches(key, asks.texts, n=1)
+        if key not in asks.texts and key not in FORM_TEXTS:
+            close = difflib.get_close_matches(key, [*asks.texts, *FORM_TEXTS], n=1)
             hint = f"是否想写『{close[0]}』？" if close else f"报告各章使用的文字：{'、'.join(asks.texts)}"
             problems.append(f"{source}：texts 中的『{key}』没有哪一章使用，{hint}")
             continue
