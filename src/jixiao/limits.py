@@ -24,6 +24,9 @@ TABLE_ROWS_BY_NAME = {
 TABLE_COLUMNS = 200
 
 TEXT_BYTES = 2 * MB  # one .md text (analysis.md included) or inline text
+PLACEHOLDER_CHARS = 20_000  # what one {{ … }} or one filter may produce
+TEXT_CHARS = 2 * MB  # a text after its placeholders are filled
+TEXT_SECONDS = 10  # filling one text's placeholders
 
 NUMBER_DIGITS = 15  # significant digits kept (as Excel keeps them)
 NUMBER_MAX_EXPONENT = 15  # |x| < 10^15: larger is not an amount or a score

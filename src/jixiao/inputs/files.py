@@ -2,7 +2,9 @@
 encodings analysts save it in (UTF-8 with or without BOM, GBK/GB18030 from Chinese Excel
 and Notepad)."""
 
+import os
 import re
+import stat
 from pathlib import Path
 
 from .. import limits
@@ -26,8 +28,64 @@ def clean_text(text: str) -> str:
     return CONTROL.sub("", text.translate(TOKEN_BRACKETS))
 
 
+# What a path can be other than a regular file, as an analyst would name it.
+KINDS = ((stat.S_ISDIR, "文件夹"), (stat.S_ISFIFO, "命名管道（FIFO）"), (stat.S_ISCHR, "字符设备"),
+         (stat.S_ISBLK, "块设备"), (stat.S_ISSOCK, "套接字"))
+
+
+def not_regular(path: Path) -> str | None:
+    """What ``path`` is if it exists but is not a regular file (a FIFO would block a reader
+    forever, a device would never end); None for a regular file or a missing path."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    return next((name for test, name in KINDS if test(mode)), None if stat.S_ISREG(mode) else "特殊文件")
+
+
+def inside(root: Path, name, what: str, where: str) -> Path:
+    """The file ``name`` (relative to ``root``, as a parameter file writes it) after checking that
+    it is a regular file inside ``root`` — symlinks followed only when their target is inside too.
+    Anything else is an InputError naming ``where``, the path and what to do; never a read.
+    Every input a parameter file names goes through here (tables, texts, analysis.md, outline)."""
+    root = Path(root).resolve()
+    written = str(name).strip()
+    relative = Path(written)
+    if relative.is_absolute() or relative.drive:
+        raise InputError(f"{where}：{what}『{written}』是绝对路径；输入文件只能写相对于 {root} 的路径，"
+                         "请把文件复制到该目录中")
+    path = root / relative
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        raise InputError(f"{where}：{what} {path} 是循环的符号链接，请换成普通的文件") from None
+    if not target.is_relative_to(root):
+        link = next((p for p in [path, *path.parents] if p.is_relative_to(root) and p.is_symlink()), None)
+        how = f"是指向 {root} 之外的符号链接（{link} → {target}）" if link else f"在 {root} 之外"
+        raise InputError(f"{where}：{what}『{written}』{how}；为防止把其他文件发布进报告，输入文件必须在该目录之内，"
+                         "请把文件复制进来")
+    kind = not_regular(target)
+    if kind:
+        raise InputError(f"{where}：{path}：{what}是{kind}而不是普通文件，无法读取；请换成普通的文件")
+    if not target.exists():
+        raise InputError(f"{where}：{path}：{what}不存在，请检查路径")
+    return path
+
+
+def regular_files(root: Path):
+    """Every regular file under ``root`` whose real location is inside ``root`` too, in order:
+    a folder's contents as they may be copied or packed (a symlink out of it is left behind)."""
+    root = Path(root).resolve()
+    for path in sorted(root.rglob("*")):
+        if not_regular(path) is None and path.is_file() and path.resolve().is_relative_to(root):
+            yield path
+
+
 def check_size(path: Path, limit: int, what: str) -> None:
-    """Refuse a file larger than ``limit`` bytes before reading it."""
+    """Refuse a file larger than ``limit`` bytes, or one that is not a regular file, before reading it."""
+    kind = not_regular(path)
+    if kind:
+        raise InputError(f"{path}：{what}是{kind}而不是普通文件，无法读取；请换成普通的文件")
     size = path.stat().st_size
     if size > limit:
         raise InputError(f"{path}：{what}有 {size / limits.MB:.1f} MB，超过上限 {limit / limits.MB:g} MB"
