@@ -4,6 +4,7 @@ never embedded, no script or handler reaches the HTML, texts cannot change the r
 import re
 import zipfile
 
+import pytest
 from pypdf import PdfReader
 
 from conftest import EXAMPLE, jixiao
@@ -62,3 +63,69 @@ def test_values_and_texts_reach_the_outputs_only_as_text(example, tmp_path):
     assert "伪造标题" not in pages[0] and "2019年7月1日" in pages[0].replace(" ", "")
     body = "".join(pages)
     assert "一、伪造的一章" not in body.replace(" ", "") and "四、主要经验" in body.replace(" ", "")
+
+
+# ---------------------------------------------------------------- no file outside the project
+
+def _secret_file(tmp_path):
+    secret = tmp_path / "elsewhere" / "x.md"
+    secret.parent.mkdir()
+    secret.write_text(f"root:x:0:0:{SECRET}\n", encoding="utf-8")
+    return secret
+
+
+def _link_text(data, secret):
+    (data / "texts" / "background.md").unlink()
+    (data / "texts" / "background.md").symlink_to(secret)
+
+
+def _relative_text(data, secret):
+    return ("texts/background.md", "../../../" + "../" * 6 + str(secret).lstrip("/"))
+
+
+def _link_analysis(data, secret):
+    (data / "analysis.md").unlink()
+    (data / "analysis.md").symlink_to(secret)
+
+
+def _link_table(data, secret):
+    (data / "staff.csv").unlink()
+    (data / "staff.csv").symlink_to(secret)
+
+
+def _link_data_folder(data, secret):
+    (data / "texts").rename(data / "texts-old")
+    (data / "texts").symlink_to(secret.parent, target_is_directory=True)
+    (secret.parent / "background.md").symlink_to(secret)
+
+
+def _fifo_table(data, secret):
+    import os
+
+    (data / "queries.csv").unlink()
+    os.mkfifo(data / "queries.csv")
+
+
+def _data_dir_outside(data, secret):
+    return ("data_dir: ../data/shanghai-credit-2018", "data_dir: ../../../../../../../../etc")
+
+
+@pytest.mark.parametrize("plant, words", [
+    (_link_text, "符号链接"), (_relative_text, "之外"), (_link_analysis, "符号链接"), (_link_table, "符号链接"),
+    (_link_data_folder, "符号链接"), (_fifo_table, "命名管道"), (_data_dir_outside, "项目文件夹"),
+])
+def test_inputs_resolve_inside_the_project(example, tmp_path, plant, words):
+    """Texts, analysis.md, tables and the data folder itself: a symlink or a path out of the project
+    is an input error naming the key, never content in the report; a FIFO has its own message."""
+    from jixiao.errors import InputError
+    from jixiao.project import load_project
+
+    secret = _secret_file(tmp_path)
+    data = example.parent.parent / "data" / EXAMPLE
+    change = plant(data, secret)
+    if change:
+        example.write_text(example.read_text(encoding="utf-8").replace(*change), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_project(example)
+    text = "\n".join(err.value.messages)
+    assert words in text and SECRET not in text and "文件不存在" not in text

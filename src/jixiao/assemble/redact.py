@@ -25,7 +25,7 @@ import yaml
 
 from ..config import project_root
 from ..errors import InputError
-from ..inputs.files import read_text_file
+from ..inputs.files import read_text_file, regular_files
 from ..inputs.params import read_yaml
 from ..inputs.tables import SPECS
 from ..project import ANALYSIS_FILE
@@ -178,9 +178,9 @@ def _write_project(project, params_path: Path, raw: dict, params_out: Path, name
         (data_out / ANALYSIS_FILE).write_text(redact(read_text_file(analysis), names), encoding="utf-8")
         written.add(ANALYSIS_FILE)
     copied: dict[str, Path] = {}
-    for path in sorted(project.data_dir.rglob("*")):  # images and other files the texts may show, as they are
+    for path in regular_files(project.data_dir):  # images and other files the texts may show, as they are
         relative = path.relative_to(project.data_dir)
-        if (path.is_file() and relative.as_posix() not in written and relative.parts[0] != TABLES
+        if (relative.as_posix() not in written and relative.parts[0] != TABLES
                 and path.suffix.lower() not in TEXT_FILE_SUFFIXES):
             # under the name the masked texts use for it (叶东晖现场.png → 叶＊＊现场.png)
             masked = redact(relative.as_posix(), names)
