@@ -47,7 +47,7 @@ ALLOWED_NODES = (
 TEXT_FILTERS = {"length", "count", "first", "last", "default", "d", "join", "lower", "upper", "trim", "capitalize",
                 "title", "sort", "unique", "reverse", "min", "max", "sum", "list", "round", "abs", "int", "float",
                 "string", "select", "reject", "selectattr", "rejectattr"}
-# Filters that take a list (or a text as its characters); every other filter takes one value.
+# Filters that take a list or a mapping's values (or a text as its characters); every other filter takes one value.
 LIST_FILTERS = {"length", "count", "first", "last", "default", "d", "join", "sort", "unique", "reverse", "min", "max",
                 "sum", "list", "select", "reject", "selectattr", "rejectattr"}
 NOT_A_VALUE = ("占位符的结果是一组数据或一个方法，不是可以印在报告中的值；请写出其中的某一项（如 dimensions.A.score），"
@@ -113,7 +113,7 @@ def _checked(name: str, function):
 
     def call(*args, **kwargs):
         value = args[1] if passes else args[0]
-        if _grouped(value) and not (name in LIST_FILTERS and isinstance(value, (list, tuple))):
+        if _grouped(value) and (name not in LIST_FILTERS or callable(value)):
             raise ValueError(NOT_A_VALUE)
         result = function(*args, **kwargs)
         if isinstance(result, str) and len(result) > limits.PLACEHOLDER_CHARS:
