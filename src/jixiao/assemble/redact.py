@@ -57,7 +57,7 @@ MOBILE_434 = re.compile(rf"{EDGE_BEFORE}{PLUS86}1[3-9]\d(?P<hide>\d{SEP}\d{{3}})
 AREA = r"(?:0(?:10|2\d)|0[3-9]\d{2})"  # 010 and 02x have three digits, the others four
 LANDLINE = re.compile(
     rf"{EDGE_BEFORE}(?:\+?86(?:[ ]|{DASH})*\(?0?[1-9]\d{{1,2}}\)?|\(\s*{AREA}\s*\)|{AREA})(?:[ .]|{DASH})*"
-    rf"(?P<hide>\d{{3,4}}){SEP}\d{{4}}{EDGE_AFTER}")
+    rf"(?:(?P<hide>\d{{3,4}}){SEP}\d{{4}}|(?P<hide2>\d{{3}})\d{SEP}\d{{3}}){EDGE_AFTER}")  # 8888 888 too
 NUMBERS = (ID_18, ID_15, MOBILE, MOBILE_434, LANDLINE)  # longest first: an ID's digits are not also a phone number
 _GAP_CHAR = re.compile(r"[\s*_~^`\\>]")
 
@@ -112,7 +112,7 @@ def _spans(text: str, names: list[str]) -> list[tuple[int, int]]:
         for match in pattern.finditer(folded):
             if not any(a < match.end() and match.start() < b for a, b in taken):
                 taken.append(match.span())
-                hidden.append(match.span("hide"))
+                hidden.append(match.span("hide") if match["hide"] is not None else match.span("hide2"))
     for name in names:
         for match in _name_pattern(name).finditer(folded):
             hidden.append((match.start() + 1, match.end()))
