@@ -27,6 +27,12 @@ TEXT_BYTES = 2 * MB  # one .md text (analysis.md included) or inline text
 PLACEHOLDER_CHARS = 20_000  # what one {{ … }} or one filter may produce
 TEXT_CHARS = 2 * MB  # a text after its placeholders are filled
 TEXT_SECONDS = 10  # filling one text's placeholders
+# pandoc's Typst writer takes time growing with the square of a paragraph's length (10,000
+# characters: 1 s; 30,000: 9 s; measured here): a paragraph is bounded, and so are all texts.
+PARAGRAPH_CHARS = 2_000  # characters of one paragraph, heading or table-free block
+FOOTNOTES = 200  # footnotes of one text
+TEXTS_CHARS = 1_000_000  # characters of all texts and indicator analyses of a report together
+RENDER_SECONDS = 300  # one format's pandoc or Typst run (the watchdog)
 
 NUMBER_DIGITS = 15  # significant digits kept (as Excel keeps them)
 NUMBER_MAX_EXPONENT = 15  # |x| < 10^15: larger is not an amount or a score

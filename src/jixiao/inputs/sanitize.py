@@ -20,6 +20,7 @@ from pathlib import Path
 import pypandoc
 from PIL import Image, ImageOps
 
+from .. import limits
 from ..errors import InputError
 
 OFF = ["raw_html", "raw_tex", "raw_attribute", "yaml_metadata_block", "pandoc_title_block", "mmd_title_block",
@@ -63,8 +64,12 @@ def sanitize(texts: dict[str, tuple[str, str]], data_dir: Path) -> dict[str, Cle
     for key, chunk in zip(keys, blocks):
         walker = _Walker(data_dir, texts[key][1])
         chunks.append(walker.blocks(chunk))
-        problems += walker.problems
+        problems += walker.problems + _too_long(chunk, texts[key][1])
         cleaned[key] = walker.images
+    total = sum(len(text) for text, _ in texts.values())
+    if total > limits.TEXTS_CHARS:
+        problems.append(f"{texts[keys[0]][1]} 等：全部文字和指标分析合计 {total:,} 个字符，超过上限 {limits.TEXTS_CHARS:,}"
+                        "（见 README「输入限制」），排版 PDF 会过慢，请删减")
     if problems:
         raise InputError(problems)
     written = _write(chunks)
@@ -72,6 +77,72 @@ def sanitize(texts: dict[str, tuple[str, str]], data_dir: Path) -> dict[str, Cle
     if shortcodes:
         raise InputError([f"{where}：文字中不能出现 {{{{< 或 {{{{%（Quarto 的短代码），请删去" for where in shortcodes])
     return {key: Clean(text, cleaned[key]) for key, text in zip(keys, written)}
+
+
+PARAGRAPHS = {"Para", "Plain", "Header", "LineBlock", "CodeBlock"}
+
+
+def _shown(item) -> int:
+    """Characters an AST element shows (its Str and Code text)."""
+    if isinstance(item, dict):
+        if item.get("t") == "Note":  # a footnote's paragraphs are measured on their own
+            return 0
+        if item.get("t") in ("Str", "Code", "CodeBlock"):
+            content = item["c"]
+            return len(content if isinstance(content, str) else content[-1])
+        return _shown(item.get("c"))
+    if isinstance(item, list):
+        return sum(_shown(i) for i in item)
+    return 0
+
+
+def _too_long(blocks: list, where: str) -> list[str]:
+    """A paragraph longer than PARAGRAPH_CHARS, or more footnotes than FOOTNOTES: the renderers'
+    time grows with them faster than with the text's size (README「输入限制」)."""
+    problems, notes, number = [], 0, 0
+
+    def visit(items):
+        nonlocal notes, number
+        for item in items if isinstance(items, list) else [items]:
+            if not isinstance(item, dict):
+                if isinstance(item, list):
+                    visit(item)
+                continue
+            if item.get("t") == "Note":
+                notes += 1
+            if item.get("t") in PARAGRAPHS:
+                number += 1
+                size = _shown(item)
+                if size > limits.PARAGRAPH_CHARS:
+                    problems.append(f"{where}：第 {number} 段（『{_opening(item)}……』）有 {size:,} 个字，超过每段 "
+                                    f"{limits.PARAGRAPH_CHARS:,} 字的上限（见 README「输入限制」），请分段")
+            if isinstance(item.get("c"), list):
+                visit(item["c"])
+
+    visit(blocks)
+    if notes > limits.FOOTNOTES:
+        problems.append(f"{where}：有 {notes:,} 个脚注，超过上限 {limits.FOOTNOTES:,}（见 README「输入限制」），请删减或改为正文")
+    return problems
+
+
+def _opening(block: dict) -> str:
+    """The first characters a block shows, for a message."""
+    out = []
+
+    def visit(item):
+        if sum(map(len, out)) >= 12:
+            return
+        if isinstance(item, dict):
+            if item.get("t") == "Str":
+                out.append(item["c"])
+            else:
+                visit(item.get("c"))
+        elif isinstance(item, list):
+            for i in item:
+                visit(i)
+
+    visit(block)
+    return "".join(out)[:12]
 
 
 def _pandoc_json(text: str) -> dict:
