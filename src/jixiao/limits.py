@@ -23,6 +23,7 @@ TABLE_ROWS_BY_NAME = {
 }
 TABLE_COLUMNS = 200
 
+DATA_FOLDER_BYTES = 500 * MB  # a data folder `jixiao new --from` copies
 TEXT_BYTES = 2 * MB  # one .md text (analysis.md included) or inline text
 PLACEHOLDER_CHARS = 20_000  # what one {{ … }} or one filter may produce
 TEXT_CHARS = 2 * MB  # a text after its placeholders are filled
