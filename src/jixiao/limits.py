@@ -30,6 +30,7 @@ TEXT_CHARS = 2 * MB  # a text after its placeholders are filled
 TEXT_SECONDS = 10  # filling one text's placeholders
 # pandoc's Typst writer takes time growing with the square of a paragraph's length (10,000
 # characters: 1 s; 30,000: 9 s; measured here): a paragraph is bounded, and so are all texts.
+MARKDOWN_DEPTH = 30  # quotes and lists inside each other, square brackets left open, in a text
 PARAGRAPH_CHARS = 2_000  # characters of one paragraph, heading or table-free block
 FOOTNOTES = 200  # footnotes of one text
 TEXTS_CHARS = 1_000_000  # characters of all texts and indicator analyses of a report together

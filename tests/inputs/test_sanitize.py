@@ -166,3 +166,29 @@ def test_all_texts_together_are_bounded(monkeypatch):
     with pytest.raises(InputError) as err:
         sanitize(texts, ".")
     assert "合计 1,500 个字符" in err.value.messages[0]
+
+
+@pytest.mark.parametrize("text", [
+    "- " * 300 + "x",  # a list nested 300 deep on one line
+    ">" * 3000 + " x",  # a quote nested 3000 deep
+    "".join("  " * i + "- x\n" for i in range(300)),  # a list nested by indentation
+    "1) " * 40 + "x",  # ordered lists
+    "> - " * 20 + "x",  # quotes and lists mixed
+    "[" * 3000 + "x" + "]" * 3000,  # brackets: pandoc slows with their square
+    "![" * 1500,  # images left open
+    "文[^" * 1500,  # footnote references left open
+])
+def test_nesting_too_deep_is_an_input_error_naming_the_text(text):
+    """Not a RecursionError (exit 2) and not minutes in pandoc: refused before pandoc reads it."""
+    import time
+
+    started = time.perf_counter()
+    with pytest.raises(InputError) as err:
+        sanitize({"k": (text, "texts.other_matters")}, ".")
+    assert time.perf_counter() - started < 2
+    assert err.value.messages[0].startswith("texts.other_matters：第 ") and "30 层" in err.value.messages[0]
+
+
+@pytest.mark.parametrize("text", ["> 引文\n> > 再引\n\n- 一\n  - 二\n    - 三", "[链接](https://a.cn) 与 [b] 和 \\[" * 20])
+def test_ordinary_nesting_and_brackets_pass(text):
+    sanitize({"k": (text, "texts.other_matters")}, ".")

@@ -186,3 +186,12 @@ def test_filters_that_only_worked_on_python_mappings_are_not_offered(name):
     with pytest.raises(InputError) as err:
         render(f"{{{{ facts | {name} | first }}}}")
     assert f"『{name}』" in err.value.messages[0]
+
+
+@pytest.mark.parametrize("text", ["{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}",
+                                  "{{ facts.n" + " | default(facts.n" * 1000 + ")" * 1000 + " }}",
+                                  "{% if facts %}" * 500 + "x" + "{% endif %}" * 500])
+def test_placeholders_nested_too_deep_are_input_errors(text):
+    with pytest.raises(InputError) as err:
+        render(text)
+    assert err.value.messages[0].startswith("texts/x.md：") and "嵌套过深" in err.value.messages[0]

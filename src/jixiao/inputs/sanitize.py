@@ -57,6 +57,17 @@ def sanitize(texts: dict[str, tuple[str, str]], data_dir: Path) -> dict[str, Cle
     Raises InputError listing every link or image that may not be published."""
     if not texts:
         return {}
+    nested = [problem for text, where in texts.values() for problem in _too_deep(text, where)]
+    if nested:
+        raise InputError(nested)
+    try:
+        return _sanitize(texts, data_dir)
+    except RecursionError:  # a nesting the line scan above did not see
+        raise InputError([f"{where}：文字的结构嵌套过深，无法处理，请简化（见 README「输入限制」）"
+                          for _, where in texts.values()]) from None
+
+
+def _sanitize(texts: dict[str, tuple[str, str]], data_dir: Path) -> dict[str, Clean]:
     keys = list(texts)
     blocks = _read([texts[k][0] for k in keys])
     problems, cleaned = [], {}
@@ -77,6 +88,41 @@ def sanitize(texts: dict[str, tuple[str, str]], data_dir: Path) -> dict[str, Cle
     if shortcodes:
         raise InputError([f"{where}：文字中不能出现 {{{{< 或 {{{{%（Quarto 的短代码），请删去" for where in shortcodes])
     return {key: Clean(text, cleaned[key]) for key, text in zip(keys, written)}
+
+
+CONTAINER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
+
+
+def _too_deep(text: str, where: str) -> list[str]:
+    """Quotes and lists nested, or square brackets left open, deeper than MARKDOWN_DEPTH: pandoc's
+    reader and its JSON slow down with the square of the depth (3,000 open ``[``) and Python's
+    JSON reader stops at its recursion limit (a quote 3,000 deep): refused before pandoc reads them."""
+    problems = []
+    depth = limits.MARKDOWN_DEPTH
+    for number, line in enumerate(text.splitlines(), start=1):
+        containers, rest = 0, line
+        while (found := CONTAINER.match(rest)) and containers <= depth:
+            containers += 1
+            rest = rest[found.end():]
+        indent = len(line) - len(line.lstrip(" \t"))
+        if containers + indent // 4 > depth:
+            problems.append(f"{where}：第 {number} 行的引用或列表嵌套超过 {depth} 层（见 README「输入限制」），请改写")
+            break
+    open_, line = 0, 1
+    for match in re.finditer(r"\\.|\[|\]|\n[ \t]*\n", text):
+        token = match.group()
+        if token == "[":
+            open_ += 1
+            if open_ > depth:
+                line = text.count("\n", 0, match.start()) + 1
+                problems.append(f"{where}：第 {line} 行起方括号「[」连续未闭合或嵌套超过 {depth} 层（见 README「输入限制」），"
+                                "请删去多余的「[」或写成「\\[」")
+                break
+        elif token == "]":
+            open_ = max(open_ - 1, 0)
+        elif token.startswith("\n"):
+            open_ = 0
+    return problems
 
 
 PARAGRAPHS = {"Para", "Plain", "Header", "LineBlock", "CodeBlock"}

@@ -186,6 +186,8 @@ class Templates:
             return _bounded(env.from_string(text).generate(values))
         except TooLarge as exc:
             raise InputError(f"{where}：占位符展开后过大：{exc}") from None
+        except RecursionError:
+            raise InputError(f"{where}：占位符中的括号、过滤器或 {{% if %}} 嵌套过深，请简化") from None
         except TemplateSyntaxError as exc:
             raise InputError(f"{where}：第 {exc.lineno} 行的占位符写法有误（{_syntax(exc, text)}），"
                              f"占位符应写成 {{{{ 名称 }}}}，如 {{{{ facts.data_units }}}}{_hints(text)}") from None
