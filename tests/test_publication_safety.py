@@ -129,3 +129,22 @@ def test_inputs_resolve_inside_the_project(example, tmp_path, plant, words):
         load_project(example)
     text = "\n".join(err.value.messages)
     assert words in text and SECRET not in text and "文件不存在" not in text
+
+
+# ---------------------------------------------------------------- bidi controls
+
+@pytest.mark.parametrize("control", ["\u202e", "\u2066", "\u202b", "\u200f"])
+def test_bidi_controls_in_the_parameter_file_are_named_by_check_and_never_published(example, control):
+    """``rlo\u202egpj.exe`` shows as 「rloexe.jpg」: check names the file name and the lines, and no
+    value keeps the control."""
+    from jixiao.project import load_project
+
+    text = example.read_text(encoding="utf-8").replace("  name: 2018年", f"  name: 2018{control}年", 1)
+    renamed = example.with_name(f"rlo{control}gpj.exe.yaml")
+    renamed.write_text(text, encoding="utf-8")
+    example.unlink()
+    project = load_project(renamed)
+    assert "2018年" in project.info.name and control not in project.info.name
+    warnings = [w for w in project.warnings if "双向控制字符" in w]
+    assert len(warnings) == 2 and "参数文件名" in warnings[0] and "第 " in warnings[1]
+    assert all(control not in w for w in warnings)

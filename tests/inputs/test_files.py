@@ -165,3 +165,10 @@ def test_a_folder_is_packed_without_what_leads_out_of_it(folder):
     os.mkfifo(folder / "pipe")
     (folder / "alias.md").symlink_to(folder / "texts" / "background.md")
     assert [p.relative_to(folder).as_posix() for p in regular_files(folder)] == ["alias.md", "texts/background.md"]
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u202d", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u061c"])
+def test_bidi_controls_never_survive_reading(tmp_path, control):
+    path = tmp_path / "t.md"
+    path.write_text(f"文件 rlo{control}gpj.exe 见附件", encoding="utf-8")
+    assert read_text_file(path) == "文件 rlogpj.exe 见附件"

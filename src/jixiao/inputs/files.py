@@ -23,9 +23,33 @@ CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 TOKEN_BRACKETS = str.maketrans({"⟦": "〚", "⟧": "〛", "\x0b": " ", "\x0c": " "})
 
 
+# Bidirectional controls (embeddings, overrides, isolates, marks): invisible, they make text show
+# in another order than it is written (rlo\u202egpj.exe shows as rloexe.jpg). Chinese reports need
+# none, so every input loses them; check names where they were (``bidi_warnings``).
+BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def clean_text(text: str) -> str:
-    """``text`` as read from an input: no control characters, no token brackets."""
-    return CONTROL.sub("", text.translate(TOKEN_BRACKETS))
+    """``text`` as read from an input: no control characters, no bidi controls, no token brackets."""
+    return BIDI.sub("", CONTROL.sub("", text.translate(TOKEN_BRACKETS)))
+
+
+def bidi_warnings(path: Path) -> list[str]:
+    """Where the parameter file (its name and its lines) holds bidi controls, for ``check``."""
+    found = []
+    if BIDI.search(path.name):
+        found.append(f"{BIDI.sub('', str(path))}：参数文件名中有不可见的双向控制字符，文件名显示的顺序与实际不同"
+                     f"（实际为『{path.name.encode('unicode_escape').decode()}』），请给文件改名")
+    try:
+        text = _as_text(path.read_bytes()) or ""
+    except OSError:
+        return found
+    lines = [n for n, line in enumerate(text.splitlines(), start=1) if BIDI.search(line)]
+    if lines:
+        shown = "、".join(map(str, lines[:10])) + (" 等" if len(lines) > 10 else "")
+        found.append(f"{BIDI.sub('', str(path))}：第 {shown} 行有不可见的双向控制字符（如 U+202E），会让文字显示的顺序与实际不同；"
+                     "报告中已去掉它们，请在参数文件中删去（重新输入这几处文字）")
+    return found
 
 
 # What a path can be other than a regular file, as an analyst would name it.
@@ -92,14 +116,22 @@ def check_size(path: Path, limit: int, what: str) -> None:
                          "（见 README「输入限制」），请拆分或删去无关内容")
 
 
+def _as_text(data: bytes) -> str | None:
+    """Bytes as text in the first encoding that fits, as written; None if none fits."""
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
 def decode(data: bytes, path: Path, what: str) -> str:
     """Bytes as text in the first encoding that fits, without control characters; else a message
     naming the file and the encodings to save it in."""
-    for encoding in ENCODINGS:
-        try:
-            return clean_text(data.decode(encoding))
-        except UnicodeDecodeError:
-            continue
+    text = _as_text(data)
+    if text is not None:
+        return clean_text(text)
     raise InputError(f"{path}：无法识别文件编码（已试过 UTF-8 与 GBK/GB18030），请另存为 UTF-8 或 GBK 编码的{what}")
 
 

@@ -17,7 +17,7 @@ from ..config import DEFAULT_OUTLINE, notebooks_dir, project_root
 from ..errors import InputError
 from ..inputs import frameworks
 from ..inputs.chapters import read_asks
-from ..inputs.files import inside
+from ..inputs.files import bidi_warnings, inside
 from ..inputs.outline import Outline, foreign_notebooks, outline_path, read_outline
 from ..inputs.params import TOP_LEVEL_KEYS, Params, read_yaml, validate_params
 from ..inputs.sanitize import Clean, sanitize
@@ -84,7 +84,9 @@ def load(path: Path) -> Project:
 def load_project(path, with_previous: bool = True) -> Project:
     """Read, validate and assemble the project described by a parameter file."""
     path = Path(path)
-    return project_from_mapping(read_yaml(path), path.parent, str(path), with_previous)
+    project = project_from_mapping(read_yaml(path), path.parent, str(path), with_previous)
+    project.warnings[:0] = bidi_warnings(path)
+    return project
 
 
 def project_from_mapping(raw: dict, base_dir: Path, source: str, with_previous: bool = True) -> Project:
