@@ -14,7 +14,7 @@ from ..markup import escape
 from ..project import load_project, project_from_mapping
 from . import cache
 from .execute import execute_chapters
-from .output import project_lock, recover, swap_in  # swap_in: also used by many/
+from .output import project_lock, recover, storage_problem, swap_in  # swap_in: also used by many/
 from .redact import personal_names, public_inputs, scrub_markdown, unlisted_warnings
 from .render import builtin as render_builtin
 from .render import quarto as render_quarto
@@ -74,6 +74,8 @@ def run_project(params_path: Path, formats: list[str], engine: str, log=print, r
             build.rename(failed)
             if isinstance(exc, JixiaoError):
                 raise type(exc)([m.replace(str(build), str(failed)) for m in exc.messages]) from None
+            if storage_problem(exc, final.parent):
+                raise RunFailure(storage_problem(exc, final.parent)) from None
             raise
         shutil.rmtree(failed, ignore_errors=True)
         swap_in(build, final)
