@@ -24,6 +24,8 @@ TABLE_ROWS_BY_NAME = {
 TABLE_COLUMNS = 200
 
 DATA_FOLDER_BYTES = 500 * MB  # a data folder `jixiao new --from` copies
+BUNDLE_BYTES = 1024 * MB  # a --cluster task's inputs or outputs, unpacked
+BUNDLE_FILES = 20_000  # files in one such bundle
 TEXT_BYTES = 2 * MB  # one .md text (analysis.md included) or inline text
 PLACEHOLDER_CHARS = 20_000  # what one {{ … }} or one filter may produce
 TEXT_CHARS = 2 * MB  # a text after its placeholders are filled

@@ -117,9 +117,14 @@ def public_report(project, params_path: Path, build: Path, formats, engine, log)
         log(f"  ⚠ {line}")
     work = build / ".public-inputs"
     raw = read_yaml(params_path)
-    if project.params.outline and project.params.outline.endswith((".yml", ".yaml")):
-        raw["outline"] = project.outline.source  # the project's own outline stays where it is
+    own = project.params.outline and project.params.outline.endswith((".yml", ".yaml"))
+    if own:  # the project's own outline, and its notebooks beside it, beside the copy's parameter file
+        raw["outline"] = Path(project.outline.source).name
     copy = public_inputs(project, params_path, raw, work, names)
+    if own:
+        outline = Path(project.outline.source)
+        for path in [outline, *(c.notebook for c in project.outline.chapters if c.notebook.parent == outline.parent)]:
+            shutil.copy2(path, copy.parent / path.name)
     try:
         public = project_from_mapping(read_yaml(copy), copy.parent, str(copy))
     except InputError as exc:
