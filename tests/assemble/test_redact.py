@@ -300,7 +300,7 @@ def test_check_redact_warns_about_names_that_match_only_after_normalizing(exampl
     name = _staff()[0]
     data = example.parent.parent / "data" / EXAMPLE
     background = data / "texts" / "background.md"
-    background.write_text(background.read_text(encoding="utf-8") + f"\n\n联系人{name[0]}\u2066{name[1:]}。\n",
+    background.write_text(background.read_text(encoding="utf-8") + f"\n\n联系人{name[0]}\u034f{name[1:]}。\n",
                           encoding="utf-8")
     warnings = disguised_warnings(load_project(example))
     assert len(warnings) == 1 and f"『{name}』" in warnings[0] and "texts.background" in warnings[0]
