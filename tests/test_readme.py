@@ -83,6 +83,6 @@ def test_the_new_limits_are_documented_as_they_are():
     section = README.split("## 输入限制", 1)[1].split("\n## ", 1)[0]
     for figure in [f"{limits.PARAGRAPH_CHARS:,} 字", f"{limits.FOOTNOTES} 个脚注", f"{limits.TEXTS_CHARS:,} 字",
                    f"{limits.MARKDOWN_DEPTH} 层", f"{limits.PLACEHOLDER_CHARS:,} 字", f"{limits.TEXT_CHARS:,} 字",
-                   f"{limits.TEXT_SECONDS} 秒", f"{limits.RENDER_SECONDS} 秒", f"{limits.DATA_FOLDER_BYTES // limits.MB} MB",
+                   f"{limits.TEXT_SECONDS} 秒", f"{limits.RENDER_SECONDS} 秒", f"{limits.SANITIZE_SECONDS} 秒", f"{limits.DATA_FOLDER_BYTES // limits.MB} MB",
                    f"{limits.BUNDLE_BYTES // limits.MB} MB", f"{limits.BUNDLE_FILES:,} 个文件"]:
         assert figure in section, figure

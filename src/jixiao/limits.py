@@ -37,6 +37,7 @@ PARAGRAPH_CHARS = 2_000  # characters of one paragraph, heading or table-free bl
 FOOTNOTES = 200  # footnotes of one text
 TEXTS_CHARS = 1_000_000  # characters of all texts and indicator analyses of a report together
 RENDER_SECONDS = 300  # one format's pandoc or Typst run (the watchdog)
+SANITIZE_SECONDS = 120  # pandoc reading or writing all the texts of a project for check
 
 NUMBER_DIGITS = 15  # significant digits kept (as Excel keeps them)
 NUMBER_MAX_EXPONENT = 15  # |x| < 10^15: larger is not an amount or a score

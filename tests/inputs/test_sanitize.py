@@ -192,3 +192,12 @@ def test_nesting_too_deep_is_an_input_error_naming_the_text(text):
 @pytest.mark.parametrize("text", ["> 引文\n> > 再引\n\n- 一\n  - 二\n    - 三", "[链接](https://a.cn) 与 [b] 和 \\[" * 20])
 def test_ordinary_nesting_and_brackets_pass(text):
     sanitize({"k": (text, "texts.other_matters")}, ".")
+
+
+def test_pandoc_reading_the_texts_runs_under_a_watchdog(monkeypatch):
+    from jixiao import limits
+
+    monkeypatch.setattr(limits, "SANITIZE_SECONDS", 0.001)
+    with pytest.raises(InputError) as err:
+        sanitize({"k": ("正文。" * 200, "texts.background")}, ".")
+    assert err.value.messages[0].startswith("texts.background：") and "0.001 秒" in err.value.messages[0]

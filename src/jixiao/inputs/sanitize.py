@@ -13,6 +13,7 @@ import io
 import json
 import re
 import secrets
+import subprocess
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,6 +66,10 @@ def sanitize(texts: dict[str, tuple[str, str]], data_dir: Path) -> dict[str, Cle
     except RecursionError:  # a nesting the line scan above did not see
         raise InputError([f"{where}：文字的结构嵌套过深，无法处理，请简化（见 README「输入限制」）"
                           for _, where in texts.values()]) from None
+    except _Slow:
+        shown = "、".join(where for _, where in list(texts.values())[:5]) + (" 等" if len(texts) > 5 else "")
+        raise InputError(f"{shown}：读取这些文字超过 {limits.SANITIZE_SECONDS} 秒仍未完成（见 README「输入限制」），"
+                         "请检查其中是否有异常长、嵌套很深或大量未闭合符号的文字") from None
 
 
 def _sanitize(texts: dict[str, tuple[str, str]], data_dir: Path) -> dict[str, Clean]:
@@ -191,8 +196,24 @@ def _opening(block: dict) -> str:
     return "".join(out)[:12]
 
 
+class _Slow(Exception):
+    """pandoc did not finish reading or writing the texts within the time limit."""
+
+
+def _convert(text: str, source: str, target: str, args: list[str]) -> str:
+    """One pandoc conversion under the watchdog (``limits.SANITIZE_SECONDS``)."""
+    try:
+        done = subprocess.run([pypandoc.get_pandoc_path(), f"--from={source}", f"--to={target}", *args],
+                              input=text.encode("utf-8"), capture_output=True, timeout=limits.SANITIZE_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise _Slow from None
+    if done.returncode:
+        raise RuntimeError(f"pandoc: {done.stderr.decode('utf-8', 'replace').strip()}")
+    return done.stdout.decode("utf-8")
+
+
 def _pandoc_json(text: str) -> dict:
-    return json.loads(pypandoc.convert_text(text, "json", format=READER))
+    return json.loads(_convert(text, READER, "json", []))
 
 
 def _read(texts: list[str]) -> list[list]:
@@ -217,7 +238,7 @@ def _write(chunks: list[list]) -> list[str]:
     for chunk in chunks:
         blocks += chunk + [{"t": "Para", "c": [{"t": "Str", "c": marker}]}]
     doc = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}
-    text = pypandoc.convert_text(json.dumps(doc), REPORT_FORMAT, format="json", extra_args=WRITER_ARGS)
+    text = _convert(json.dumps(doc), "json", REPORT_FORMAT, WRITER_ARGS)
     parts = text.split(f"\n{marker}\n")
     parts[0] = parts[0].removeprefix(f"{marker}\n") if parts[0].startswith(marker) else parts[0]
     return [p.strip("\n") + "\n" for p in parts[: len(chunks)]]
