@@ -21,10 +21,11 @@ report: setup
 test: setup
 	$(BIN)/python -m pytest -q
 
-# JupyterLab in the project's environment; the notebooks' python3 kernel is this environment's Python
+# JupyterLab with jupyterlab-myst (Markdown cells show their {eval} values) in the project's environment,
+# opened at the project root so params/, data/ and notebooks/ are all at hand; runs as root too
 lab: setup
 	$(BIN)/python -m pip install -q -e '.[lab]'
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab --notebook-dir=. $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 bench: setup
 	$(BIN)/python benchmarks/run_example.py

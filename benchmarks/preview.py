@@ -3,13 +3,14 @@ full `jixiao run --to html`, measured side by side in one run.
 
 Each round edits one sentence of a notebook (01_overview) and one sentence of a text file
 (texts/background.md) of a copy of the example, rebuilding the preview after each, and runs
-`jixiao run --to html --force` once. Prints the best time of each and the ratios.
+`jixiao run --to html --force` once. Prints the median and spread of each and the ratios of the medians.
 
     python benchmarks/preview.py [--rounds N]
 """
 
 import argparse
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -64,14 +65,15 @@ def main() -> None:
                 [sys.executable, "-m", "jixiao.cli", "run", str(params), "--to", "html", "--engine", "builtin", "--force"],
                 cwd=root, check=True, capture_output=True))
             runs.append(seconds)
-    best = {name: min(times) for name, times in
-            (("notebook", notebook_edits), ("text", text_edits), ("run", runs))}
-    rounds = lambda times: ", ".join(f"{t:.2f}" for t in times)  # noqa: E731
+    median = {name: statistics.median(times) for name, times in
+              (("notebook", notebook_edits), ("text", text_edits), ("run", runs))}
+    spread = lambda times: f"{min(times):.2f}–{max(times):.2f}"  # noqa: E731
     print(f"预览首次生成：{first:6.2f} 秒")
-    print(f"改笔记本中的一句话后预览更新：{best['notebook']:6.2f} 秒  (各轮 {rounds(notebook_edits)})")
-    print(f"改文字文件中的一句话后预览更新：{best['text']:6.2f} 秒  (各轮 {rounds(text_edits)})")
-    print(f"jixiao run --to html --force：{best['run']:6.2f} 秒  (各轮 {rounds(runs)})")
-    print(f"比值 预览（笔记本）/ run：{best['notebook'] / best['run']:.2f}；预览（文字）/ run：{best['text'] / best['run']:.2f}")
+    print(f"改笔记本中的一句话后预览更新：中位数 {median['notebook']:6.2f} 秒（{spread(notebook_edits)}）")
+    print(f"改文字文件中的一句话后预览更新：中位数 {median['text']:6.2f} 秒（{spread(text_edits)}）")
+    print(f"jixiao run --to html --force：中位数 {median['run']:6.2f} 秒（{spread(runs)}）")
+    print(f"中位数之比 预览（笔记本）/ run：{median['notebook'] / median['run']:.2f}；"
+          f"预览（文字）/ run：{median['text'] / median['run']:.2f}")
 
 
 if __name__ == "__main__":

@@ -100,13 +100,48 @@ FRAMEWORK_WEIGHTS = {
 
 
 def outputs_text(nb) -> str:
-    """Every Markdown a notebook's code cells printed, joined."""
-    return "\n".join(o.get("data", {}).get("text/markdown", "") for c in nb.cells if c.cell_type == "code"
-                     for o in c.get("outputs", []))
+    """A chapter as the report reads it: Markdown cells (their {eval} values filled when the notebook
+    was executed with them) and the Markdown its code cells printed for the report, in order."""
+    from jixiao.assemble.stitch import filled
+
+    pieces = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            pieces.append(filled(cell, "test") if cell.metadata.get("user_expressions") else cell.source)
+        elif cell.cell_type == "code":
+            pieces += [o.get("metadata", {}).get("jixiao", {}).get("markdown") or o.get("data", {}).get("text/markdown", "")
+                       for o in cell.get("outputs", [])]
+    return "\n".join(pieces)
+
+
+def run_all_like_jupyterlab(path: Path, cwd: Path):
+    """Run All in JupyterLab with jupyterlab-myst: every code cell in order in a plain kernel
+    (nbclient), and each Markdown cell's {eval} expressions sent with user_expressions after the
+    cells above it, the results kept in the cell's metadata as jupyterlab-myst keeps them."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from jixiao.assemble.engine import expressions
+
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(cwd)}})
+    with client.setup_kernel():
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type == "code":
+                client.execute_cell(cell, index)
+            elif expressions(cell.source):
+                wanted = expressions(cell.source)
+                request = client.kc.execute("", silent=True, store_history=False,
+                                            user_expressions={str(n): e for n, e in enumerate(wanted)})
+                reply = client.wait_for_reply(request)
+                results = reply["content"]["user_expressions"]
+                cell.metadata["user_expressions"] = [{"expression": e, "result": results[str(n)]}
+                                                     for n, e in enumerate(wanted)]
+    return nb
 
 
 def run_chapter(stem: str, params: Path, tmp_path: Path) -> str:
-    """Execute one template chapter on a project (papermill -f, kept kernel); its printed Markdown."""
+    """Execute one template chapter on a project (papermill -p params_file); its printed Markdown."""
     import nbformat
     import papermill as pm
 

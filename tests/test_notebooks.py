@@ -1,5 +1,5 @@
-"""The chapter notebooks: committed clean, each runs as it is (Run All, nbclient, no parameters)
-and alone with plain papermill -f, and each shows its chapter's pieces."""
+"""The chapter notebooks: committed clean, each runs as it is (Run All as in JupyterLab with
+jupyterlab-myst, no parameters) and alone with plain papermill -f, and each shows its chapter's pieces."""
 
 import json
 import subprocess
@@ -7,9 +7,8 @@ import sys
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
-from conftest import ROOT, outputs_text, run_chapter
+from conftest import ROOT, outputs_text, run_all_like_jupyterlab, run_chapter
 from framework_projects import OWN, write_project, write_published_ifi
 from jixiao.inputs.outline import read_outline
 
@@ -48,8 +47,8 @@ def test_committed_without_outputs_and_with_tags(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_runs_as_it_is_with_no_parameters(path):
     """Run All in JupyterLab: the parameters cell's default is the example project."""
-    nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(TEMPLATES)}}).execute()
+    nb = run_all_like_jupyterlab(path, TEMPLATES)
+    assert all(e["result"]["status"] == "ok" for c in nb.cells for e in c.metadata.get("user_expressions", []))
     shown = outputs_text(nb)
     for piece in SHOWS[path.stem]:
         assert piece in shown, piece
@@ -62,6 +61,7 @@ def test_runs_alone_with_plain_papermill(path, example, tmp_path):
                            "--no-progress-bar"], cwd=example.parent.parent, capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
+    assert "Passed unknown parameter" not in done.stderr
     nb = nbformat.read(out, as_version=4)
     assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     for piece in SHOWS[path.stem]:

@@ -39,6 +39,42 @@ def test_serves_the_report_and_updates_after_a_save(tmp_path, monkeypatch):
     assert any("预览已结束" in line for line in lines) or not thread.is_alive()
 
 
+class _SlowBuilder:
+    """A preview whose rebuild takes a second, recording what it saw."""
+
+    def __init__(self, path):
+        self.path, self.seen, self.started = path, [], threading.Event()
+
+    def watched(self):
+        return [self.path]
+
+    def rebuild(self):
+        self.seen.append(self.path.read_text(encoding="utf-8"))
+        self.started.set()
+        time.sleep(1.0)
+
+
+def test_a_save_made_during_a_rebuild_is_rebuilt_after_it(tmp_path):
+    path = tmp_path / "chapter.ipynb"
+    path.write_text("v0", encoding="utf-8")
+    builder, stop = _SlowBuilder(path), threading.Event()
+    before = serve._stamps(builder.watched())
+    thread = threading.Thread(target=serve.watch, args=(builder, builder.rebuild, stop, before), daemon=True)
+    thread.start()
+    time.sleep(0.5)
+    path.write_text("v1", encoding="utf-8")
+    assert builder.started.wait(10)
+    path.write_text("v2", encoding="utf-8")  # two saves 0.5 s apart while the first rebuild runs
+    time.sleep(0.5)
+    path.write_text("v3 the last edit", encoding="utf-8")
+    deadline = time.time() + 15
+    while builder.seen[-1] != "v3 the last edit" and time.time() < deadline:
+        time.sleep(0.1)
+    stop.set()
+    thread.join(timeout=10)
+    assert builder.seen[0] == "v1" and builder.seen[-1] == "v3 the last edit"
+
+
 # ---------------------------------------------------------------- DNS rebinding
 
 import http.client  # noqa: E402

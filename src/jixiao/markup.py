@@ -13,6 +13,10 @@ ESCAPED = re.compile(r"\\([\\`*_{}\[\]<>#|$~^&@!])")
 DEFINE = re.compile(r"⟦(tbl|fig):([\w.-]+)⟧")
 REFER = re.compile(r"⟦ref:([\w.-]+)⟧")
 LABEL = re.compile(r"[A-Za-z0-9][\w.-]*")
+# MyST's inline value in a Markdown cell: {eval}`total`
+EVAL = re.compile(r"\{eval\}`([^`\n]+)`")
+# A Quarto/MyST cross-reference written in Markdown: @tbl-budget_lines, @fig-rates (label budget_lines).
+AT_REFER = re.compile(r"(?<![A-Za-z0-9_@.\\/])@(?:tbl|fig)-([A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)")
 
 
 def escape(text) -> str:
@@ -37,3 +41,8 @@ def refer(label: str) -> str:
     if not LABEL.fullmatch(str(label)):
         raise ValueError(f"表或图的标签『{label}』只能由字母、数字、-、_ 和 . 组成")
     return f"⟦ref:{label}⟧"
+
+
+def at_refs(text: str) -> str:
+    """``@tbl-label`` and ``@fig-label`` as reference tokens (the number of that table or figure)."""
+    return AT_REFER.sub(lambda m: refer(m.group(1)), text)

@@ -1,5 +1,6 @@
 """``jixiao preview``: the HTML report served on localhost, rebuilt whenever a notebook, the
-parameter file or a data file is saved. The page reloads itself when a new build is ready; an
+parameter file or a data file is saved (watched with ``watchfiles``; a save made while a rebuild
+runs is seen when it ends, never lost). The page reloads itself when a new build is ready; an
 input problem shows as a page listing the messages until it is fixed. Only the served copy
 carries the reload script; nothing is published from the preview folder.
 """
@@ -14,7 +15,7 @@ from .assemble.preview import Preview
 from .config import output_dir
 from .errors import JixiaoError
 
-POLL = 0.3  # seconds between looks at the watched files
+DEBOUNCE_MS = 200  # saves closer together than this are one change
 RELOAD = """<script>
 (function () {{ var seen = "{version}";
   setInterval(function () {{ fetch("/version").then(function (r) {{ return r.text(); }})
@@ -95,6 +96,28 @@ def _stamps(paths: list[Path]) -> dict[Path, tuple]:
     return stamps
 
 
+def _folders(paths: list[Path]) -> list[Path]:
+    return sorted({p.parent for p in paths if p.parent.is_dir()})
+
+
+def watch(builder: Preview, rebuild, stop, before: dict) -> None:
+    """Call ``rebuild`` after every change of the watched files until ``stop`` is set. The files'
+    stamps are taken before each rebuild, so a save during it makes the next one (the same when
+    the file system's events are missed: the stamps are compared at least every second)."""
+    import watchfiles
+
+    while not stop.is_set():
+        folders = _folders(builder.watched())
+        for _changes in watchfiles.watch(*folders, stop_event=stop, debounce=DEBOUNCE_MS, step=50,
+                                         rust_timeout=1000, yield_on_timeout=True):
+            now = _stamps(builder.watched())
+            if now != before:
+                before = now
+                rebuild()
+            if _folders(builder.watched()) != folders:
+                break  # a new folder to watch (a text file moved, another outline)
+
+
 def _rebuild(preview: Preview, state: State, log) -> None:
     started = time.perf_counter()
     try:
@@ -116,19 +139,13 @@ def preview(params_path: Path, port: int, log=print, stop: threading.Event | Non
     folder = output_dir(params_path).parent / f".preview-{params_path.stem}"
     builder = Preview(params_path, folder, log)
     state = State(folder)
+    before = _stamps(builder.watched())
     _rebuild(builder, state, log)
     server = ThreadingHTTPServer(("127.0.0.1", port), _handler(state))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     log(f"预览地址：http://127.0.0.1:{server.server_address[1]}/ （保存笔记本、参数文件或数据后自动更新；Ctrl-C 结束）")
-    stamps = _stamps(builder.watched())
     try:
-        while not (stop and stop.is_set()):
-            time.sleep(POLL)
-            now = _stamps(builder.watched())
-            if now != stamps:
-                stamps = now
-                _rebuild(builder, state, log)
-                stamps = _stamps(builder.watched())
+        watch(builder, lambda: _rebuild(builder, state, log), stop or threading.Event(), before)
     except KeyboardInterrupt:
         log("预览已结束")
     finally:

@@ -58,3 +58,18 @@ def test_a_bad_edit_keeps_the_last_good_preview(project, tmp_path):
     assert (tmp_path / "preview" / "report.html").read_bytes() == good
     assert project in preview.watched() and (tmp_path / "notebooks" / "04_analysis.ipynb").resolve() in [
         p.resolve() for p in preview.watched()]
+
+
+def test_the_preview_equals_a_full_run_after_edits(project, tmp_path):
+    from conftest import jixiao
+
+    preview = Preview(project, tmp_path / "preview")
+    preview.build()
+    _edit_notebook(tmp_path / "notebooks" / "03_conclusion.ipynb", "对照指标体系逐项评分", "对照指标体系逐项打分")
+    preview.build()
+    _edit_notebook(tmp_path / "notebooks" / "01_overview.ipynb", "实施周期为", "合同约定的实施周期为")
+    preview.build()
+    done = jixiao("run", project, "--force", "--to", "html", "--engine", "builtin", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (tmp_path / "preview" / "report.html").read_bytes() == \
+        (tmp_path / "output" / project.stem / "report.html").read_bytes()

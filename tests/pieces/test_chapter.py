@@ -14,7 +14,7 @@ from jixiao.pieces import chapter
 ])
 def test_a_lead_opens_the_first_paragraph_or_stands_alone(monkeypatch, text, shown):
     printed = []
-    monkeypatch.setattr(chapter, "_show", lambda markdown, kind, **meta: printed.append(markdown))
+    monkeypatch.setattr(chapter.Chapter, "show", lambda self, markdown, kind, **meta: printed.append(markdown))
     project = type("P", (), {"texts": {"conclusion": Clean(text)}})()
     chapter.Chapter(project, for_reader=False).text("conclusion", lead="主要结论：")
     assert printed == [shown]

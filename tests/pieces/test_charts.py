@@ -50,13 +50,13 @@ def test_chart_draws_chinese_without_missing_glyphs_or_title(project, name, tmp_
     assert fig.axes[0].get_title() == "" and fig._suptitle is None
     assert fig.get_figwidth() == pytest.approx(charts.WIDTH)
     colours = {to_hex(p.get_facecolor()) for p in fig.axes[0].patches}
-    assert colours <= set(charts.PALETTE), colours
+    assert colours <= set(charts.palette()), colours
 
 
 def test_rates_on_bars_and_the_whole_in_the_emphasis_colour(project):
     fig = charts.dimension_rates(project)
     assert _labels(fig) == ["92.50%", "89.93%", "90.80%", "90.71%"]
-    assert to_hex(fig.axes[0].patches[-1].get_facecolor()) == charts.PALETTE[2]
+    assert to_hex(fig.axes[0].patches[-1].get_facecolor()) == charts.palette()[2]
 
 
 def test_points_lost_print_by_the_score_style(project):

@@ -20,6 +20,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .. import __version__, fonts
+from ..inputs.chart_style import STYLE_FILE
 from ..config import DEFAULT_OUTLINE, notebooks_dir, output_dir, project_root
 from ..errors import InputError
 from ..inputs import frameworks
@@ -61,7 +62,8 @@ def outline_files(params_path: Path, raw: dict) -> dict[str, Path]:
         outline = read_outline(outline_path(choice or DEFAULT_OUTLINE, params_path.parent, templates, ""), templates)
     except InputError:
         return {}
-    return {str(path): path for path in outline.files()}
+    style = templates / STYLE_FILE  # the charts' look (pieces/charts.py)
+    return {str(path): path for path in [*outline.files(), *([style] if style.is_file() else [])]}
 
 
 def notebooks_digest(folder: Path) -> str:

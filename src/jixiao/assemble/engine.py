@@ -1,89 +1,59 @@
-"""A papermill engine that runs every notebook of a process in one kernel.
+"""A papermill engine: every notebook in a fresh, already warm kernel, and MyST ``{eval}`` in
+Markdown cells filled at execution.
 
-Registered as ``jixiao`` through the ``papermill.engine`` entry point. The kernel is
-started once per process (over IPC sockets on POSIX, so parallel processes never race
-for TCP ports) and kept; before each notebook its namespace is reset, figures are closed
-and the working directory is set, so sections stay as independent as in fresh kernels
-while imports are paid once. ``papermill nb.ipynb out.ipynb --engine jixiao`` works too.
+Registered as ``jixiao`` through the ``papermill.engine`` entry point, and made papermill's
+default engine once papermill loads it, so ``papermill nb.ipynb out.ipynb -p params_file …``
+fills the Markdown cells' values as ``jixiao run`` does.
+
+- **Fresh kernels, warm.** Each notebook runs in a kernel of its own, so chapters never see
+  each other's state (a patched module, a changed setting). The cost of a fresh kernel is hidden
+  by ``kernels``: a spare kernel is started and imports the report's packages while the current
+  notebook runs.
+- **Inline values.** A Markdown cell's ``{eval}`expr``` roles are evaluated in the kernel after
+  the cells above it, with the Jupyter protocol's ``user_expressions`` (as jupyterlab-myst does),
+  and the results kept in the cell's ``user_expressions`` metadata, which jupyterlab-myst and
+  MyST-NB read and the stitcher prints. An expression that fails stops the notebook like a
+  failing code cell.
+- **The project handed over.** ``jixiao run`` validates once and passes the project to the
+  engine (``project_file``, a file of its own build folder); the engine loads it into the kernel
+  before the notebook's cells. No notebook parameter can name that file.
 """
 
-import atexit
 import functools
+import logging
 import os
-import shutil
 import subprocess
-import tempfile
-import threading
+import sys
 
-from jupyter_client.manager import AsyncKernelManager
-from jupyter_core.utils import run_sync
+from ..markup import EVAL
+from . import kernels
 
 NAME = "jixiao"
 
-# Run silently in the kept kernel before each notebook: the names a fresh kernel starts
-# with are kept (recorded the first time), every other name is dropped. Cheaper than
-# %reset, which collects garbage each time.
-RESET = """\
-_ns = get_ipython().user_ns
-_keep = _ns.setdefault("_jixiao_fresh", set(_ns) | {"_jixiao_fresh", "_ns", "_keep"})
-for _name in [k for k in _ns if k not in _keep]:
-    del _ns[_name]
-_ns["Out"].clear()
-_ns["_"] = _ns["__"] = _ns["___"] = ""
-import os as _os, sys as _sys
-_os.chdir(__CWD__)
-if "matplotlib.pyplot" in _sys.modules:
-    _sys.modules["matplotlib.pyplot"].close("all")
-del _os, _sys, _ns, _keep
+# Run silently in the fresh kernel before the notebook: its working folder, and the project of
+# this run when the runner handed one over.
+SETUP = """\
+import os as _os
+_os.chdir({cwd!r})
+_os.environ["JIXIAO_NOTEBOOK"] = {notebook!r}
+del _os
+"""
+HANDOVER = """\
+import jixiao.pieces.chapter as _chapter
+_chapter.hand_over({project!r}, {notebook!r}, {chapter!r})
+del _chapter
 """
 
-_kernels: dict[str, AsyncKernelManager] = {}
-_clients: dict[tuple[str, int], object] = {}  # (kernel name, thread): a connected client
-_sockets: list[str] = []
 
-
-def _drop_clients(kernel_name: str | None = None) -> None:
-    for key in [k for k in _clients if kernel_name in (None, k[0])]:
-        _clients.pop(key).stop_channels()
-
-
-def _manager(kernel_name: str) -> AsyncKernelManager:
-    """This process's kernel manager for ``kernel_name``; a dead kernel is replaced."""
-    km = _kernels.get(kernel_name)
-    if km is not None and km.has_kernel and not run_sync(km.is_alive)():
-        _drop_clients(kernel_name)
-        run_sync(km.cleanup_resources)()
-        km = None
-    if km is None:
-        transport = {}
-        if os.name == "posix":
-            folder = tempfile.mkdtemp(prefix="jixiao-kernel-")
-            _sockets.append(folder)
-            transport = {"transport": "ipc", "ip": os.path.join(folder, "k")}
-        km = AsyncKernelManager(kernel_name=kernel_name, **transport)
-        _kernels[kernel_name] = km
-    return km
-
-
-def shutdown() -> None:
-    """Stop this process's kernels and remove their socket folders."""
-    _drop_clients()
-    for km in list(_kernels.values()):
-        if km.has_kernel:
-            run_sync(km.shutdown_kernel)(now=True)
-    _kernels.clear()
-    for folder in _sockets:
-        shutil.rmtree(folder, ignore_errors=True)
-    _sockets.clear()
-
-
-atexit.register(shutdown)
+def expressions(source: str) -> list[str]:
+    """The ``{eval}`` expressions of a Markdown cell, in order, each once."""
+    return list(dict.fromkeys(m.group(1).strip() for m in EVAL.finditer(source)))
 
 
 class SharedKernelEngine:
-    """The engine papermill looks up; it delegates to papermill's NBClientEngine with one
-    kept kernel per process instead of one per notebook. papermill is imported lazily: it
-    loads this module through its entry point while importing itself."""
+    """The engine papermill looks up; it delegates to papermill's NBClientEngine with a warm
+    fresh kernel per notebook. papermill is imported lazily: it loads this module through its
+    entry point while importing itself."""
 
     @classmethod
     def execute_notebook(cls, nb, kernel_name, **kwargs):
@@ -98,42 +68,121 @@ class SharedKernelEngine:
         return _engine().nb_language(nb, language)
 
 
+def shutdown() -> None:
+    """Stop this process's kernels (the spare included)."""
+    kernels.shutdown()
+
+
 @functools.cache
 def _engine():
+    from nbclient.util import run_sync
+    from papermill.exceptions import PapermillExecutionError
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine
     from papermill.utils import merge_kwargs, remove_args
 
     class Client(PapermillNotebookClient):
-        """papermill's client, resetting the kept kernel before the notebook's cells."""
+        """papermill's client: the setup before the cells, ``{eval}`` in Markdown cells."""
+
+        handover: dict | None = None
+        notebook_path = ""
 
         def papermill_execute_cells(self):
-            reply = self.wait_for_reply(self.kc.execute(RESET.replace("__CWD__", repr(os.getcwd())), silent=True,
-                                                        store_history=False))
+            code = SETUP.format(cwd=os.getcwd(), notebook=self.notebook_path)
+            if self.handover:
+                code += HANDOVER.format(**self.handover)
+            reply = self.wait_for_reply(self.kc.execute(code, silent=True, store_history=False))
             if reply is None or reply["content"]["status"] != "ok":
-                raise RuntimeError("无法重置内核的命名空间")
+                content = (reply or {}).get("content", {})
+                raise RuntimeError(f"无法准备内核：{content.get('ename', '')} {content.get('evalue', '')}")
             super().papermill_execute_cells()
+
+        async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+            if cell.cell_type != "markdown":
+                return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+            wanted = expressions(cell.source)
+            cell.metadata.pop("user_expressions", None)
+            if not wanted:
+                return cell
+            msg_id = self.kc.execute("", silent=True, store_history=False,
+                                     user_expressions={str(n): e for n, e in enumerate(wanted)})
+            reply = await self.async_wait_for_reply(msg_id, cell)
+            results = reply["content"].get("user_expressions", {})
+            cell.metadata["user_expressions"] = [{"expression": e, "result": results.get(str(n), {})}
+                                                 for n, e in enumerate(wanted)]
+            for entry in cell.metadata["user_expressions"]:
+                result = entry["result"]
+                if result.get("status") != "ok":
+                    self.nb_man.save()  # the notebook so far, to open in Jupyter
+                    raise PapermillExecutionError(cell_index, 0, cell.source, result.get("ename", "Error"),
+                                                  f"{{eval}}`{entry['expression']}`：{result.get('evalue', '')}",
+                                                  result.get("traceback", []))
+            return cell
+
+        execute_cell = run_sync(async_execute_cell)
 
     class Engine(NBClientEngine):
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
                                      stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+            handover = kwargs.pop("handover", None)
+            notebook_path = os.path.abspath(kwargs.get("input_path") or "")
+            spare = kwargs.pop("spare", False)
             kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
             final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
                                  kernel_name=kernel_name, log_output=log_output, stdout_file=stdout_file,
                                  stderr_file=stderr_file)
-            km = _manager(kernel_name)
-            key = (kernel_name, threading.get_ident())  # a client lives on its thread's event loop
+            km = kernels.take(kernel_name, spare=spare)
             client = Client(nb_man, km=km, **final)
-            client.kc = _clients.pop(key, None) if km.has_kernel else None
+            client.handover, client.notebook_path = handover, notebook_path
             try:
-                # Only the first notebook starts the kernel; its stderr is ipykernel chatter.
-                nb = client.execute(stderr=subprocess.DEVNULL)
-            except BaseException:
+                # A cold kernel's stderr is ipykernel chatter.
+                return client.execute(stderr=subprocess.DEVNULL)
+            finally:
                 if client.kc is not None:
                     client.kc.stop_channels()
-                raise
-            _clients[key] = client.kc
-            return nb
+                kernels.discard(km)
 
     return Engine
+
+
+class _KnownParameters(logging.Filter):
+    """``papermill -f params/<项目>.yaml`` passes the parameter file's keys, which the chapters read
+    on purpose: papermill's 「Passed unknown parameter」 is noise for those keys only."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from ..inputs.params import TOP_LEVEL_KEYS
+
+        message = record.getMessage()
+        return not (message.startswith("Passed unknown parameter: ")
+                    and message.removeprefix("Passed unknown parameter: ") in TOP_LEVEL_KEYS)
+
+
+def _readable_translator():
+    """papermill's Python translator writing text as Python writes it (中文 stays 中文, not \\u…
+    escapes), one parameter-file key per line: the injected cell of ``-f`` can be read."""
+    from papermill.translators import PythonTranslator
+
+    class Readable(PythonTranslator):
+        @classmethod
+        def translate_escaped_str(cls, str_val):
+            return repr(str_val) if isinstance(str_val, str) else super().translate_escaped_str(str_val)
+
+    return Readable
+
+
+def adopt_papermill() -> None:
+    """Make this engine papermill's default and quiet ``-f``'s warnings (once papermill is loaded)."""
+    engines = sys.modules.get("papermill.engines")
+    registry = getattr(engines, "papermill_engines", None)
+    if registry is None or getattr(registry, "_jixiao", False):
+        return
+    registry.register(None, SharedKernelEngine)
+    registry._jixiao = True
+    logging.getLogger("papermill").addFilter(_KnownParameters())
+    from papermill.translators import papermill_translators
+
+    papermill_translators.register("python", _readable_translator())
+
+
+adopt_papermill()

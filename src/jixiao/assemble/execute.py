@@ -1,5 +1,5 @@
 """Executing the chapter notebooks of a project's outline with papermill, one after another,
-with progress, all in the process's one kept kernel (the ``jixiao`` papermill engine)."""
+with progress, each in a fresh warm kernel (the ``jixiao`` papermill engine)."""
 
 import os
 import sys
@@ -31,8 +31,29 @@ def executed_name(n: int, notebook: Path) -> str:
     return f"{n:02d}-{notebook.name}" if not notebook.name[:2].isdigit() else notebook.name
 
 
-def execute_chapters(chapters, parameters: dict, cwd: Path, target: Path, log) -> list[Path]:
-    """Run every chapter notebook into ``target`` with ``parameters``; return the executed paths."""
+def code_cell_number(notebook: Path, cell_index: int) -> tuple[str, int]:
+    """Where cell ``cell_index`` of an executed notebook stands in the notebook as its author sees
+    it: ("代码单元", n) for the nth code cell, ("Markdown 单元", n) for the nth Markdown cell
+    (papermill's injected cell not counted)."""
+    import nbformat
+
+    cells = [c for c in nbformat.read(notebook, as_version=4).cells
+             if "injected-parameters" not in c.metadata.get("tags", [])]
+    executed = nbformat.read(notebook, as_version=4).cells
+    target = executed[cell_index] if cell_index < len(executed) else None
+    if target is None or target not in cells:
+        return "代码单元", 0
+    kind = target.cell_type
+    same = [c for c in cells if c.cell_type == kind]
+    return ("代码单元" if kind == "code" else "Markdown 单元"), same.index(target) + 1
+
+
+def execute_chapters(chapters, parameters: dict, cwd: Path, target: Path, log, project_file: Path | None = None,
+                     spare_last: bool = False) -> list[Path]:
+    """Run every chapter notebook into ``target`` with ``parameters``, each in a fresh kernel;
+    return the executed paths. ``project_file``: the validated project this run wrote, handed
+    to each kernel by the engine. ``spare_last``: keep a warm kernel after the last chapter too
+    (the preview waits for the next edit)."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -40,15 +61,20 @@ def execute_chapters(chapters, parameters: dict, cwd: Path, target: Path, log) -
     done = []
     for n, chapter in enumerate(chapters, start=1):
         executed = target / executed_name(n, chapter.notebook)
+        handover = None
+        if project_file is not None:
+            handover = {"project": str(project_file), "notebook": str(chapter.notebook), "chapter": chapter.number}
         started = time.perf_counter()
         try:
             with stderr_to(target / "kernel.log"):
                 pm.execute_notebook(str(chapter.notebook), str(executed), parameters=parameters,
                                     kernel_name="python3", language="python", engine_name=ENGINE, progress_bar=False,
-                                    request_save_on_cell_execute=False, cwd=str(cwd))
+                                    request_save_on_cell_execute=False, cwd=str(cwd), handover=handover,
+                                    spare=spare_last or n < len(chapters))
         except PapermillExecutionError as exc:
+            kind, number = code_cell_number(executed, exc.cell_index)
             raise RunFailure(
-                f"第 {n} 章「{chapter.title}」（{chapter.notebook.name}）的第 {exc.exec_count} 个代码单元出错："
+                f"第 {n} 章「{chapter.title}」（{chapter.notebook.name}）的第 {number} 个{kind}出错："
                 f"{exc.ename}: {exc.evalue}\n已执行的笔记本保存在 {executed}，可在 Jupyter 中打开查看"
             ) from None
         log(f"  [{n}/{len(chapters)}] {chapter.title}  {time.perf_counter() - started:.1f} 秒")

@@ -56,13 +56,14 @@ class Preview:
         An input problem raises InputError and leaves the last good preview in place."""
         project = load_project(self.params_path)
         project.save(self.folder / PROJECT_FILE)
-        parameters = {"params_file": str(self.params_path.resolve()), "project_file": str(self.folder / PROJECT_FILE)}
+        parameters = {"params_file": str(self.params_path.resolve())}
         notebooks, again = [], []
         for n, chapter in enumerate(project.outline.chapters, start=1):
             executed = self.folder / "notebooks" / executed_name(n, chapter.notebook)
             key = chapter_key(chapter.notebook, project)
             if self.keys.get(str(executed)) != key or not executed.is_file():
-                execute_chapters([chapter], parameters, project_root(self.params_path), executed.parent, _quiet)
+                execute_chapters([chapter], parameters, project_root(self.params_path), executed.parent, _quiet,
+                                 project_file=self.folder / PROJECT_FILE, spare_last=True)
                 (executed.parent / executed_name(1, chapter.notebook)).replace(executed)
                 self.keys[str(executed)] = key
                 again.append(chapter.title)

@@ -202,6 +202,17 @@ def _table_csv(name: str, rows, names: list[str]) -> str:
     return buffer.getvalue()
 
 
+def _own_table_csv(rows, names: list[str]) -> str:
+    """A table of the project's own as CSV with its headers, every cell masked."""
+    headers = list(dict.fromkeys(h for r in rows for h in r))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([redact(h, names) for h in headers])
+    for row in rows:
+        writer.writerow(["" if row.get(h) is None else redact(str(row[h]), names) for h in headers])
+    return buffer.getvalue()
+
+
 def _write_project(project, params_path: Path, raw: dict, params_out: Path, names: list[str]) -> None:
     """One project's redacted parameter file at ``params_out`` and its data beside it."""
     data_out = params_out.parent.parent / "data" / params_out.stem
@@ -210,10 +221,12 @@ def _write_project(project, params_path: Path, raw: dict, params_out: Path, name
     if isinstance(raw.get("framework"), dict) and "name" in raw["framework"]:
         copy["framework"]["name"] = raw["framework"]["name"]  # a shipped framework is looked up by it
     copy["data_dir"] = f"../data/{params_out.stem}"
-    copy["data"] = {name: f"{TABLES}/{name}.csv" for name in project.tables}
+    copy["data"] = {name: f"{TABLES}/{name}.csv" for name in [*project.tables, *project.own_tables]}
     (data_out / TABLES).mkdir()
     for name, rows in project.tables.items():
         (data_out / TABLES / f"{name}.csv").write_text(_table_csv(name, rows, names), encoding="utf-8")
+    for name, rows in project.own_tables.items():
+        (data_out / TABLES / f"{name}.csv").write_text(_own_table_csv(rows, names), encoding="utf-8")
     written = {TABLES}
     texts = {}
     for key, value in (raw.get("texts") or {}).items():

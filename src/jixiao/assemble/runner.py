@@ -86,9 +86,9 @@ def run_project(params_path: Path, formats: list[str], engine: str, log=print, r
 def _build(project, params_path: Path, build: Path, formats, engine, log, redacted, scrub=None) -> None:
     log(f"{params_path}：执行章节笔记本")
     project.save(build / PROJECT_FILE)
-    parameters = {"params_file": str(params_path.resolve()), "project_file": str(build / PROJECT_FILE)}
+    parameters = {"params_file": str(params_path.resolve())}
     executed = execute_chapters(project.outline.chapters, parameters, project_root(params_path), build / "notebooks",
-                                log)
+                                log, project_file=build / PROJECT_FILE)
     (build / PROJECT_FILE).unlink()
     source = stitch(executed, build, metadata(project))
     if scrub:

@@ -7,6 +7,7 @@ required=True)``, ``C.table(…, "budget_lines", "项目预算明细表")``, ``C
 so reading their code is enough.
 """
 
+import difflib
 import ast
 import json
 import re
@@ -29,6 +30,78 @@ class Asks:
 
 
 HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*(?:\{[^}]*\})?\s*$", re.M)
+CHAPTER_HEADING = re.compile(r"^#[ \t]+(.*?)[ \t]*$", re.M)
+UNNUMBERED = re.compile(r"\{(?:-|\.unnumbered)\}$")
+OPTION = re.compile(r"^#\|\s*([\w-]+)\s*:\s*(.*?)\s*$")
+KINDS = ("tbl", "fig")
+
+
+def cell_options(source: str) -> dict[str, str]:
+    """A code cell's Quarto/MyST options: the ``#| key: value`` lines at its top."""
+    options = {}
+    for line in source.splitlines():
+        match = OPTION.match(line)
+        if not match:
+            if line.strip():
+                break
+            continue
+        options[match.group(1)] = match.group(2).strip().strip("\"'")
+    return options
+
+
+def option_label(options: dict[str, str]) -> tuple[str, str] | None:
+    """(kind, label) of a cell whose options name a table or figure: ``label: tbl-budget`` gives
+    (tbl, budget); a caption alone (``tbl-cap``) gives the kind with an empty label."""
+    label = options.get("label", "")
+    for kind in KINDS:
+        if label.startswith(f"{kind}-") and len(label) > len(kind) + 1:
+            return kind, label[len(kind) + 1:]
+    for kind in KINDS:
+        if f"{kind}-cap" in options:
+            return kind, label
+    return None
+
+
+def is_numbered(notebook: Path) -> bool:
+    """Whether the chapter's first level-1 heading is numbered (not ``{-}``); a notebook without one
+    counts as numbered."""
+    for kind, source in _cells(notebook):
+        if kind != "markdown":
+            continue
+        match = CHAPTER_HEADING.search(source)
+        if match:
+            return not UNNUMBERED.search(match.group(1))
+    return True
+
+
+def labels_in_order(notebook: Path) -> list[tuple[str, str]]:
+    """(kind, label) of every table and figure a notebook names, in order (cell options and the
+    literal labels of ``C.table``/``C.figure``): the notebook's own best guess of its numbers."""
+    found = []
+    for kind, source in _cells(notebook):
+        if kind != "code":
+            continue
+        named = option_label(cell_options(source))
+        if named and named[1]:
+            found.append(named)
+        calls = []
+        for node in _calls(source):
+            if node.func.attr in ("table", "figure"):
+                keywords = {k.arg: k.value for k in node.keywords}
+                label = _literal(keywords.get("label") or (node.args[1] if len(node.args) > 1 else None))
+                if label:
+                    calls.append(((node.lineno, node.col_offset), "tbl" if node.func.attr == "table" else "fig", label))
+        found += [(k, label) for _, k, label in sorted(calls)]
+    return found
+
+
+def _calls(source: str) -> list:
+    """The method calls (``x.name(…)``) of a code cell; none when it does not parse."""
+    try:
+        tree = ast.parse(MAGIC.sub("pass  # ", source))
+    except SyntaxError:
+        return []
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)]
 
 
 def _cells(path: Path) -> list[tuple[str, str]]:
@@ -56,13 +129,10 @@ def read_asks(notebooks: list[Path]) -> Asks:
                 continue
             if kind != "code":
                 continue
-            try:
-                tree = ast.parse(MAGIC.sub("pass  # ", source))
-            except SyntaxError:
-                continue  # the run reports it with the cell
-            for node in ast.walk(tree):
-                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
-                    continue
+            named = option_label(cell_options(source))
+            if named and named[1]:
+                asks.labels.add(named[1])
+            for node in _calls(source):
                 keywords = {k.arg: k.value for k in node.keywords}
                 if node.func.attr == "text" and node.args and _literal(node.args[0]):
                     required = keywords.get("required")
@@ -76,3 +146,133 @@ def read_asks(notebooks: list[Path]) -> Asks:
                     if _literal(label):
                         asks.labels.add(_literal(label))
     return asks
+
+
+BUILTINS = set(dir(__import__("builtins")))
+
+
+def _bound(tree) -> set[str]:
+    """Names a code cell binds: assignments, imports, loops, functions, classes, with/except targets."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+    return names
+
+
+def _free_names(tree) -> list[tuple[str, list[str]]]:
+    """(root name, attribute chain) of every name an expression reads, outside its own
+    comprehensions and lambdas."""
+    local = {t.id for n in ast.walk(tree) if isinstance(n, (ast.comprehension,))
+             for t in ast.walk(n.target) if isinstance(t, ast.Name)}
+    local |= {a.arg for n in ast.walk(tree) if isinstance(n, ast.Lambda) for a in n.args.args}
+    found = []
+    for node in ast.walk(tree):
+        chain = []
+        while isinstance(node, ast.Attribute):
+            chain.insert(0, node.attr)
+            node = node.value
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in local:
+            found.append((node.id, chain))
+    return found
+
+
+def _unknown_attribute(value, chain: list[str]) -> str | None:
+    """The first attribute of ``chain`` a vocabulary value does not have (only values that list
+    their names, the vocabulary's ``Names``, are checked)."""
+    for attr in chain:
+        keys = getattr(value, "keys", None)
+        if keys is None or not callable(keys) or type(value).__name__ != "Names":
+            return None
+        if attr not in keys():
+            return attr
+        value = value[attr]
+    return None
+
+
+def notebook_problems(notebooks: list[Path], vocabulary, tables: set[str], templates,
+                      optional: frozenset = frozenset()) -> list[str]:
+    """What ``run`` would fail on in the chapters' own wording, found without running them: an
+    ``{eval}`` whose name is neither a data name nor defined in the notebook, a ``C.say`` template
+    naming something unknown, ``C.data`` asking for a table the parameter file does not list.
+    ``optional``: names a chapter may use under a condition (the known tables' names: a
+    ``budget_lines.count`` inside ``if P.has("budget_lines")``)."""
+    from jinja2 import meta
+
+    from ..markup import EVAL
+
+    problems = []
+    known = set(vocabulary.keys()) | BUILTINS | {"C", "P", "charts", "tables"} | set(optional)
+    for path in notebooks:
+        cells = _cells(path)
+        defined, constants = set(known), {}
+        for kind, source in cells:
+            if kind == "code":
+                try:
+                    tree = ast.parse(MAGIC.sub("pass  # ", source))
+                except SyntaxError:
+                    continue
+                defined |= _bound(tree)
+                constants.update({t.id: n.value.value for n in ast.walk(tree) if isinstance(n, ast.Assign)
+                                  and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)
+                                  for t in n.targets if isinstance(t, ast.Name)})
+        markdown_n = code_n = 0
+        for kind, source in cells:
+            if kind == "markdown":
+                markdown_n += 1
+                where = f"{path.name} 的第 {markdown_n} 个 Markdown 单元"
+                for expression in dict.fromkeys(m.group(1).strip() for m in EVAL.finditer(source)):
+                    problems += _eval_problems(expression, where, defined, vocabulary)
+            elif kind == "code":
+                code_n += 1
+                where = f"{path.name} 的第 {code_n} 个代码单元"
+                for node in _calls(source):
+                    problems += _call_problems(node, where, constants, vocabulary, tables, templates, meta, optional)
+    return problems
+
+
+def _eval_problems(expression: str, where: str, defined: set[str], vocabulary) -> list[str]:
+    try:
+        tree = ast.parse(expression, mode="eval")
+    except SyntaxError:
+        return [f"{where}：{{eval}}`{expression}` 不是正确的 Python 表达式，请检查括号和引号"]
+    problems = []
+    for name, chain in _free_names(tree):
+        if name not in defined:
+            close = difflib.get_close_matches(name, defined - BUILTINS, n=1)
+            hint = f"是否想写『{close[0]}』？" if close else "数据名称见 README「数据名称」，或先在代码单元中定义它"
+            problems.append(f"{where}：{{eval}}`{expression}` 中的名称『{name}』不存在，{hint}")
+        elif name in vocabulary.keys():
+            wrong = _unknown_attribute(vocabulary[name], chain)
+            if wrong:
+                problems.append(f"{where}：{{eval}}`{expression}` 中的『{name}』没有『{wrong}』这一项，请检查拼写")
+    return problems
+
+
+def _call_problems(node, where, constants, vocabulary, tables, templates, meta, optional) -> list[str]:
+    problems = []
+    if node.func.attr == "say" and node.args:
+        first = node.args[0]
+        text = _literal(first) or (constants.get(first.id) if isinstance(first, ast.Name) else None)
+        if text is not None:
+            given = {k.arg for k in node.keywords}
+            try:
+                parsed = templates.environment.parse(text)
+            except Exception as exc:  # Jinja2's syntax errors: the run would stop at this cell
+                return [f"{where}：C.say 的文字模板写法有误（{getattr(exc, 'message', exc)}）"]
+            for name in sorted(meta.find_undeclared_variables(parsed) - given - set(vocabulary.keys())
+                               - set(templates.environment.globals) - set(optional)):
+                close = difflib.get_close_matches(name, list(vocabulary.keys()), n=1)
+                hint = f"是否想写『{close[0]}』？" if close else "数据名称见 README「数据名称」"
+                problems.append(f"{where}：C.say 的文字模板中的名称『{name}』不存在，{hint}")
+    elif node.func.attr == "data" and node.args and _literal(node.args[0]) is not None:
+        name = _literal(node.args[0])
+        if name not in tables:
+            problems.append(f"{where}：C.data(\"{name}\") 要用的表『{name}』不在参数文件 data 中，请先列出它的文件")
+    return problems

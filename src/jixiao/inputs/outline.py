@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from ..config import template_notebooks
 from ..errors import InputError
+from .chapters import is_numbered
 from .files import inside
 from .params import describe_errors, no_shortcode, read_yaml
 
@@ -47,10 +48,12 @@ class _Outline(_Strict):
 
 @dataclass(frozen=True)
 class Chapter:
-    """One chapter: its notebook and the title shown in progress lines."""
+    """One chapter: its notebook, the title shown in progress lines, and its number in the report
+    (三 → 3; None for an unnumbered chapter such as an annex), for the notebook's own 表 3-1."""
 
     notebook: Path
     title: str
+    number: int | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,11 @@ def read_outline(path: Path, templates: Path) -> Outline:
             problems.append(f"{path}：第 {n} 章的笔记本『{chapter.notebook}』不存在（在 {path.parent} 和 {templates} 中都没有找到）")
             continue
         chapters.append(Chapter(found.resolve(), chapter.title))
+    counted = 0
+    for n, chapter in enumerate(chapters):
+        if is_numbered(chapter.notebook):
+            counted += 1
+            chapters[n] = Chapter(chapter.notebook, chapter.title, counted)
     if not raw.chapters:
         problems.append(f"{path}：chapters 为空，至少要有一章")
     if problems:

@@ -292,6 +292,21 @@ class _Loader(yaml.SafeLoader):
         finally:
             self.depth -= 1
 
+    def construct_mapping(self, node, deep=False):
+        """A key written twice in one mapping is an error (YAML would keep the last one silently)."""
+        if isinstance(node, yaml.MappingNode):
+            seen = {}
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = key_node.value
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"键『{key}』重复（第 {seen[key] + 1} 行已写过），请删去或合并其中一个",
+                        key_node.start_mark)
+                seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep)
+
 
 _Loader.add_constructor("tag:yaml.org,2002:str",
                         lambda loader, node: clean_text(yaml.SafeLoader.construct_yaml_str(loader, node)))  # "\x01"
@@ -358,6 +373,8 @@ def read_yaml(path: Path) -> dict:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
+        if "重复" in str(exc.problem):
+            raise InputError(f"{path}：{where}：{exc.problem}") from None
         raise InputError(f"{path}：YAML 语法错误，{where}：{exc.problem}，请检查缩进、冒号和引号") from None
     except yaml.YAMLError as exc:
         raise InputError(f"{path}：无法读取参数文件（{exc}），请检查 YAML 格式") from None

@@ -12,7 +12,7 @@ from xml.etree import ElementTree
 
 from .. import limits
 from ..errors import InputError
-from ..numeric import NumberError, float_text, parse_number
+from ..numeric import NotANumber, NumberError, float_text, parse_number
 from .files import check_size, decode, clean_text
 
 HEADER_SEARCH = 10  # rows searched for the header, below title rows
@@ -346,3 +346,48 @@ def _duplicates(spec: TableSpec, rows: list[Row], path: Path) -> list[str]:
         else:
             first[name] = row.line
     return problems
+
+
+def read_own_table(name: str, path: Path, sheet: str | None = None) -> list[Row]:
+    """A table of the project's own (``data:`` beyond the known tables): the first row names the
+    columns; a cell that reads as a number (the one number parser) is a number, any other is text.
+    The same size limits as the known tables."""
+    spec = TableSpec(name, f"自定义表『{name}』", ())
+    if not path.is_file():
+        raise InputError(f"{path}：{spec.title}文件不存在，请检查参数文件 data.{name} 的路径")
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
+        raise InputError(f"{path}：不支持的文件类型『{suffix}』，{spec.title}请用 .csv 或 .xlsx")
+    check_size(path, limits.TABLE_BYTES, spec.title)
+    raw = _read_csv(path, spec) if suffix == ".csv" else _read_xlsx(path, sheet, spec)
+    numbered = [(n, cells) for n, cells in ((n, [_clean(v) for v in r]) for n, r in raw) if any(cells)]
+    if not numbered:
+        raise InputError(f"{path}：{spec.title}是空的，至少需要表头一行")
+    line, header = numbered[0]
+    while header and not header[-1]:
+        header = header[:-1]
+    problems = []
+    for pos, name_ in enumerate(header):
+        if not name_:
+            problems.append(f"{path} 第 {line} 行：{spec.title}表头第 {pos + 1} 列为空，请写上列名")
+        elif name_ in header[:pos]:
+            problems.append(f"{path} 第 {line} 行：{spec.title}表头『{name_}』重复，请改用不同的列名")
+    if len(numbered) - 1 > _row_limit(spec):
+        raise _too_many_rows(path, spec)
+    rows = []
+    for offset, values in numbered[1:]:
+        if len(values) > len(header) and any(values[len(header):]):
+            problems.append(f"{path} 第 {offset} 行：{spec.title}有内容超出表头的列，请补上列名或删去多余的单元格")
+        record = {}
+        for pos, column in enumerate(header):
+            value = values[pos] if pos < len(values) else ""
+            try:
+                record[column] = parse_number(value) if value else None
+            except NotANumber:
+                record[column] = value
+            except NumberError as exc:
+                problems.append(f"{path} 第 {offset} 行：『{column}』的值『{value}』{exc}")
+        rows.append(Row(record, offset, str(path)))
+    if problems:
+        raise InputError(problems)
+    return rows

@@ -169,7 +169,7 @@ def rates_chart(dimensions: list[dict]):
     """Horizontal bars of each level-1 dimension's score rate, one panel per framework."""
     import matplotlib.pyplot as plt
 
-    from ..pieces.charts import PALETTE, WIDTH, style
+    from ..pieces.charts import WIDTH, palette, style
 
     style()
     groups = _frameworks_in_order(dimensions)
@@ -181,7 +181,7 @@ def rates_chart(dimensions: list[dict]):
         rows = [d for d in dimensions if d["framework"] == group]
         names = [f"{d['code']} {d['name']}" for d in rows][::-1]
         values = [float(d["rate"][:-1]) for d in rows][::-1]
-        bars = ax.barh(names, values, color=PALETTE[n % len(PALETTE)], height=0.6)
+        bars = ax.barh(names, values, color=palette()[n % len(palette())], height=0.6)
         ax.bar_label(bars, labels=[d["rate"] for d in rows][::-1], padding=3, fontsize=9)
         ax.set_title(group, fontsize=10, loc="left")
         ax.set_xlim(0, 110)
@@ -195,7 +195,7 @@ def bands_chart(grades: list[dict]):
     """Projects per common band, each bar split by framework."""
     import matplotlib.pyplot as plt
 
-    from ..pieces.charts import PALETTE, WIDTH, style
+    from ..pieces.charts import WIDTH, palette, style
 
     style()
     groups = list(dict.fromkeys(f for g in grades for f in g["by_framework"]))
@@ -204,7 +204,7 @@ def bands_chart(grades: list[dict]):
     labels = [g["band"] for g in grades]
     for n, group in enumerate(groups):
         counts = [g["by_framework"].get(group, 0) for g in grades]
-        ax.bar(labels, counts, bottom=bottom, color=PALETTE[n % len(PALETTE)], width=0.55, label=group)
+        ax.bar(labels, counts, bottom=bottom, color=palette()[n % len(palette())], width=0.55, label=group)
         bottom = [b + c for b, c in zip(bottom, counts)]
     for x, total in enumerate(bottom):
         ax.text(x, total, str(total), ha="center", va="bottom", fontsize=9)

@@ -1,12 +1,17 @@
-"""Chart builders: one look for every chart of the report (A4 text width, one palette, the CJK
-font, no title inside the image — the caption is the figure's), values printed on the bars
-in the report's own number formats and in the unit of the axis.
+"""Chart builders: one look for every chart of the report (A4 text width, the CJK font, no title
+inside the image — the caption is the figure's), values printed on the bars in the report's own
+number formats and in the unit of the axis.
 
-Each builder returns a matplotlib Figure; ``C.figure`` turns it into a numbered figure.
+The look (colours, sizes, grid) is a matplotlib style sheet: ``notebooks/charts.mplstyle`` of the
+template, then a project's own ``charts.mplstyle`` in its data folder (only the keys of the look,
+see ``inputs/chart_style.py``), then whatever the notebook sets with ``plt.rcParams`` after opening the
+chapter. Each builder returns a matplotlib Figure; a cell with ``#| label: fig-…`` shows it as a
+numbered figure.
 """
 
 import io
 import math
+from pathlib import Path
 from decimal import Decimal
 
 import matplotlib
@@ -17,10 +22,11 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from .. import fonts  # noqa: E402
+from ..config import notebooks_dir, project_root, template_notebooks  # noqa: E402
+from ..inputs.chart_style import STYLE_FILE, read_chart_style  # noqa: E402
 from ..numeric import Style, yuan  # noqa: E402
 
-# One hue in shades: the series of a chart, then the emphasis (a total) in the darkest.
-PALETTE = ["#2e75b6", "#9dc3e6", "#1f4e79"]
+_applied = {"done": False}
 WIDTH = 6.3  # inches: the A4 text width (16 cm)
 LABEL_CHARS = 18  # wrap category labels beyond this many characters
 CLOSING = "、，。；：！？）》」』】"
@@ -36,22 +42,42 @@ def png(fig) -> bytes:
     return buffer.getvalue()
 
 
-def style() -> None:
-    """The report's chart style; the CJK font is registered first (a font installed after
-    matplotlib built its cache is otherwise unknown). Labels come from the analyst's tables:
-    ``$…$`` in them is text, never mathtext (which misprints or fails to draw)."""
+def use_style(project=None) -> None:
+    """The report's chart style: the template's style sheet, then the project's own, then the CJK
+    font (registered first: a font installed after matplotlib built its cache is otherwise
+    unknown). Labels come from the analyst's tables: ``$…$`` in them is text, never mathtext."""
+    plt.rcdefaults()
+    sheet = template_notebooks() / STYLE_FILE
+    if project is not None:  # the project root's own copy of the template, when it has one
+        own_template = notebooks_dir(project_root(Path(project.source))) / STYLE_FILE
+        sheet = own_template if own_template.is_file() else sheet
+    plt.style.use(str(sheet))
+    own = project.data_dir / STYLE_FILE if project is not None else None
+    if own is not None and own.is_file():
+        plt.rcParams.update(read_chart_style(own))
     chosen = fonts.sans()
     family = ["sans-serif"]
     if chosen:
         font_manager.fontManager.addfont(str(chosen[1]))
         family = [chosen[0]]
-    plt.rcdefaults()
-    plt.rcParams.update({
-        "font.family": family, "axes.unicode_minus": False, "font.size": 9, "axes.labelsize": 9,
-        "axes.spines.top": False, "axes.spines.right": False, "axes.edgecolor": "#8a8a8a",
-        "axes.grid": True, "grid.color": "#e3e3e3", "axes.axisbelow": True, "legend.frameon": False,
-        "figure.dpi": 100, "svg.hashsalt": "jixiao", "text.parse_math": False,
-    })
+    plt.rcParams.update({"font.family": family, "svg.hashsalt": "jixiao", "text.parse_math": False,
+                         "text.usetex": False})
+    _applied["done"] = True
+
+
+def style() -> None:
+    """The style for charts drawn outside a chapter (the portfolio report), applied once."""
+    if not _applied["done"]:
+        use_style()
+
+
+def palette() -> list[str]:
+    """The style's colours: a chart's series in turn, the last of the first three for emphasis."""
+    from matplotlib.colors import to_hex
+
+    style()
+    colours = [to_hex(c) for c in plt.rcParams["axes.prop_cycle"].by_key().get("color", [])] or ["#2e75b6"]
+    return [colours[n % len(colours)] for n in range(max(3, len(colours)))]
 
 
 def _wrap(label: str) -> str:
@@ -73,7 +99,7 @@ def bars(labels: list[str], values: list[Decimal], texts: list[str], axis: str, 
     lines = sum(_wrap(label).count("\n") + 1 for label in labels)
     fig, ax = plt.subplots(figsize=(WIDTH, 0.6 + 0.17 * lines + 0.1 * len(labels)))
     positions = range(len(labels))[::-1]
-    drawn = ax.barh(list(positions), [float(v) for v in values], color=colours or PALETTE[0], height=0.6)
+    drawn = ax.barh(list(positions), [float(v) for v in values], color=colours or palette()[0], height=0.6)
     ax.bar_label(drawn, labels=texts, padding=3, fontsize=8)
     ax.set_yticks(list(positions), [_wrap(label) for label in labels])
     ax.set_xlabel(axis)
@@ -96,7 +122,7 @@ def grouped_bars(labels: list[str], series: dict[str, list[Decimal]], texts: dic
     for n, (name, values) in enumerate(series.items()):
         positions = [len(labels) - 1 - i + (count - 1 - n - (count - 1) / 2) * height for i in range(len(labels))]
         drawn = ax.barh(positions, [float(v) for v in values], height=height * 0.92, label=name,
-                        color=PALETTE[(n + 1) % 2] if count == 2 else PALETTE[n % len(PALETTE)])
+                        color=palette()[(n + 1) % 2] if count == 2 else palette()[n % len(palette())])
         ax.bar_label(drawn, labels=texts[name], padding=3, fontsize=8)
     ax.set_yticks(list(range(len(labels)))[::-1], [_wrap(label) for label in labels])
     ax.set_xlabel(axis)
@@ -128,7 +154,7 @@ def dimension_rates(project) -> plt.Figure:
     rates = [r for r, _ in drawn] + [v.rate]
     texts = [t for _, t in drawn] + [style_.rate(v.rate)]
     return bars([f"{d.code} {d.name}" for d in dims] + ["总体"], rates, texts,
-                "得分率（%）", [PALETTE[0]] * len(dims) + [PALETTE[2]], limit=112)
+                "得分率（%）", [palette()[0]] * len(dims) + [palette()[2]], limit=112)
 
 
 def points_lost(project) -> plt.Figure:

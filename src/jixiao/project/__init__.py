@@ -9,6 +9,7 @@ notebooks as a file (``save``/``load``), so they never validate again.
 import difflib
 import os
 import pickle
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -16,14 +17,15 @@ from pathlib import Path
 from ..config import DEFAULT_OUTLINE, notebooks_dir, project_root
 from ..errors import InputError
 from ..inputs import frameworks
-from ..inputs.chapters import read_asks
+from ..inputs.chart_style import STYLE_FILE, read_chart_style
+from ..inputs.chapters import notebook_problems, read_asks
 from ..inputs.files import bidi_warnings, inside
 from ..inputs.outline import Outline, foreign_notebooks, outline_path, read_outline
 from ..inputs.params import TOP_LEVEL_KEYS, Params, read_yaml, validate_params
 from ..inputs.sanitize import Clean, sanitize
-from ..inputs.tables import SPECS, Row, read_table
+from ..inputs.tables import SPECS, Row, read_own_table, read_table
 from ..inputs.texts import Templates, read_text, split_sections
-from ..markup import REFER
+from ..markup import REFER, at_refs
 from ..numeric import SCORE_STYLE, Style, unrounded
 from ..scoring.evidence import apply_rules, flag, group_rates
 from ..scoring.rules import MANUAL
@@ -31,6 +33,7 @@ from ..scoring.tree import Indicator, Scorecard, build_scorecard
 from .vocabulary import BUDGET_WORDS, Names, evidence, numbers, report, scores
 
 ANALYSIS_FILE = "analysis.md"
+OWN_NAME = re.compile(r"[A-Za-z_\u4e00-\u9fff][\w]*")
 PENDING = "待填写"
 
 
@@ -50,6 +53,23 @@ class Project:
     warnings: list[str] = field(default_factory=list)
     previous: "Project | None" = None
     pending: list[str] = field(default_factory=list)  # places still 待填写: check lists them, run refuses
+    own_tables: dict[str, list[Row]] = field(default_factory=dict)  # data: tables beyond the known ones
+
+    def frame(self, name: str):
+        """A table of the parameter file's ``data:`` as a pandas DataFrame, by name: a table of the
+        project's own with its headers as columns, a known one with its declared columns."""
+        import pandas as pd
+
+        if name in self.own_tables:
+            rows = self.own_tables[name]
+            return pd.DataFrame([dict(r) for r in rows]) if rows else pd.DataFrame()
+        if name in SPECS:
+            spec = SPECS[name]
+            columns = [c for c in spec.columns if any(r.get(c.key) not in (None, "") for r in self.table(name))]
+            return pd.DataFrame([[r.get(c.key) for c in columns] for r in self.table(name)],
+                                columns=[c.header for c in columns])
+        known = [*self.own_tables, *(n for n in SPECS if n in self.tables)]
+        raise InputError(f"{self.source}：data 中没有名为『{name}』的表；已有的表：{'、'.join(known)}")
 
     @property
     def info(self):
@@ -95,7 +115,12 @@ def project_from_mapping(raw: dict, base_dir: Path, source: str, with_previous: 
     base_dir = Path(base_dir).resolve()
     data_dir = _data_dir(params, base_dir, source)
     problems = _check_rates(params, source)
-    tables = _read_tables(params, data_dir, source, problems)
+    tables, own_tables = _read_tables(params, data_dir, source, problems)
+    if os.path.lexists(data_dir / STYLE_FILE):
+        try:
+            read_chart_style(inside(data_dir, STYLE_FILE, "图表样式文件", source))
+        except InputError as exc:
+            problems.extend(exc.messages)
     outline = _outline(params, base_dir, source, problems)
     if problems:
         raise InputError(problems)
@@ -123,14 +148,21 @@ def project_from_mapping(raw: dict, base_dir: Path, source: str, with_previous: 
     previous = _previous(params, base_dir, source) if with_previous and params.previous else None
     values = Names("", known | scores(card) | {"report": report(outline),
                                               "previous": previous.values if previous else None})
+    problems = notebook_problems([c.notebook for c in outline.chapters], values,
+                                 set(tables) | set(own_tables), Templates(style), frozenset(SPECS) | {"previous"})
+    if problems:
+        raise InputError(problems)
     texts, analyses = _texts(params, outline, card, data_dir, values, Templates(style), source)
     pending = _pending(params, texts, analyses)
     if pending:
         # every place: `run` refuses while any is left and sends the analyst here for the list
         count = f"（共 {len(pending)} 处）" if len(pending) > 1 else ""
         warnings.append(f"{source}：仍有待填写的内容：{'、'.join(pending)}{count}")
+    warnings += [f"{source}：data 中的『{name}』不是内置的表，按项目自己的表读取（表头即列名）；"
+                 f"如果想写的是内置的『{close[0]}』，请改正表名"
+                 for name in own_tables for close in [difflib.get_close_matches(name, SPECS, n=1, cutoff=0.75)] if close]
     return Project(params, source, base_dir, data_dir, tables, card, outline, style, values, texts, analyses,
-                   warnings, previous, pending)
+                   warnings, previous, pending, own_tables)
 
 
 def _data_dir(params: Params, base_dir: Path, source: str) -> Path:
@@ -196,24 +228,26 @@ def _indicator(row: Row, problems: list) -> Indicator:
                      applicable=not applicable, criterion=row.get("criterion"))
 
 
-def _read_tables(params: Params, data_dir: Path, source: str, problems: list) -> dict:
-    tables = {}
+def _read_tables(params: Params, data_dir: Path, source: str, problems: list) -> tuple[dict, dict]:
+    """The known tables by their specs, and the project's own tables (any other name) as they are."""
+    tables, own = {}, {}
     for name, spec in SPECS.items():
         if spec.required and name not in params.data:
             problems.append(f"{source}：data 中缺少必需的表『{name}』（{spec.title}），请写上其文件名")
     for name, ref in params.data.items():
-        spec = SPECS.get(name)
-        if spec is None:
-            close = difflib.get_close_matches(name, SPECS, n=1)
-            hint = f"是否想写『{close[0]}』？" if close else f"可用的表：{'、'.join(SPECS)}"
-            problems.append(f"{source}：data 中未知的表『{name}』，{hint}")
-            continue
         file, sheet = (ref, None) if isinstance(ref, str) else (ref.file, ref.sheet)
+        if not OWN_NAME.fullmatch(name):
+            problems.append(f"{source}：data 中的表名『{name}』只能由字母、数字和 _ 组成，且不以数字开头（笔记本用它取表）")
+            continue
         try:
-            tables[name] = read_table(spec, inside(data_dir, file, f"{spec.title}文件", f"{source} data.{name}"), sheet)
+            if name in SPECS:
+                path = inside(data_dir, file, f"{SPECS[name].title}文件", f"{source} data.{name}")
+                tables[name] = read_table(SPECS[name], path, sheet)
+            else:
+                own[name] = read_own_table(name, inside(data_dir, file, "数据表文件", f"{source} data.{name}"), sheet)
         except InputError as exc:
             problems.extend(exc.messages)
-    return tables
+    return tables, own
 
 
 def _check_rates(params: Params, source: str) -> list[str]:
@@ -324,7 +358,7 @@ def _texts(params: Params, outline: Outline, card: Scorecard, data_dir: Path, va
             problems.append(f"{source}：texts 中的『{key}』没有哪一章使用，{hint}")
             continue
         try:
-            raw[("text", key)] = (templates.render(read_text(value, data_dir, where), values, where), where)
+            raw[("text", key)] = (at_refs(templates.render(read_text(value, data_dir, where), values, where)), where)
         except InputError as exc:
             problems.extend(exc.messages)
     for key, required in asks.texts.items():
@@ -344,7 +378,7 @@ def _texts(params: Params, outline: Outline, card: Scorecard, data_dir: Path, va
             continue
         where = f"{path}（{ind.code}）" if sections.get(ind.code) else f"{ind.source} 第 {ind.line} 行（{ind.code} 的分析）"
         try:
-            raw[("analysis", ind.code)] = (templates.render(text, values, where), where)
+            raw[("analysis", ind.code)] = (at_refs(templates.render(text, values, where)), where)
         except InputError as exc:
             problems.extend(exc.messages)
     labels = asks.labels | {exhibit_label(e) for e in params.exhibits}

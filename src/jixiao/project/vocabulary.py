@@ -28,6 +28,20 @@ from ..numeric import HUNDRED, Amount, NotANumber, NumberError, Rate, Score, par
 from ..scoring.tree import NOT_APPLICABLE
 
 
+class Text(str):
+    """A text value of the vocabulary. Its repr is the text itself, so a notebook shows
+    ``{eval}`grade``` and a cell's result as 优秀, not '优秀'."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return str.__str__(self)
+
+
+def _shown(value):
+    return Text(value) if type(value) is str else value
+
+
 class Names:
     """Values by name, also read as attributes; iterating gives the values (the dimensions)."""
 
@@ -39,15 +53,15 @@ class Names:
 
     def __getattr__(self, key):
         try:
-            return self._items[key]
+            return _shown(self._items[key])
         except KeyError:
             raise AttributeError(key) from None
 
     def __getitem__(self, key):
-        return self._items[key]
+        return _shown(self._items[key])
 
     def __iter__(self):
-        return iter(self._items.values())
+        return (_shown(v) for v in self._items.values())
 
     def __len__(self) -> int:
         return len(self._items)
