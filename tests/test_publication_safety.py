@@ -114,6 +114,10 @@ def _link_data_folder(data, secret):
     (secret.parent / "background.md").symlink_to(secret)
 
 
+def _link_chart_style(data, secret):
+    (data / "charts.mplstyle").symlink_to(secret)
+
+
 def _fifo_table(data, secret):
     import os
 
@@ -128,6 +132,7 @@ def _data_dir_outside(data, secret):
 @pytest.mark.parametrize("plant, words", [
     (_link_text, "符号链接"), (_relative_text, "之外"), (_link_analysis, "符号链接"), (_link_table, "符号链接"),
     (_link_data_folder, "符号链接"), (_fifo_table, "命名管道"), (_data_dir_outside, "项目文件夹"),
+    (_link_chart_style, "符号链接"),
 ])
 def test_inputs_resolve_inside_the_project(example, tmp_path, plant, words):
     """Texts, analysis.md, tables and the data folder itself: a symlink or a path out of the project
