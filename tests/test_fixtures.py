@@ -25,7 +25,7 @@ CASES = {
     "not_a_mapping__params.yaml": (1, ["参数文件应为键值映射"]),
     "weights_not_100__params.yaml": (1, ["一级指标权重合计为 90，应为 100"]),
     "group_weight_mismatch__params.yaml": (1, ["二级指标『A1 立项』权重为 30", "三级指标满分值合计为 40"]),
-    "unknown_table_name__params.yaml": (0, ["data 中的『survey』不是内置的表", "如果想写的是内置的『surveys』"]),
+    "unknown_table_name__params.yaml": (1, ["data 中的『survey』不是内置的表", "是否想写『surveys』"]),
     "missing_data_file__params.yaml": (1, ["satisfaction.csv", "满意度调查表文件不存在", "data.surveys"]),
     "missing_data_dir__params.yaml": (1, ["data_dir", "nowhere", "不存在"]),
     "unknown_text_key__params.yaml": (1, ["texts 中的『backgroud』没有哪一章使用", "是否想写『background』"]),

@@ -239,6 +239,11 @@ def _read_tables(params: Params, data_dir: Path, source: str, problems: list) ->
         if not OWN_NAME.fullmatch(name):
             problems.append(f"{source}：data 中的表名『{name}』只能由字母、数字和 _ 组成，且不以数字开头（笔记本用它取表）")
             continue
+        typo = difflib.get_close_matches(name, [n for n in SPECS if n not in params.data], n=1, cutoff=0.85)
+        if name not in SPECS and typo:
+            problems.append(f"{source}：data 中的『{name}』不是内置的表，是否想写『{typo[0]}』（{SPECS[typo[0]].title}）？"
+                            "项目自己的表请用与内置表名不相近的名字")
+            continue
         try:
             if name in SPECS:
                 path = inside(data_dir, file, f"{SPECS[name].title}文件", f"{source} data.{name}")
