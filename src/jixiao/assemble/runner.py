@@ -123,8 +123,10 @@ def public_report(project, params_path: Path, build: Path, formats, engine, log)
     copy = public_inputs(project, params_path, raw, work, names)
     if own:
         outline = Path(project.outline.source)
-        for path in [outline, *(c.notebook for c in project.outline.chapters if c.notebook.parent == outline.parent)]:
-            shutil.copy2(path, copy.parent / path.name)
+        for path in [outline, *(c.notebook for c in project.outline.chapters if c.notebook.is_relative_to(outline.parent))]:
+            target = copy.parent / path.relative_to(outline.parent)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
     try:
         public = project_from_mapping(read_yaml(copy), copy.parent, str(copy))
     except InputError as exc:

@@ -103,12 +103,13 @@ def read_outline(path: Path, templates: Path) -> Outline:
         raise InputError(describe_errors(exc, str(path))) from None
     problems, chapters = [], []
     for n, chapter in enumerate(raw.chapters, start=1):
-        if Path(chapter.notebook).name != chapter.notebook or not chapter.notebook.endswith(".ipynb"):
-            problems.append(f"{path}：第 {n} 章的笔记本『{chapter.notebook}』应只写文件名（如 01_background.ipynb），"
-                            "笔记本放在提纲文件旁边或模板的 notebooks/ 中，不能写路径")
+        written = Path(chapter.notebook)
+        if written.is_absolute() or written.drive or ".." in written.parts or written.suffix != ".ipynb":
+            problems.append(f"{path}：第 {n} 章的笔记本『{chapter.notebook}』应写相对于提纲文件的路径（如 07_extra.ipynb 或 "
+                            "notebooks/07_extra.ipynb），不能写绝对路径或 ..：笔记本是代码，只能来自提纲旁边或模板的 notebooks/")
             continue
-        found = next((p for p in (path.parent / chapter.notebook, templates / chapter.notebook)
-                      if p.is_file() and p.resolve().is_relative_to(p.parent.resolve())), None)
+        found = next((p for p, root in ((path.parent / written, path.parent), (templates / written, templates))
+                      if p.is_file() and p.resolve().is_relative_to(root.resolve())), None)
         if found is None:
             problems.append(f"{path}：第 {n} 章的笔记本『{chapter.notebook}』不存在（在 {path.parent} 和 {templates} 中都没有找到）")
             continue
