@@ -77,3 +77,18 @@ def test_notebooks_that_are_not_the_templates_are_listed(tmp_path):
                        "  - {notebook: 02_evaluation.ipynb, title: 评价}\n", encoding="utf-8")
     read = read_outline(outline, ROOT / "notebooks")
     assert [p.name for p in foreign_notebooks(read)] == ["mine.ipynb", "01_overview.ipynb"]
+
+
+def test_check_names_the_notebooks_that_will_run_code(example):
+    """check prints them; the project's own warnings (which the chapters see) stay as they were."""
+    from conftest import jixiao
+
+    root = example.parent.parent
+    import shutil
+
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    (root / "notebooks" / "01_overview.ipynb").write_text(
+        (ROOT / "notebooks" / "01_overview.ipynb").read_text(encoding="utf-8").replace("概况", "概况 ", 1), encoding="utf-8")
+    done = jixiao("check", example)
+    assert done.returncode == 0 and "不属于模板的笔记本" in done.stdout and "01_overview.ipynb" in done.stdout
+    assert "会在本机执行" in done.stdout

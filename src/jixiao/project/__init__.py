@@ -127,7 +127,7 @@ def project_from_mapping(raw: dict, base_dir: Path, source: str, with_previous: 
     indicators = [_indicator(r, problems) for r in tables["indicators"]]
     answers = group_rates(tables.get("responses", []), problems)
     known = evidence(params, tables, answers)
-    warnings = _code_warnings(outline, source)
+    warnings = []
     style = Style(params.style.scores)
     readable, unusable = numbers(known)
     in_style = SCORE_STYLE.set(style.scores)  # the rules' working prints scores as the report does
@@ -189,9 +189,11 @@ def _outline(params: Params, base_dir: Path, source: str, problems: list) -> Out
         return None
 
 
-def _code_warnings(outline: Outline, source: str) -> list[str]:
-    """Notebooks that are not the template's: run executes them, so check names each one."""
-    foreign = foreign_notebooks(outline)
+def code_warnings(project: "Project") -> list[str]:
+    """Notebooks that are not the template's: run executes them, so check names each one (kept
+    out of ``warnings``, which the chapters see: editing a notebook must not re-run the others)."""
+    foreign = foreign_notebooks(project.outline)
+    source = project.source
     if not foreign:
         return []
     return [f"{source}：报告将运行 {len(foreign)} 个不属于模板的笔记本：{'、'.join(map(str, foreign))}。"
