@@ -130,7 +130,7 @@ def test_check_finds_a_duplicate_fact_and_misspelt_names_with_file_and_cell(tmp_
     out = done.stdout + done.stderr
     assert done.returncode == 1
     assert "03_conclusion.ipynb 的第 3 个 Markdown 单元：{eval}`totl` 中的名称『totl』不存在，是否想写『total』？" in out
-    assert "06_closing.ipynb 的第 3 个代码单元：C.say 的文字模板中的名称『reprot』不存在，是否想写『report』？" in out
+    assert "06_closing.ipynb 的第 3 个代码单元：C.text 的 otherwise 的文字模板中的名称『reprot』不存在，是否想写『report』？" in out
 
 
 def test_a_chapter_written_in_the_earlier_notation_keeps_working(tmp_path):

@@ -184,7 +184,7 @@ def portfolio(args) -> int:
 
 
 def _interrupted() -> int:
-    """Ctrl-C: one line, the kept kernel stopped, exit 130. The build folder was already moved
+    """Ctrl-C: one line, the kernels stopped, exit 130. The build folder was already moved
     aside by the runner, so output/<名称>/ still holds the previous report."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C during the clean-up changes nothing
     logging.getLogger("asyncio").disabled = True  # nbclient's cancelled cell tasks would print tracebacks

@@ -26,8 +26,8 @@ def _text(path) -> list[str]:
 
 
 def test_registered_through_the_entry_point_and_as_the_default():
-    assert papermill_engines.get_engine(engine.NAME) is engine.SharedKernelEngine
-    assert papermill_engines.get_engine(None) is engine.SharedKernelEngine
+    assert papermill_engines.get_engine(engine.NAME) is engine.FreshKernelEngine
+    assert papermill_engines.get_engine(None) is engine.FreshKernelEngine
 
 
 def test_each_notebook_has_a_fresh_kernel_and_a_patched_module_does_not_leak(tmp_path):

@@ -50,7 +50,7 @@ def expressions(source: str) -> list[str]:
     return list(dict.fromkeys(m.group(1).strip() for m in EVAL.finditer(source)))
 
 
-class SharedKernelEngine:
+class FreshKernelEngine:
     """The engine papermill looks up; it delegates to papermill's NBClientEngine with a warm
     fresh kernel per notebook. papermill is imported lazily: it loads this module through its
     entry point while importing itself."""
@@ -177,7 +177,7 @@ def adopt_papermill() -> None:
     registry = getattr(engines, "papermill_engines", None)
     if registry is None or getattr(registry, "_jixiao", False):
         return
-    registry.register(None, SharedKernelEngine)
+    registry.register(None, FreshKernelEngine)
     registry._jixiao = True
     logging.getLogger("papermill").addFilter(_KnownParameters())
     from papermill.translators import papermill_translators

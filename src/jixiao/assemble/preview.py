@@ -1,11 +1,11 @@
 """Incremental builds for ``jixiao preview``: the HTML report rebuilt after an edit, re-executing
 only the chapters whose inputs changed.
 
-A chapter's inputs are its notebook and the part of the project it can see: everything but the
-analyst's texts, plus the texts it prints (read from its calls) and the indicator analyses if it
-prints them. Editing one sentence of a notebook re-executes that chapter; editing a text file
+A chapter's inputs are its notebook, the charts' style sheets and the part of the project it can
+see: everything but the analyst's texts, plus the texts it prints (read from its calls) and the
+indicator analyses if it prints them. Editing one sentence of a notebook re-executes that chapter; editing a text file
 re-executes the chapters that print it; editing a data table re-executes them all. Chapters run
-in this process's one kept kernel.
+each in a fresh kernel, the next one warmed while the preview waits.
 """
 
 import dataclasses
@@ -14,7 +14,8 @@ import json
 import pickle
 from pathlib import Path
 
-from ..config import project_root
+from ..config import notebooks_dir, project_root
+from ..inputs.chart_style import STYLE_FILE
 from ..inputs.chapters import read_asks
 from ..project import Project, load_project
 from . import cache
@@ -33,7 +34,13 @@ def chapter_key(notebook: Path, project: Project) -> str:
     view = dataclasses.replace(
         project, texts={k: v for k, v in project.texts.items() if k in asks.texts},
         analyses=project.analyses if b".analysis(" in code else {}, warnings=list(project.warnings))
-    return hashlib.sha256(code + pickle.dumps(view, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+    styles = b"".join(p.read_bytes() for p in _style_sheets(project) if p.is_file())
+    return hashlib.sha256(code + pickle.dumps(view, protocol=pickle.HIGHEST_PROTOCOL) + styles).hexdigest()
+
+
+def _style_sheets(project: Project) -> list[Path]:
+    """The charts' style sheets a chapter's figures are drawn with: the template's and the project's."""
+    return [notebooks_dir(project_root(Path(project.source))) / STYLE_FILE, project.data_dir / STYLE_FILE]
 
 
 class Preview:

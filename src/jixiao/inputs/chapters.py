@@ -246,7 +246,7 @@ def _eval_problems(expression: str, where: str, defined: set[str], vocabulary) -
     for name, chain in _free_names(tree):
         if name not in defined:
             close = difflib.get_close_matches(name, defined - BUILTINS, n=1)
-            hint = f"是否想写『{close[0]}』？" if close else "数据名称见 README「数据名称」，或先在代码单元中定义它"
+            hint = f"是否想写『{close[0]}』？" if close else "数据名称见 README「正文占位符」，或先在代码单元中定义它"
             problems.append(f"{where}：{{eval}}`{expression}` 中的名称『{name}』不存在，{hint}")
         elif name in vocabulary.keys():
             wrong = _unknown_attribute(vocabulary[name], chain)
@@ -256,23 +256,33 @@ def _eval_problems(expression: str, where: str, defined: set[str], vocabulary) -
 
 
 def _call_problems(node, where, constants, vocabulary, tables, templates, meta, optional) -> list[str]:
-    problems = []
+    keywords = {k.arg: k.value for k in node.keywords}
     if node.func.attr == "say" and node.args:
         first = node.args[0]
         text = _literal(first) or (constants.get(first.id) if isinstance(first, ast.Name) else None)
-        if text is not None:
-            given = {k.arg for k in node.keywords}
-            try:
-                parsed = templates.environment.parse(text)
-            except Exception as exc:  # Jinja2's syntax errors: the run would stop at this cell
-                return [f"{where}：C.say 的文字模板写法有误（{getattr(exc, 'message', exc)}）"]
-            for name in sorted(meta.find_undeclared_variables(parsed) - given - set(vocabulary.keys())
-                               - set(templates.environment.globals) - set(optional)):
-                close = difflib.get_close_matches(name, list(vocabulary.keys()), n=1)
-                hint = f"是否想写『{close[0]}』？" if close else "数据名称见 README「数据名称」"
-                problems.append(f"{where}：C.say 的文字模板中的名称『{name}』不存在，{hint}")
-    elif node.func.attr == "data" and node.args and _literal(node.args[0]) is not None:
+        return _template_problems(text, set(keywords), where, "C.say", vocabulary, templates, meta, optional)
+    if node.func.attr == "text" and "otherwise" in keywords:
+        return _template_problems(_literal(keywords["otherwise"]), set(), where, "C.text 的 otherwise", vocabulary,
+                                  templates, meta, optional)
+    if node.func.attr == "data" and node.args and _literal(node.args[0]) is not None:
         name = _literal(node.args[0])
         if name not in tables:
-            problems.append(f"{where}：C.data(\"{name}\") 要用的表『{name}』不在参数文件 data 中，请先列出它的文件")
+            return [f"{where}：C.data(\"{name}\") 要用的表『{name}』不在参数文件 data 中，请先列出它的文件"]
+    return []
+
+
+def _template_problems(text, given: set, where, call, vocabulary, templates, meta, optional) -> list[str]:
+    """A literal template's names that are neither data names nor given to the call."""
+    if text is None:
+        return []
+    try:
+        parsed = templates.environment.parse(text)
+    except Exception as exc:  # Jinja2's syntax errors: the run would stop at this cell
+        return [f"{where}：{call} 的文字模板写法有误（{getattr(exc, 'message', exc)}）"]
+    problems = []
+    for name in sorted(meta.find_undeclared_variables(parsed) - given - set(vocabulary.keys())
+                       - set(templates.environment.globals) - set(optional)):
+        close = difflib.get_close_matches(name, list(vocabulary.keys()), n=1)
+        hint = f"是否想写『{close[0]}』？" if close else "数据名称见 README「正文占位符」"
+        problems.append(f"{where}：{call} 的文字模板中的名称『{name}』不存在，{hint}")
     return problems
