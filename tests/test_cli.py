@@ -3,6 +3,8 @@
 import os
 import re
 
+import pytest
+
 from conftest import jixiao
 
 
@@ -159,3 +161,17 @@ def test_ctrl_c_prints_one_line_keeps_the_report_and_leaves_no_kernel(tmp_path):
     assert (previous / "report.html").read_text(encoding="utf-8") == "上一次的报告"
     time.sleep(2)
     assert not [pid for pid in kernels if _alive(pid)]
+
+
+@pytest.mark.parametrize("payload, words", [
+    ("- " * 300 + "x", "嵌套超过 30 层"), (">" * 3000 + " x", "嵌套超过 30 层"),
+    ("{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}", "嵌套过深"),
+    ("{{ project.name | list | join(project.name | list | join(project.name | list | join(project.name))) }}", "过大"),
+    ("{{ budget.total.as_tuple }}", "不允许"), ("{{ project }}", "一组数据"),
+])
+def test_check_says_which_text_is_too_deep_or_too_large(example, payload, words):
+    """Exit 1 with the text named, never exit 2 with RecursionError or MemoryError."""
+    background = example.parent.parent / "data" / "shanghai-credit-2018" / "texts" / "background.md"
+    background.write_text(payload + "\n", encoding="utf-8")
+    done = jixiao("check", example)
+    _assert_clean_failure(done, "texts.background", words)

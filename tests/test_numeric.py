@@ -95,3 +95,60 @@ def test_unrounded_shows_a_difference_beyond_cents():
     assert unrounded(Decimal("1000000.001")) == "1000000.001"
     assert unrounded(Decimal("900000")) == "900000.00"
     assert unrounded(Decimal("4.4")) == "4.40"
+
+
+# Digits that only look like digits, and spaces between digits: never a different number.
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉"
+
+
+@pytest.mark.parametrize("text, words", [
+    ("10²", "上标"), ("1 0 0 0", "空格"), ("1₂", "下标"), ("①", "带圈"), ("12 34", "空格"), ("1 3410", "空格"),
+    ("1 341.5 6", "空格"), ("9 2.5%", "空格"), ("⒈5", "上标"),
+])
+def test_superscripts_and_spaces_between_digits_are_refused(text, words):
+    """NFKC reads 10² as 102 and dropping spaces reads 1 0 0 0 as 1000: both changed a grade."""
+    with pytest.raises(NumberError) as err:
+        parse_number(text)
+    assert words in str(err.value) and not isinstance(err.value, NotANumber)
+
+
+@pytest.mark.parametrize("text, value", [("1 341", "1341"), ("12 345.67", "12345.67"), ("1\u00a0341 000", "1341000"),
+                                         ("1\u2009341", "1341"), ("400 万元", "4000000"), (" 92.5 % ", "92.5")])
+def test_well_formed_space_groups_and_spaces_around_still_read(text, value):
+    assert parse_number(text) == Decimal(value)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(min_value=0, max_value=10**14 - 1), st.data())
+def test_a_space_between_digits_never_reads_as_another_number(number, data):
+    """Insert spaces anywhere in a number: it reads as the same number (a well-formed group) or is refused."""
+    digits = str(number)
+    cuts = data.draw(st.sets(st.integers(min_value=1, max_value=max(len(digits) - 1, 1)), max_size=4))
+    text = "".join((" " if n in cuts and 0 < n < len(digits) else "") + d for n, d in enumerate(digits))
+    try:
+        assert parse_number(text) == number
+    except NumberError:
+        assert " " in text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=10**9), st.data())
+def test_a_superscript_or_subscript_digit_is_always_refused(number, data):
+    digits = list(str(number))
+    at = data.draw(st.integers(min_value=0, max_value=len(digits) - 1))
+    digits[at] = data.draw(st.sampled_from([SUPERSCRIPTS, SUBSCRIPTS]))[int(digits[at])]
+    with pytest.raises(NumberError):
+        parse_number("".join(digits))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.decimals(min_value=-10**12 + 1, max_value=10**12 - 1, places=2, allow_nan=False, allow_infinity=False))
+def test_numbers_in_range_read_back_as_written(value):
+    """Within the 15 significant digits kept (README「输入限制」)."""
+    assert parse_number(f"{value:f}") == value
+    if value >= 0:
+        assert parse_number(f"{value:,f}") == value

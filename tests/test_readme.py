@@ -67,3 +67,22 @@ def test_redaction_is_documented():
     section = README.split("## 公开版（--redact）", 1)[1].split("\n## ", 1)[0]
     for words in ("遮盖什么", "遮盖不了什么", "personal_names", "＊", "×", "身份证", "图片"):
         assert words in section, words
+
+
+def test_the_trust_model_is_stated():
+    """「安全与信任」: what is code, what is data, and what --redact cannot know."""
+    section = README.split("## 安全与信任", 1)[1].split("\n## ", 1)[0]
+    for words in ["**代码**", "笔记本", "报告提纲", "**数据**", "参数文件", "**`--redact` 不能知道的**", "要审阅的代码",
+                  "数据目录之内", "127.0.0.1"]:
+        assert words in section, words
+
+
+def test_the_new_limits_are_documented_as_they_are():
+    from jixiao import limits
+
+    section = README.split("## 输入限制", 1)[1].split("\n## ", 1)[0]
+    for figure in [f"{limits.PARAGRAPH_CHARS:,} 字", f"{limits.FOOTNOTES} 个脚注", f"{limits.TEXTS_CHARS:,} 字",
+                   f"{limits.MARKDOWN_DEPTH} 层", f"{limits.PLACEHOLDER_CHARS:,} 字", f"{limits.TEXT_CHARS:,} 字",
+                   f"{limits.TEXT_SECONDS} 秒", f"{limits.RENDER_SECONDS} 秒", f"{limits.SANITIZE_SECONDS} 秒", f"{limits.DATA_FOLDER_BYTES // limits.MB} MB",
+                   f"{limits.BUNDLE_BYTES // limits.MB} MB", f"{limits.BUNDLE_FILES:,} 个文件"]:
+        assert figure in section, figure

@@ -237,3 +237,56 @@ def test_the_sheet_keeps_the_analysts_hints_out_of_the_published_standard(tmp_pa
     assert rows["B102"]["填写提示"] == "可选评分方法：完成率，评分参数 实际=budget.spent; 目标=budget.received"
     assert rows["D201"]["填写提示"].endswith("锚点=60:0, 90:5")
     assert not any("可选评分方法" in (r["评分标准"] or "") or "budget." in (r["评分标准"] or "") for r in rows.values())
+
+
+# ---------------------------------------------------------------- new --from within the limits
+
+def _oversized_sheet(data):
+    from jixiao import limits
+
+    with open(data / "indicators.csv", "ab") as f:
+        f.truncate(limits.TABLE_BYTES + 1)
+
+
+def _linked_secret(data):
+    secret = data.parent.parent.parent / "secret.md"
+    secret.write_text("SECRET-FROM-ELSEWHERE", encoding="utf-8")
+    (data / "texts" / "background.md").unlink()
+    (data / "texts" / "background.md").symlink_to(secret)
+
+
+def _broken_weights(data):
+    table = data / "indicators.csv"
+    table.write_text(table.read_text(encoding="utf-8").replace(",1.5,1.5,手工,", ",9.5,1.5,手工,", 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("plant, words", [
+    (_oversized_sheet, "超过上限 20 MB"), (_linked_secret, "符号链接"), (_broken_weights, "未通过 jixiao check"),
+])
+def test_new_from_a_project_check_refuses_leaves_nothing_behind(example, plant, words):
+    """What check refuses, new --from refuses as fast, with check's message; no half-made project."""
+    import time
+
+    root = example.parent.parent
+    plant(root / "data" / EXAMPLE)
+    started = time.perf_counter()
+    done = jixiao("new", "shanghai-credit-2019", "--from", example, "--root", root)
+    assert done.returncode == 1 and words in done.stderr, done.stderr
+    assert time.perf_counter() - started < 30
+    assert not (root / "params" / "shanghai-credit-2019.yaml").exists()
+    assert sorted(p.name for p in (root / "data").iterdir()) == [EXAMPLE]
+
+
+def test_new_from_copies_no_link_out_of_the_data_folder(example):
+    import os
+
+    root = example.parent.parent
+    data = root / "data" / EXAMPLE
+    (root / "secret.png").write_bytes(b"SECRET")
+    (data / "photo.png").symlink_to(root / "secret.png")
+    os.mkfifo(data / "pipe")
+    done = jixiao("new", "shanghai-credit-2019", "--from", example, "--root", root)
+    assert done.returncode == 0, done.stderr
+    copy = root / "data" / "shanghai-credit-2019"
+    assert not (copy / "photo.png").exists() and not (copy / "pipe").exists()
+    assert (copy / "texts" / "background.md").is_file()

@@ -73,3 +73,45 @@ def test_a_save_made_during_a_rebuild_is_rebuilt_after_it(tmp_path):
     stop.set()
     thread.join(timeout=10)
     assert builder.seen[0] == "v1" and builder.seen[-1] == "v3 the last edit"
+
+
+# ---------------------------------------------------------------- DNS rebinding
+
+import http.client  # noqa: E402
+from http.server import ThreadingHTTPServer  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def server(tmp_path):
+    (tmp_path / "report.html").write_text("<html><body>内部版 叶东晖</body></html>", encoding="utf-8")
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), serve._handler(serve.State(tmp_path)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield httpd.server_address[1]
+    httpd.shutdown()
+
+
+def _status(port, host, path="/"):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.putrequest("GET", path, skip_host=True)
+    if host is not None:
+        connection.putheader("Host", host)
+    connection.endheaders()
+    response = connection.getresponse()
+    return response.status, response.read().decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1.evil.example", "localhost.evil.example",
+                                  "10.0.0.5:{port}", "[::1]:{port}", "127.0.0.1:1", "", None, "localhost:{port}@evil"])
+def test_a_page_of_another_site_cannot_read_the_preview(server, host):
+    """A rebound DNS name reaches 127.0.0.1 with its own Host header: refused, the report never sent."""
+    status, body = _status(server, host.format(port=server) if host else host)
+    assert status == 403 and "叶东晖" not in body
+    assert _status(server, host.format(port=server) if host else host, "/version")[0] == 403
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST:{port}", "localhost", "127.0.0.1"])
+def test_the_preview_answers_its_own_addresses(server, host):
+    status, body = _status(server, host.format(port=server))
+    assert status == 200 and "叶东晖" in body

@@ -15,7 +15,7 @@ from . import fonts
 from .inputs import frameworks
 from .config import FORMATS, output_clashes, output_dir
 from .errors import InputError, JixiaoError
-from .project import load_project
+from .project import code_warnings, load_project
 from .numeric import fixed2
 
 INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
@@ -162,7 +162,7 @@ def check(paths: list[str], redact: bool = False) -> int:
             continue
         card = project.card
         print(f"✓ {path}：{len(card.indicators)} 个三级指标，总分 {fixed2(card.total)}，评级 {card.grade}")
-        for warning in project.warnings:
+        for warning in project.warnings + code_warnings(project):
             print(f"  ⚠ {warning}")
         _check_form(project)
         if redact:

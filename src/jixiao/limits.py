@@ -23,7 +23,21 @@ TABLE_ROWS_BY_NAME = {
 }
 TABLE_COLUMNS = 200
 
+DATA_FOLDER_BYTES = 500 * MB  # a data folder `jixiao new --from` copies
+BUNDLE_BYTES = 1024 * MB  # a --cluster task's inputs or outputs, unpacked
+BUNDLE_FILES = 20_000  # files in one such bundle
 TEXT_BYTES = 2 * MB  # one .md text (analysis.md included) or inline text
+PLACEHOLDER_CHARS = 20_000  # what one {{ … }} or one filter may produce
+TEXT_CHARS = 2 * MB  # a text after its placeholders are filled
+TEXT_SECONDS = 10  # filling one text's placeholders
+# pandoc's Typst writer takes time growing with the square of a paragraph's length (10,000
+# characters: 1 s; 30,000: 9 s; measured here): a paragraph is bounded, and so are all texts.
+MARKDOWN_DEPTH = 30  # quotes and lists inside each other, square brackets left open, in a text
+PARAGRAPH_CHARS = 2_000  # characters of one paragraph, heading or table-free block
+FOOTNOTES = 200  # footnotes of one text
+TEXTS_CHARS = 1_000_000  # characters of all texts and indicator analyses of a report together
+RENDER_SECONDS = 300  # one format's pandoc or Typst run (the watchdog)
+SANITIZE_SECONDS = 120  # pandoc reading or writing all the texts of a project for check
 
 NUMBER_DIGITS = 15  # significant digits kept (as Excel keeps them)
 NUMBER_MAX_EXPONENT = 15  # |x| < 10^15: larger is not an amount or a score

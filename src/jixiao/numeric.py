@@ -28,6 +28,22 @@ THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 TYPED = "请填写数字（可带千分位逗号、%、万、亿或单位，如 1,341、400万元、92.5%）"
 
 
+DIGIT_GAP = re.compile(r"\d\s+\d")
+SPACE_GROUPS = re.compile(r"[+-]?\d{1,3}(?: \d{3})+(?:\.\d+)?(?!\d)")  # 1 341 · 12 345.67
+# Digits NFKC would read as plain ones though they mean something else: 10² is 100, not 102.
+LOOKALIKE_TAGS = ("<super>", "<sub>", "<circle>", "<fraction>", "<square>", "<compat>")
+
+
+def _refuse_lookalike_digits(text: str) -> None:
+    for ch in text:
+        if ch.isascii():
+            continue
+        tag = unicodedata.decomposition(ch).split(" ")[0]
+        if tag in LOOKALIKE_TAGS and any(c.isdigit() for c in unicodedata.normalize("NFKC", ch)):
+            raise NumberError(f"中有上标、下标或带圈的数字『{ch}』，含义不明确（10² 是 100 还是 102？），"
+                              "请写成普通数字，如 100")
+
+
 class NumberError(ValueError):
     """A value that cannot be used as a number; the message is a Chinese phrase that
     follows the value (「『0,5』含义不明确：……」)."""
@@ -73,7 +89,13 @@ def parse_number(value) -> Decimal:
         raise NotANumber("不是数字，" + TYPED)
     if isinstance(value, float):
         value = float_text(value)
-    text = unicodedata.normalize("NFKC", str(value)).replace("\u2212", "-")
+    _refuse_lookalike_digits(str(value))
+    text = unicodedata.normalize("NFKC", str(value)).replace("\u2212", "-").strip()
+    if DIGIT_GAP.search(text):
+        grouped = SPACE_GROUPS.match(text)
+        if not grouped or DIGIT_GAP.search(text[grouped.end() - 1:]):
+            raise NumberError("的数字之间有空格，含义不明确；空格只能用作千分位分隔符（每三位一组，如 1 341），"
+                              "否则请去掉空格")
     text = "".join(text.split())
     if text.lower().lstrip("+-") in ("inf", "infinity", "nan"):
         raise NumberError("不是有限的数字，" + TYPED)

@@ -12,6 +12,7 @@ import csv
 import io
 import re
 import shutil
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -21,8 +22,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from . import limits
 from .inputs import frameworks
 from .errors import InputError
+from .inputs.files import regular_files
 from .config import DEFAULT_OUTLINE, notebooks_dir
 from .inputs.chapters import read_asks
 from .inputs.outline import outline_path, read_outline
@@ -220,12 +223,45 @@ def _rate(row: int) -> str:
 
 
 def new_from_previous(root: Path, name: str, previous: Path) -> Path:
-    """Copy last year's project: year advanced, scores cleared, ``previous`` set."""
+    """Copy last year's project: year advanced, scores cleared, ``previous`` set. Last year's
+    project passes ``check`` first (the same limits), and the copy is made aside and moved into
+    place whole, so a refused or failed copy leaves nothing behind."""
+    from .project import load_project
+
     raw = read_yaml(previous)
     validate_params(raw, str(previous))
     params_path, data = _targets(root, name)
-    old_data = (previous.parent / raw["data_dir"]).resolve()
-    shutil.copytree(old_data, data)
+    try:
+        old = load_project(previous, with_previous=False)
+    except InputError as exc:
+        raise InputError([f"{previous}：上年项目未通过 jixiao check，请先改正："] + exc.messages) from None
+    data.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".new-{name}-", dir=data.parent))
+    try:
+        _copy_data(old.data_dir, staging)
+        _write_from_previous(raw, previous, name, params_path, staging)
+        staging.rename(data)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        params_path.unlink(missing_ok=True)
+        raise
+    return params_path
+
+
+def _copy_data(source: Path, target: Path) -> None:
+    """Last year's data folder: its regular files inside it (no link out, no FIFO), within the size limit."""
+    files = list(regular_files(source))
+    size = sum(f.stat().st_size for f in files)
+    if size > limits.DATA_FOLDER_BYTES:
+        raise InputError(f"{source}：数据目录共 {size / limits.MB:.0f} MB，超过上限 {limits.DATA_FOLDER_BYTES / limits.MB:g} MB"
+                         "（见 README「输入限制」），请先移走与报告无关的文件")
+    for path in files:
+        copy = target / path.relative_to(source)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, copy)
+
+
+def _write_from_previous(raw: dict, previous: Path, name: str, params_path: Path, data: Path) -> None:
     year = int(raw["project"]["year"])
     text = previous.read_text(encoding="utf-8-sig")
     text = re.sub(r"(?m)^(\s+year:\s*)\d{4}", lambda m: f"{m.group(1)}{year + 1}", text, count=1)
@@ -235,12 +271,11 @@ def new_from_previous(root: Path, name: str, previous: Path) -> Path:
     text = re.sub(r"(?m)^previous:.*\n?", "", text)
     relative = Path("..") / "params" / previous.name if previous.parent.name == "params" else previous.resolve()
     text = text.rstrip("\n") + f"\n\n# 上年参数文件：报告评价结论中加入与上年的得分对比\nprevious: {relative.as_posix()}\n"
-    params_path.parent.mkdir(parents=True, exist_ok=True)
-    params_path.write_text(text, encoding="utf-8")
     ref = raw["data"]["indicators"]
     file, sheet = (ref, None) if isinstance(ref, str) else (ref["file"], ref.get("sheet"))
     clear_scores(data / file, sheet)
-    return params_path
+    params_path.parent.mkdir(parents=True, exist_ok=True)
+    params_path.write_text(text, encoding="utf-8")
 
 
 def clear_scores(path: Path, sheet: str | None = None) -> None:

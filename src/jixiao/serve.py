@@ -49,9 +49,23 @@ class State:
             self.problems = problems
 
 
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+def local_host(header: str | None, port: int) -> bool:
+    """Whether a request's ``Host:`` names this machine's preview: 127.0.0.1 or localhost, on the
+    preview's port. Any other name is a page of another site reaching 127.0.0.1 by DNS rebinding."""
+    host = (header or "").strip().lower()
+    name, _, given = host.partition(":")  # an IPv6 literal ([::1]) is not ours: the preview binds 127.0.0.1
+    return name.rstrip(".") in LOCAL_HOSTS and (not given or given == str(port))
+
+
 def _handler(state: State):
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 - http.server's name
+            if not local_host(self.headers.get("Host"), self.server.server_address[1]):
+                self.send_error(403, "Preview answers only http://127.0.0.1 and http://localhost")
+                return
             if self.path == "/version":
                 body, kind = str(state.version).encode(), "text/plain"
             elif self.path in ("/", "/index.html", "/report.html"):

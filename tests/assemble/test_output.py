@@ -92,3 +92,78 @@ def test_the_lock_is_reentrant_within_a_process(tmp_path):
     final = tmp_path / "output" / "p"
     with project_lock(final), project_lock(final):
         pass
+
+
+# ---------------------------------------------------------------- an output folder that cannot be written
+
+import errno  # noqa: E402
+
+import pytest  # noqa: E402
+import shutil  # noqa: E402
+
+from jixiao.assemble import output as output_module  # noqa: E402
+from jixiao.errors import RunFailure  # noqa: E402
+
+
+class _ReadOnlyLock:
+    def acquire(self, timeout=None):
+        raise PermissionError(errno.EACCES, "Permission denied", "output/.lock-x")
+
+    def release(self):
+        pass
+
+
+def test_a_read_only_output_folder_is_a_clear_run_failure(tmp_path, monkeypatch):
+    monkeypatch.setattr(output_module, "_lock", lambda final: _ReadOnlyLock())
+    final = tmp_path / "output" / "x"
+    final.parent.mkdir()
+    output_module.settle(final)  # a read-only folder: nothing a run could have left to recover, no error
+    with pytest.raises(RunFailure) as err:
+        with output_module.project_lock(final):
+            pass
+    assert f"无法写入输出目录 {final.parent}" in err.value.messages[0] and "Errno" not in err.value.messages[0]
+
+
+def test_an_unchanged_run_in_a_read_only_output_folder_is_still_skipped(tmp_path, monkeypatch):
+    from jixiao.assemble import cache
+    from jixiao.many import batch
+
+    monkeypatch.setattr(output_module, "_lock", lambda final: _ReadOnlyLock())
+    monkeypatch.setattr(batch, "settle", output_module.settle)
+    monkeypatch.setattr(cache, "up_to_date", lambda *args: {"total": "90.71", "grade": "优秀"})
+    (tmp_path / "params").mkdir()
+    params = tmp_path / "params" / "x.yaml"
+    params.write_text("{}", encoding="utf-8")
+    [outcome] = batch.run_batch([str(params)], ["html"], "builtin", log=lambda line: None)
+    assert outcome.status == "未变化，跳过" and outcome.code == 0
+
+
+@pytest.mark.parametrize("exc, words", [
+    (OSError(errno.ENOSPC, "No space left on device"), "磁盘已满"),
+    (shutil.Error([("a.png", "b.png", "[Errno 28] No space left on device")] * 40), "磁盘已满"),
+    (OSError(errno.EDQUOT, "Disk quota exceeded"), "超出磁盘配额"),
+    (OSError(errno.EROFS, "Read-only file system"), "文件系统只读"),
+])
+def test_a_full_disk_is_one_chinese_line_naming_the_folder(tmp_path, exc, words):
+    message = output_module.storage_problem(exc, tmp_path / "output")
+    assert message.startswith(f"无法写入 {tmp_path / 'output'}（{words}）") and "[" not in message
+
+
+def test_a_full_disk_during_a_run_is_one_line_and_the_old_report_stays(tmp_path, monkeypatch):
+    from jixiao.assemble import runner
+    from jixiao.many import batch
+
+    from conftest import copy_example
+
+    params = copy_example(tmp_path)
+    final = tmp_path / "output" / params.stem
+    final.mkdir(parents=True)
+    (final / "report.html").write_text("上次的报告", encoding="utf-8")
+
+    def full(*args, **kwargs):
+        raise shutil.Error([(f"figures/{n}.png", "quarto/figures", "[Errno 28] No space left on device") for n in range(9)])
+
+    monkeypatch.setattr(runner, "_build", full)
+    outcome = batch.run_one(str(params), ["html"], "builtin", verbose=False)
+    assert outcome.code == 2 and outcome.message.count("\n") == 0 and "磁盘已满" in outcome.message
+    assert (final / "report.html").read_text(encoding="utf-8") == "上次的报告"

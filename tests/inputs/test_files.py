@@ -69,3 +69,106 @@ def test_token_brackets_typed_by_the_analyst_are_plain_brackets(tmp_path):
     read = [read_text_file(text), read_yaml(params)["facts"]["x"], read_table(SPECS["activities"], table)[0].name]
     assert read == ["见〚tbl:budget_lines〛与〚ref:nothing〛。", "〚fig:x〛", "活动〚tbl:t〛"]
     assert not any(DEFINE.search(r) or REFER.search(r) for r in read)
+
+
+# ---------------------------------------------------------------- every input inside its folder
+
+import os  # noqa: E402
+
+from jixiao.inputs.files import check_size, inside, regular_files  # noqa: E402
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """A data folder with one text, and a secret file beside it (outside the folder)."""
+    data = tmp_path / "data" / "p"
+    (data / "texts").mkdir(parents=True)
+    (data / "texts" / "background.md").write_text("背景", encoding="utf-8")
+    (tmp_path / "secret.md").write_text("SECRET", encoding="utf-8")
+    return data
+
+
+def test_a_file_inside_the_folder_is_read(folder):
+    assert inside(folder, " texts/background.md ", "文本文件", "p.yaml texts.background") == folder / "texts" / "background.md"
+
+
+@pytest.mark.parametrize("name", ["../../secret.md", "texts/../../../secret.md", "/etc/passwd", "../p/../../secret.md"])
+def test_paths_leaving_the_folder_are_refused(folder, name):
+    with pytest.raises(InputError) as err:
+        inside(folder, name, "文本文件", "p.yaml texts.other_matters")
+    message = err.value.messages[0]
+    assert message.startswith("p.yaml texts.other_matters：") and name in message
+    assert "绝对路径" in message or "之外" in message
+
+
+@pytest.mark.parametrize("target", ["file", "folder-link", "chain"])
+def test_symlinks_out_of_the_folder_are_refused(folder, target):
+    """A link to a file outside, a linked folder, and a link to a link that leads outside."""
+    secret = folder.parent.parent / "secret.md"
+    if target == "file":
+        (folder / "texts" / "other.md").symlink_to(secret)
+        name = "texts/other.md"
+    elif target == "folder-link":
+        (folder / "outside").symlink_to(folder.parent.parent, target_is_directory=True)
+        name = "outside/secret.md"
+    else:
+        (folder / "texts" / "hop.md").symlink_to(secret)
+        (folder / "texts" / "other.md").symlink_to(folder / "texts" / "hop.md")
+        name = "texts/other.md"
+    with pytest.raises(InputError) as err:
+        inside(folder, name, "文本文件", "p.yaml")
+    assert "符号链接" in err.value.messages[0] and "SECRET" not in err.value.messages[0]
+
+
+def test_a_symlink_inside_the_folder_is_followed(folder):
+    (folder / "texts" / "alias.md").symlink_to(folder / "texts" / "background.md")
+    assert inside(folder, "texts/alias.md", "文本文件", "p.yaml").read_text(encoding="utf-8") == "背景"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "folder", "loop"])
+def test_fifos_devices_and_folders_have_their_own_message(folder, kind):
+    """Not 「文件不存在」, and never a read that blocks (a FIFO) or never ends (/dev/zero)."""
+    path = folder / "texts" / "x.md"
+    if kind == "fifo":
+        os.mkfifo(path)
+        words = "命名管道"
+    elif kind == "device":
+        (folder / "texts" / "zero").symlink_to("/dev/zero")
+        (folder / "texts" / "zero").rename(path)
+        words = "设备"
+    elif kind == "folder":
+        path.mkdir()
+        words = "文件夹"
+    else:
+        path.symlink_to(path)
+        words = "循环"
+    if kind == "device":  # /dev/zero is outside the folder: that is said first
+        with pytest.raises(InputError) as err:
+            inside(folder, "texts/x.md", "文本文件", "p.yaml")
+        assert "之外" in err.value.messages[0]
+        with pytest.raises(InputError) as err:
+            check_size(path, 1000, "文本")
+    else:
+        with pytest.raises(InputError) as err:
+            inside(folder, "texts/x.md", "文本文件", "p.yaml")
+    assert words in err.value.messages[0] and "不存在" not in err.value.messages[0]
+
+
+def test_a_missing_file_says_so(folder):
+    with pytest.raises(InputError) as err:
+        inside(folder, "texts/none.md", "文本文件", "p.yaml")
+    assert "文本文件不存在" in err.value.messages[0]
+
+
+def test_a_folder_is_packed_without_what_leads_out_of_it(folder):
+    (folder / "texts" / "other.md").symlink_to(folder.parent.parent / "secret.md")
+    os.mkfifo(folder / "pipe")
+    (folder / "alias.md").symlink_to(folder / "texts" / "background.md")
+    assert [p.relative_to(folder).as_posix() for p in regular_files(folder)] == ["alias.md", "texts/background.md"]
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u202d", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u061c"])
+def test_bidi_controls_never_survive_reading(tmp_path, control):
+    path = tmp_path / "t.md"
+    path.write_text(f"文件 rlo{control}gpj.exe 见附件", encoding="utf-8")
+    assert read_text_file(path) == "文件 rlogpj.exe 见附件"

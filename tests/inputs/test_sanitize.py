@@ -137,3 +137,67 @@ def test_a_link_keeps_its_address_and_text_but_no_title_attribute(tmp_path):
     text = clean('见[网站](http://a.b/x "说明\\"]#read(\\"/etc/passwd\\")")。', tmp_path).text
     assert text == "见[网站](http://a.b/x)。\n"
     assert "title=" not in html(text)
+
+
+# ---------------------------------------------------------------- what renders in bounded time
+
+@pytest.mark.parametrize("text, words", [
+    ("财政资金" * 600, "第 1 段"),  # one long line (the reviewed 1.2 MB case, smaller)
+    ("短段。\n\n- " + "项" * 2100, "第 2 段"),  # a list item
+    ("# " + "标" * 2100, "第 1 段"),  # a heading
+    ("> " + "引" * 2100, "第 1 段"),  # a quote
+    ("".join(f"文[^{i}]" for i in range(201)) + "\n\n" + "\n\n".join(f"[^{i}]: 注。" for i in range(201)), "201 个脚注"),
+    ("正文[^a]。\n\n[^a]: " + "注" * 2100, "第 2 段"),  # a long footnote is a paragraph of its own
+])
+def test_texts_that_would_render_slowly_are_input_errors(text, words):
+    """pandoc's Typst writer slows with the square of a paragraph's length: a paragraph, a heading,
+    an item or a footnote past the limit, or too many footnotes, is an input error naming the text."""
+    with pytest.raises(InputError) as err:
+        sanitize({"k": (text, "texts.other_matters")}, ".")
+    assert err.value.messages[0].startswith("texts.other_matters：") and words in err.value.messages[0]
+    assert "输入限制" in err.value.messages[0]
+
+
+def test_all_texts_together_are_bounded(monkeypatch):
+    from jixiao import limits
+
+    monkeypatch.setattr(limits, "TEXTS_CHARS", 1000)
+    texts = {f"k{n}": ("正文。" * 100, f"texts.t{n}") for n in range(5)}
+    with pytest.raises(InputError) as err:
+        sanitize(texts, ".")
+    assert "合计 1,500 个字符" in err.value.messages[0]
+
+
+@pytest.mark.parametrize("text", [
+    "- " * 300 + "x",  # a list nested 300 deep on one line
+    ">" * 3000 + " x",  # a quote nested 3000 deep
+    "".join("  " * i + "- x\n" for i in range(300)),  # a list nested by indentation
+    "1) " * 40 + "x",  # ordered lists
+    "> - " * 20 + "x",  # quotes and lists mixed
+    "[" * 3000 + "x" + "]" * 3000,  # brackets: pandoc slows with their square
+    "![" * 1500,  # images left open
+    "文[^" * 1500,  # footnote references left open
+])
+def test_nesting_too_deep_is_an_input_error_naming_the_text(text):
+    """Not a RecursionError (exit 2) and not minutes in pandoc: refused before pandoc reads it."""
+    import time
+
+    started = time.perf_counter()
+    with pytest.raises(InputError) as err:
+        sanitize({"k": (text, "texts.other_matters")}, ".")
+    assert time.perf_counter() - started < 2
+    assert err.value.messages[0].startswith("texts.other_matters：第 ") and "30 层" in err.value.messages[0]
+
+
+@pytest.mark.parametrize("text", ["> 引文\n> > 再引\n\n- 一\n  - 二\n    - 三", "[链接](https://a.cn) 与 [b] 和 \\[" * 20])
+def test_ordinary_nesting_and_brackets_pass(text):
+    sanitize({"k": (text, "texts.other_matters")}, ".")
+
+
+def test_pandoc_reading_the_texts_runs_under_a_watchdog(monkeypatch):
+    from jixiao import limits
+
+    monkeypatch.setattr(limits, "SANITIZE_SECONDS", 0.001)
+    with pytest.raises(InputError) as err:
+        sanitize({"k": ("正文。" * 200, "texts.background")}, ".")
+    assert err.value.messages[0].startswith("texts.background：") and "0.001 秒" in err.value.messages[0]

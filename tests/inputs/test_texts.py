@@ -127,3 +127,71 @@ def test_last_years_values_without_a_last_year_say_so():
     assert "『previous.total』" in err.value.messages[0] and "没有写 previous" in err.value.messages[0]
     assert Templates(Style()).render("{% if previous %}上年{{ previous.total }}分{% endif %}",
                                      {**VALUES, "previous": None}, "texts/x.md") == ""
+
+
+# ---------------------------------------------------------------- placeholders that multiply
+
+@pytest.mark.parametrize("text", [
+    # the reviewed payload: join's separator is itself a join, nested
+    "{{ facts.name | list | join(facts.name | list | join(facts.name | list | join(facts.name | list | join("
+    "facts.name | list | join(facts.name))))) }}",
+    # variants: the separator from a longer list, join over a sorted list, a loop of joins
+    "{{ facts.name | list | sort | join(facts.name | list | unique | join(facts.name | list | join("
+    "facts.name | list | join(facts.name | list | join(facts.name | list | join('一二三')))))) }}",
+    "{% for r in rows %}{{ r | list | join(r | list | join(r | list | join(r))) }}{% endfor %}",
+    "{{ facts.name | list | join(facts.name | list | reverse | join(facts.name | list | join(facts.name | upper | "
+    "list | join(facts.name | lower | list | join(facts.name | title))))) }}",
+])
+def test_placeholders_that_multiply_are_refused_before_they_grow(text):
+    """A placeholder's output is measured before it is built: a nested join is an input error naming
+    the text, in well under a second, never a MemoryError."""
+    import time
+
+    values = dict(VALUES, rows=["长" * 60] * 50)
+    started = time.perf_counter()
+    with pytest.raises(InputError) as err:
+        Templates(Style()).render(text, values, "texts/x.md")
+    assert time.perf_counter() - started < 2
+    assert err.value.messages[0].startswith("texts/x.md：") and "过大" in err.value.messages[0]
+
+
+def test_a_text_that_fills_past_the_text_limit_is_refused(monkeypatch):
+    from jixiao import limits
+
+    monkeypatch.setattr(limits, "TEXT_CHARS", 1000)
+    values = dict(VALUES, rows=["字" * 300] * 10)
+    with pytest.raises(InputError) as err:
+        Templates(Style()).render("{% for r in rows %}{{ r }}{% endfor %}", values, "texts/x.md")
+    assert "超过 1,000 个字符" in err.value.messages[0]
+
+
+# ---------------------------------------------------------------- only values print
+
+@pytest.mark.parametrize("text", [
+    "{{ budget.total.as_tuple }}", "{{ facts }}", "{{ indicators.C101 }}", "{{ facts | string }}",
+    "{{ facts | upper }}", "{{ facts.keys }}", "{{ budget.total.quantize }}", "{{ facts.name | list }}",
+    "{{ indicators | list | join('、') }}",
+])
+def test_methods_and_containers_never_print(text):
+    """Python's form of a method (``<built-in method … at 0x…>``) or of a mapping (``Names(…)``)
+    would be unreadable and make runs differ: each is an input error."""
+    with pytest.raises(InputError) as err:
+        render(text)
+    assert err.value.messages[0].startswith("texts/x.md：")
+    assert "0x" not in err.value.messages[0] and "Names(" not in err.value.messages[0]
+
+
+@pytest.mark.parametrize("name", ["dictsort", "items"])
+def test_filters_that_only_worked_on_python_mappings_are_not_offered(name):
+    with pytest.raises(InputError) as err:
+        render(f"{{{{ facts | {name} | first }}}}")
+    assert f"『{name}』" in err.value.messages[0]
+
+
+@pytest.mark.parametrize("text", ["{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}",
+                                  "{{ facts.n" + " | default(facts.n" * 1000 + ")" * 1000 + " }}",
+                                  "{% if facts %}" * 500 + "x" + "{% endif %}" * 500])
+def test_placeholders_nested_too_deep_are_input_errors(text):
+    with pytest.raises(InputError) as err:
+        render(text)
+    assert err.value.messages[0].startswith("texts/x.md：") and "嵌套过深" in err.value.messages[0]

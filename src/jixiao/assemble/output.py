@@ -8,12 +8,15 @@ take ``output/.lock-<name>`` (an OS file lock, released when the process ends ho
 ends), so a second run waits for the first instead of deleting its build folder.
 """
 
+import errno
 import shutil
 import threading
 from contextlib import contextmanager
 from pathlib import Path
 
 from filelock import FileLock, Timeout
+
+from ..errors import RunFailure
 
 _locks: dict[str, FileLock] = {}  # one per lock file, so a process may take its own lock again
 _guard = threading.Lock()
@@ -33,18 +36,44 @@ def _lock(final: Path) -> FileLock:
 def project_lock(final: Path, waiting=None):
     """Hold ``output/.lock-<name>`` for the body; ``waiting()`` is called once if another
     process holds it and this one has to wait."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    lock = _lock(final)
     try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        if waiting:
-            waiting()
-        lock.acquire()
+        final.parent.mkdir(parents=True, exist_ok=True)
+        lock = _lock(final)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            if waiting:
+                waiting()
+            lock.acquire()
+    except OSError as exc:
+        raise RunFailure(unwritable(final.parent, exc)) from None
     try:
         yield
     finally:
         lock.release()
+
+
+def unwritable(folder: Path, exc: OSError) -> str:
+    """The message for an output folder jixiao cannot write in."""
+    reason = exc.strerror or type(exc).__name__
+    return (f"无法写入输出目录 {folder}（{reason}）：目录只读、没有写权限或磁盘已满；"
+            "请检查该目录的权限和剩余空间后再运行（原有的报告未被改动）")
+
+
+STORAGE = {errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额", errno.EROFS: "文件系统只读",
+           errno.EACCES: "没有写权限", errno.EPERM: "没有写权限"}
+
+
+def storage_problem(exc: BaseException, folder: Path) -> str | None:
+    """One Chinese line for a write that the disk refused (also each of the errors a folder copy
+    gathers in a ``shutil.Error``), naming the folder; None for any other failure."""
+    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list):
+        reasons = {why for *_, why in exc.args[0]}
+        found = [name for code, name in STORAGE.items() if any(f"[Errno {code}]" in str(r) for r in reasons)]
+        return f"无法写入 {folder}（{found[0]}）：请腾出空间或检查权限后再运行（原有的报告未被改动）" if found else None
+    if isinstance(exc, OSError) and exc.errno in STORAGE:
+        return f"无法写入 {folder}（{STORAGE[exc.errno]}）：请腾出空间或检查权限后再运行（原有的报告未被改动）"
+    return None
 
 
 def recover(final: Path) -> None:
@@ -66,7 +95,7 @@ def settle(final: Path) -> None:
     lock = _lock(final)
     try:
         lock.acquire(timeout=0)
-    except Timeout:
+    except (Timeout, OSError):  # held by a run, or a read-only output/ that no run could have changed
         return
     try:
         recover(final)

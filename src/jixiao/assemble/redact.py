@@ -25,40 +25,77 @@ import yaml
 
 from ..config import project_root
 from ..errors import InputError
-from ..inputs.files import read_text_file
+from ..inputs.files import read_text_file, regular_files
 from ..inputs.params import read_yaml
 from ..inputs.tables import SPECS
 from ..project import ANALYSIS_FILE
 
 WIDE_MASK, NARROW_MASK = "＊", "×"
 # What may stand between the characters of a name in a text: line breaks and spaces of any
-# width, zero-width spaces and joiners, the soft hyphen, the byte-order mark.
+# width (invisible characters are gone before matching, see ``normalized``).
 GAP = r"[\s\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]*"
 # In a name also Markdown's inline marks (**叶**东晖, a hard-wrapped quote 叶东\n> 晖): they are
 # kept as they are, only the characters of the name are masked.
-NAME_GAP = GAP[:-2] + r"*_~^`\\>]*"
-# Full-width digits, letters and signs folded one-to-one, so positions found in the folded
-# text are the positions in the original.
-FOLD = str.maketrans({**{chr(0xFF10 + n): str(n) for n in range(10)}, "Ｘ": "X", "ｘ": "x", "＋": "+",
-                      "－": "-", "（": "(", "）": ")", "\u3000": " "})
-SEP = r"[ \-‐‑–—]?"  # between groups of digits, after folding
+NAME_GAP = r"[\s*_~^`\\>]*"
+# Unicode's default-ignorable code points (DerivedCoreProperties.txt): shown as nothing, so a name
+# or a number written with them looks the same and must be found the same.
+IGNORABLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+                       "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
+                       "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
+DASHES = "-‐‑‒–—―−﹣－"
+DASH = "[" + re.escape(DASHES) + "]"
+SEP = rf"(?:[ .·]|{DASH}|\s{{1,2}}|[ ]?{DASH}[ ]?)?"  # between groups of digits, after normalizing
 DATE8 = r"(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
 DATE6 = r"\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+EDGE_BEFORE, EDGE_AFTER = r"(?<![\dXx])(?<!\d\.)", r"(?![\dXx])(?!\.\d)"
 # Hidden: the group named ``hide``; the first three and the last digits stay, as is customary.
-ID_18 = re.compile(rf"(?<![\dXx])\d{{3}}(?P<hide>\d{{3}}{SEP}{DATE8}){SEP}\d{{3}}[\dXx](?![\dXx])")
-ID_15 = re.compile(rf"(?<![\dXx])\d{{3}}(?P<hide>\d{{3}}{SEP}{DATE6}){SEP}\d{{3}}(?![\dXx])")
-MOBILE = re.compile(rf"(?<!\d)(?:\(?\+?86\)?[ \-]*)?1[3-9]\d{SEP}(?P<hide>\d{{4}}){SEP}\d{{4}}(?!\d)")
+ID_18 = re.compile(rf"{EDGE_BEFORE}\d{{3}}(?P<hide>\d{{3}}{SEP}{DATE8}){SEP}\d{{3}}[\dXx]{EDGE_AFTER}")
+ID_15 = re.compile(rf"{EDGE_BEFORE}\d{{3}}(?P<hide>\d{{3}}{SEP}{DATE6}){SEP}\d{{3}}{EDGE_AFTER}")
+PLUS86 = rf"(?:\(?\+?86\)?(?:[ ]|{DASH})*)?"
+MOBILE = re.compile(rf"{EDGE_BEFORE}{PLUS86}1[3-9]\d{SEP}(?P<hide>\d{{4}}){SEP}\d{{4}}{EDGE_AFTER}")
+MOBILE_434 = re.compile(rf"{EDGE_BEFORE}{PLUS86}1[3-9]\d(?P<hide>\d{SEP}\d{{3}}){SEP}\d{{4}}{EDGE_AFTER}")  # 1380 013 8000
+AREA = r"(?:0(?:10|2\d)|0[3-9]\d{2})"  # 010 and 02x have three digits, the others four
 LANDLINE = re.compile(
-    rf"(?<!\d)(?:\+?86[ \-]*\(?0?[1-9]\d{{1,2}}\)?|\(\s*0\d{{2,3}}\s*\)|0\d{{2,3}})[ \-]*"
-    rf"(?P<hide>\d{{3,4}}){SEP}\d{{4}}(?!\d)")
-NUMBERS = (ID_18, ID_15, MOBILE, LANDLINE)  # longest first: an ID's digits are not also a phone number
-_GAP_CHAR = re.compile(NAME_GAP[:-1])
+    rf"{EDGE_BEFORE}(?:\+?86(?:[ ]|{DASH})*\(?0?[1-9]\d{{1,2}}\)?|\(\s*{AREA}\s*\)|{AREA})(?:[ .]|{DASH})*"
+    rf"(?:(?P<hide>\d{{3,4}}){SEP}\d{{4}}|(?P<hide2>\d{{3}})\d{SEP}\d{{3}}){EDGE_AFTER}")  # 8888 888 too
+NUMBERS = (ID_18, ID_15, MOBILE, MOBILE_434, LANDLINE)  # longest first: an ID's digits are not also a phone number
+_GAP_CHAR = re.compile(r"[\s*_~^`\\>]")
+
+
+def _fold(ch: str) -> str:
+    """One character as matching sees it: compatibility forms folded (full-width digits, CJK
+    compatibility ideographs, ideographic space), accents and other combining marks dropped,
+    default-ignorable and format characters (bidi controls, joiners, variation selectors) gone."""
+    if IGNORABLE.match(ch) or unicodedata.category(ch) == "Cf":
+        return ""
+    decomposed = unicodedata.normalize("NFKD", ch)
+    kept = "".join(c for c in decomposed if unicodedata.category(c) not in ("Mn", "Me", "Cf") and not IGNORABLE.match(c))
+    return unicodedata.normalize("NFC", kept)
+
+
+def normalized(text: str) -> tuple[str, list[int]]:
+    """``text`` folded for matching (``_fold``), and for each folded character the index of the
+    original character it comes from, so a match in the folded text masks the original."""
+    folded, origin = [], []
+    for index, ch in enumerate(text):
+        for piece in _fold(ch):
+            folded.append(piece)
+            origin.append(index)
+    return "".join(folded), origin
+
+
+def _hidden(ch: str) -> str:
+    """One character's mask: the same display width; a gap, a dash or an invisible character is not shown."""
+    if _GAP_CHAR.fullmatch(ch) or ch in DASHES or ch in ".·":
+        return ch
+    if IGNORABLE.match(ch) or unicodedata.category(ch) in ("Cf", "Mn", "Me"):
+        return ""
+    return WIDE_MASK if unicodedata.east_asian_width(ch) in "WF" else NARROW_MASK
 
 
 def _mask(text: str) -> str:
     """Each character hidden by one of the same display width; gaps and separators kept."""
-    return "".join(ch if _GAP_CHAR.fullmatch(ch) or ch in "-‐‑–—－" else
-                   WIDE_MASK if unicodedata.east_asian_width(ch) in "WF" else NARROW_MASK for ch in text)
+    return "".join(_hidden(ch) for ch in text)
 
 
 def mask_name(name: str) -> str:
@@ -66,40 +103,57 @@ def mask_name(name: str) -> str:
     return name[0] + _mask(name[1:])
 
 
-def _numbers(text: str) -> str:
-    """ID, mobile and landline numbers masked in their common written forms: spaces or
-    hyphens between groups, the area code in brackets, +86, full-width digits."""
-    folded = text.translate(FOLD)
+def _spans(text: str, names: list[str]) -> list[tuple[int, int]]:
+    """Original-text spans to mask: the hidden digits of ID and phone numbers, and each listed
+    name but its first character, all found in the normalized text."""
+    folded, origin = normalized(text)
     taken, hidden = [], []
     for pattern in NUMBERS:
         for match in pattern.finditer(folded):
             if not any(a < match.end() and match.start() < b for a, b in taken):
                 taken.append(match.span())
-                hidden.append(match.span("hide"))
-    chars = list(text)
+                hidden.append(match.span("hide") if match["hide"] is not None else match.span("hide2"))
+    for name in names:
+        for match in _name_pattern(name).finditer(folded):
+            hidden.append((match.start() + 1, match.end()))
+    spans = []
     for start, end in hidden:
-        chars[start:end] = _mask("".join(chars[start:end]))
-    return "".join(chars)
+        if start >= end:
+            continue
+        # from just after the character before (invisible ones between are hidden too) to the last
+        spans.append((origin[start - 1] + 1 if start else origin[start], origin[end - 1] + 1))
+    return spans
 
 
 def _name_pattern(name: str) -> re.Pattern:
-    body = NAME_GAP.join(re.escape(ch) for ch in name)
-    latin_start = name[0].isascii() and name[0].isalpha()
-    latin_end = name[-1].isascii() and name[-1].isalpha()
+    bare = normalized(name)[0]
+    body = NAME_GAP.join(re.escape(ch) for ch in bare)
+    latin_start = bare[0].isascii() and bare[0].isalpha()
+    latin_end = bare[-1].isascii() and bare[-1].isalpha()
     return re.compile(("(?<![A-Za-z])" if latin_start else "") + body + ("(?![A-Za-z])" if latin_end else ""),
                       re.IGNORECASE)
 
 
 def redact(text: str, names: list[str]) -> str:
-    """The text with names, phone numbers and ID numbers masked."""
-    text = _numbers(text)
-    for name in names:
-        text = _name_pattern(name).sub(lambda m: m.group(0)[0] + _mask(m.group(0)[1:]), text)
-    return text
+    """The text with names, phone numbers and ID numbers masked, however they are written:
+    matched on the normalized text, masked in the original."""
+    chars = list(text)
+    for start, end in _spans(text, names):
+        for index in range(start, end):
+            chars[index] = _hidden(text[index])
+    return "".join(chars)
+
+
+def disguised_names(text: str, names: list[str]) -> list[str]:
+    """Listed names that ``text`` writes so that they match only after normalizing (an invisible
+    character inside, a lookalike compatibility ideograph): masked all the same, but worth fixing."""
+    return [name for name in names
+            if _name_pattern(name).search(normalized(text)[0])
+            and not re.search(NAME_GAP.join(re.escape(ch) for ch in name), text, re.IGNORECASE)]
 
 
 def _bare(name: str) -> str:
-    return re.sub(GAP, "", unicodedata.normalize("NFC", str(name)))
+    return re.sub(r"\s+", "", normalized(str(name))[0])
 
 
 def personal_names(project) -> list[str]:
@@ -191,9 +245,9 @@ def _write_project(project, params_path: Path, raw: dict, params_out: Path, name
         (data_out / ANALYSIS_FILE).write_text(redact(read_text_file(analysis), names), encoding="utf-8")
         written.add(ANALYSIS_FILE)
     copied: dict[str, Path] = {}
-    for path in sorted(project.data_dir.rglob("*")):  # images and other files the texts may show, as they are
+    for path in regular_files(project.data_dir):  # images and other files the texts may show, as they are
         relative = path.relative_to(project.data_dir)
-        if (path.is_file() and relative.as_posix() not in written and relative.parts[0] != TABLES
+        if (relative.as_posix() not in written and relative.parts[0] != TABLES
                 and path.suffix.lower() not in TEXT_FILE_SUFFIXES):
             # under the name the masked texts use for it (叶东晖现场.png → 叶＊＊现场.png)
             masked = redact(relative.as_posix(), names)
@@ -268,6 +322,28 @@ def _looks_like_name(word: str, following: str, frequency: dict) -> bool:
     return word[-1] not in NOT_A_NAME_END and following[:1] not in PLACE_NEXT
 
 
+def _sources(project) -> list[tuple[str, str]]:
+    """The texts a reader of the report reads, with where each comes from."""
+    sources = [(f"texts.{k}", v.text) for k, v in project.texts.items()]
+    sources += [(f"{code} 的分析", v.text) for code, v in project.analyses.items()]
+    sources += [(f"{i.code} 的评分理由", i.reason or "") for i in project.card.indicators]
+    sources += [(f"project.{k}", v) for k, v in project.params.project.model_dump().items() if isinstance(v, str)]
+    return sources
+
+
+def disguised_warnings(project) -> list[str]:
+    """Listed names written with invisible or lookalike characters: masked in the public copy all
+    the same, but the internal report shows them so, and search or a reader's copy may not find them."""
+    names = personal_names(project)
+    found: dict[str, list[str]] = {}
+    for where, text in _sources(project):
+        for name in disguised_names(text, names):
+            found.setdefault(name, []).append(where)
+    return [f"{project.source}：人名『{name}』在 {'、'.join(places[:3])} 中夹有不可见字符或形近的兼容字符，"
+            "只有规范化后才与人员表一致；公开版照样遮盖，但建议在原文中改正（重新输入这个名字）"
+            for name, places in sorted(found.items())]
+
+
 def unlisted_names(project) -> list[tuple[str, list[str]]]:
     """Words in the texts, indicator analyses and scoring reasons that jieba's part-of-speech
     tagger reads as a person's name (``nr``), that look like one (``_looks_like_name``: a common
@@ -280,10 +356,8 @@ def unlisted_names(project) -> list[tuple[str, list[str]]]:
 
     jieba.setLogLevel(logging.WARNING)
     listed = set(personal_names(project))
-    sources = [(f"texts.{k}", v.text) for k, v in project.texts.items()]
-    sources += [(f"{code} 的分析", v.text) for code, v in project.analyses.items()]
-    sources += [(f"{i.code} 的评分理由", i.reason or "") for i in project.card.indicators]
     found: dict[str, list[str]] = {}
+    sources = _sources(project)
     for where, text in sources:
         words = list(jieba.posseg.cut(text))
         for n, word in enumerate(words):
@@ -300,7 +374,7 @@ def unlisted_warnings(project) -> list[str]:
     """``unlisted_names`` as lines the analyst can act on."""
     found = unlisted_names(project)
     if not found:
-        return []
+        return disguised_warnings(project)
     shown = "、".join(f"{name}（{'、'.join(places[:2])}）" for name, places in found[:20])
     return [f"{project.source}：以下词语可能是人名，但不在人员表（staff）或 personal_names 中，公开版不会遮盖：{shown}"
-            f"{f' 等 {len(found)} 个' if len(found) > 20 else ''}；如是人名，请加入 personal_names"]
+            f"{f' 等 {len(found)} 个' if len(found) > 20 else ''}；如是人名，请加入 personal_names"] + disguised_warnings(project)

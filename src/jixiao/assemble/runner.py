@@ -17,7 +17,7 @@ from ..markup import escape
 from ..project import load_project, project_from_mapping
 from . import cache
 from .execute import execute_chapters
-from .output import project_lock, recover, swap_in  # swap_in: also used by many/
+from .output import project_lock, recover, storage_problem, swap_in  # swap_in: also used by many/
 from .redact import personal_names, public_inputs, scrub_markdown, unlisted_warnings
 from .render import builtin as render_builtin
 from .render import quarto as render_quarto
@@ -88,6 +88,8 @@ def run_project(params_path: Path, formats: list[str], engine: str, log=print, r
             build.rename(failed)
             if isinstance(exc, JixiaoError):
                 raise type(exc)([m.replace(str(build), str(failed)) for m in exc.messages]) from None
+            if storage_problem(exc, final.parent):
+                raise RunFailure(storage_problem(exc, final.parent)) from None
             raise
         shutil.rmtree(failed, ignore_errors=True)
         swap_in(build, final)
@@ -148,9 +150,16 @@ def public_report(project, params_path: Path, build: Path, formats, engine, log)
         log(f"  ⚠ {line}")
     work = build / ".public-inputs"
     raw = read_yaml(params_path)
-    if project.params.outline and project.params.outline.endswith((".yml", ".yaml")):
-        raw["outline"] = project.outline.source  # the project's own outline stays where it is
+    own = project.params.outline and project.params.outline.endswith((".yml", ".yaml"))
+    if own:  # the project's own outline, and its notebooks beside it, beside the copy's parameter file
+        raw["outline"] = Path(project.outline.source).name
     copy = public_inputs(project, params_path, raw, work, names)
+    if own:
+        outline = Path(project.outline.source)
+        for path in [outline, *(c.notebook for c in project.outline.chapters if c.notebook.is_relative_to(outline.parent))]:
+            target = copy.parent / path.relative_to(outline.parent)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
     try:
         public = project_from_mapping(read_yaml(copy), copy.parent, str(copy))
     except InputError as exc:

@@ -12,8 +12,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from ..config import template_notebooks
 from ..errors import InputError
 from .chapters import is_numbered
+from .files import inside
 from .params import describe_errors, no_shortcode, read_yaml
 
 SHIPPED = "outlines"
@@ -69,6 +71,14 @@ class Outline:
         return [Path(self.source), *(c.notebook for c in self.chapters)]
 
 
+def foreign_notebooks(outline: Outline) -> list[Path]:
+    """The outline's notebooks that are not the template's own (by name and content): code someone
+    other than the template's authors wrote, which ``run`` will execute on this machine."""
+    own = template_notebooks()
+    return [c.notebook for c in outline.chapters
+            if not (own / c.notebook.name).is_file() or (own / c.notebook.name).read_bytes() != c.notebook.read_bytes()]
+
+
 def shipped(templates: Path) -> list[str]:
     """Names of the template's outlines."""
     return sorted(p.stem for p in (templates / SHIPPED).glob("*.yml"))
@@ -76,11 +86,8 @@ def shipped(templates: Path) -> list[str]:
 
 def outline_path(choice: str, params_dir: Path, templates: Path, where: str) -> Path:
     """The file an ``outline`` value names: a shipped outline or a file relative to the parameter file."""
-    if choice.endswith((".yml", ".yaml")):
-        path = (params_dir / choice).resolve()
-        if not path.is_file():
-            raise InputError(f"{where}：outline 指向的提纲文件 {path} 不存在，请检查路径")
-        return path
+    if choice.endswith((".yml", ".yaml")):  # the project's own: code, so it lives beside the parameter file
+        return inside(params_dir, choice, "outline 指向的提纲文件", where).resolve()
     path = templates / SHIPPED / f"{choice}.yml"
     if not path.is_file():
         raise InputError(f"{where}：没有名为『{choice}』的报告提纲，可选：{'、'.join(shipped(templates))}，"
@@ -96,7 +103,13 @@ def read_outline(path: Path, templates: Path) -> Outline:
         raise InputError(describe_errors(exc, str(path))) from None
     problems, chapters = [], []
     for n, chapter in enumerate(raw.chapters, start=1):
-        found = next((p for p in (path.parent / chapter.notebook, templates / chapter.notebook) if p.is_file()), None)
+        written = Path(chapter.notebook)
+        if written.is_absolute() or written.drive or ".." in written.parts or written.suffix != ".ipynb":
+            problems.append(f"{path}：第 {n} 章的笔记本『{chapter.notebook}』应写相对于提纲文件的路径（如 07_extra.ipynb 或 "
+                            "notebooks/07_extra.ipynb），不能写绝对路径或 ..：笔记本是代码，只能来自提纲旁边或模板的 notebooks/")
+            continue
+        found = next((p for p, root in ((path.parent / written, path.parent), (templates / written, templates))
+                      if p.is_file() and p.resolve().is_relative_to(root.resolve())), None)
         if found is None:
             problems.append(f"{path}：第 {n} 章的笔记本『{chapter.notebook}』不存在（在 {path.parent} 和 {templates} 中都没有找到）")
             continue

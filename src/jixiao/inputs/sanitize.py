@@ -13,6 +13,7 @@ import io
 import json
 import re
 import secrets
+import subprocess
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from pathlib import Path
 import pypandoc
 from PIL import Image, ImageOps
 
+from .. import limits
 from ..errors import InputError
 
 OFF = ["raw_html", "raw_tex", "raw_attribute", "yaml_metadata_block", "pandoc_title_block", "mmd_title_block",
@@ -56,6 +58,21 @@ def sanitize(texts: dict[str, tuple[str, str]], data_dir: Path) -> dict[str, Cle
     Raises InputError listing every link or image that may not be published."""
     if not texts:
         return {}
+    nested = [problem for text, where in texts.values() for problem in _too_deep(text, where)]
+    if nested:
+        raise InputError(nested)
+    try:
+        return _sanitize(texts, data_dir)
+    except RecursionError:  # a nesting the line scan above did not see
+        raise InputError([f"{where}：文字的结构嵌套过深，无法处理，请简化（见 README「输入限制」）"
+                          for _, where in texts.values()]) from None
+    except _Slow:
+        shown = "、".join(where for _, where in list(texts.values())[:5]) + (" 等" if len(texts) > 5 else "")
+        raise InputError(f"{shown}：读取这些文字超过 {limits.SANITIZE_SECONDS} 秒仍未完成（见 README「输入限制」），"
+                         "请检查其中是否有异常长、嵌套很深或大量未闭合符号的文字") from None
+
+
+def _sanitize(texts: dict[str, tuple[str, str]], data_dir: Path) -> dict[str, Clean]:
     keys = list(texts)
     blocks = _read([texts[k][0] for k in keys])
     problems, cleaned = [], {}
@@ -63,8 +80,12 @@ def sanitize(texts: dict[str, tuple[str, str]], data_dir: Path) -> dict[str, Cle
     for key, chunk in zip(keys, blocks):
         walker = _Walker(data_dir, texts[key][1])
         chunks.append(walker.blocks(chunk))
-        problems += walker.problems
+        problems += walker.problems + _too_long(chunk, texts[key][1])
         cleaned[key] = walker.images
+    total = sum(len(text) for text, _ in texts.values())
+    if total > limits.TEXTS_CHARS:
+        problems.append(f"{texts[keys[0]][1]} 等：全部文字和指标分析合计 {total:,} 个字符，超过上限 {limits.TEXTS_CHARS:,}"
+                        "（见 README「输入限制」），排版 PDF 会过慢，请删减")
     if problems:
         raise InputError(problems)
     written = _write(chunks)
@@ -74,8 +95,125 @@ def sanitize(texts: dict[str, tuple[str, str]], data_dir: Path) -> dict[str, Cle
     return {key: Clean(text, cleaned[key]) for key, text in zip(keys, written)}
 
 
+CONTAINER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
+
+
+def _too_deep(text: str, where: str) -> list[str]:
+    """Quotes and lists nested, or square brackets left open, deeper than MARKDOWN_DEPTH: pandoc's
+    reader and its JSON slow down with the square of the depth (3,000 open ``[``) and Python's
+    JSON reader stops at its recursion limit (a quote 3,000 deep): refused before pandoc reads them."""
+    problems = []
+    depth = limits.MARKDOWN_DEPTH
+    for number, line in enumerate(text.splitlines(), start=1):
+        containers, rest = 0, line
+        while (found := CONTAINER.match(rest)) and containers <= depth:
+            containers += 1
+            rest = rest[found.end():]
+        indent = len(line) - len(line.lstrip(" \t"))
+        if containers + indent // 4 > depth:
+            problems.append(f"{where}：第 {number} 行的引用或列表嵌套超过 {depth} 层（见 README「输入限制」），请改写")
+            break
+    open_, line = 0, 1
+    for match in re.finditer(r"\\.|\[|\]|\n[ \t]*\n", text):
+        token = match.group()
+        if token == "[":
+            open_ += 1
+            if open_ > depth:
+                line = text.count("\n", 0, match.start()) + 1
+                problems.append(f"{where}：第 {line} 行起方括号「[」连续未闭合或嵌套超过 {depth} 层（见 README「输入限制」），"
+                                "请删去多余的「[」或写成「\\[」")
+                break
+        elif token == "]":
+            open_ = max(open_ - 1, 0)
+        elif token.startswith("\n"):
+            open_ = 0
+    return problems
+
+
+PARAGRAPHS = {"Para", "Plain", "Header", "LineBlock", "CodeBlock"}
+
+
+def _shown(item) -> int:
+    """Characters an AST element shows (its Str and Code text)."""
+    if isinstance(item, dict):
+        if item.get("t") == "Note":  # a footnote's paragraphs are measured on their own
+            return 0
+        if item.get("t") in ("Str", "Code", "CodeBlock"):
+            content = item["c"]
+            return len(content if isinstance(content, str) else content[-1])
+        return _shown(item.get("c"))
+    if isinstance(item, list):
+        return sum(_shown(i) for i in item)
+    return 0
+
+
+def _too_long(blocks: list, where: str) -> list[str]:
+    """A paragraph longer than PARAGRAPH_CHARS, or more footnotes than FOOTNOTES: the renderers'
+    time grows with them faster than with the text's size (README「输入限制」)."""
+    problems, notes, number = [], 0, 0
+
+    def visit(items):
+        nonlocal notes, number
+        for item in items if isinstance(items, list) else [items]:
+            if not isinstance(item, dict):
+                if isinstance(item, list):
+                    visit(item)
+                continue
+            if item.get("t") == "Note":
+                notes += 1
+            if item.get("t") in PARAGRAPHS:
+                number += 1
+                size = _shown(item)
+                if size > limits.PARAGRAPH_CHARS:
+                    problems.append(f"{where}：第 {number} 段（『{_opening(item)}……』）有 {size:,} 个字，超过每段 "
+                                    f"{limits.PARAGRAPH_CHARS:,} 字的上限（见 README「输入限制」），请分段")
+            if isinstance(item.get("c"), list):
+                visit(item["c"])
+
+    visit(blocks)
+    if notes > limits.FOOTNOTES:
+        problems.append(f"{where}：有 {notes:,} 个脚注，超过上限 {limits.FOOTNOTES:,}（见 README「输入限制」），请删减或改为正文")
+    return problems
+
+
+def _opening(block: dict) -> str:
+    """The first characters a block shows, for a message."""
+    out = []
+
+    def visit(item):
+        if sum(map(len, out)) >= 12:
+            return
+        if isinstance(item, dict):
+            if item.get("t") == "Str":
+                out.append(item["c"])
+            else:
+                visit(item.get("c"))
+        elif isinstance(item, list):
+            for i in item:
+                visit(i)
+
+    visit(block)
+    return "".join(out)[:12]
+
+
+class _Slow(Exception):
+    """pandoc did not finish reading or writing the texts within the time limit."""
+
+
+def _convert(text: str, source: str, target: str, args: list[str]) -> str:
+    """One pandoc conversion under the watchdog (``limits.SANITIZE_SECONDS``)."""
+    try:
+        done = subprocess.run([pypandoc.get_pandoc_path(), f"--from={source}", f"--to={target}", *args],
+                              input=text.encode("utf-8"), capture_output=True, timeout=limits.SANITIZE_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise _Slow from None
+    if done.returncode:
+        raise RuntimeError(f"pandoc: {done.stderr.decode('utf-8', 'replace').strip()}")
+    return done.stdout.decode("utf-8")
+
+
 def _pandoc_json(text: str) -> dict:
-    return json.loads(pypandoc.convert_text(text, "json", format=READER))
+    return json.loads(_convert(text, READER, "json", []))
 
 
 def _read(texts: list[str]) -> list[list]:
@@ -100,7 +238,7 @@ def _write(chunks: list[list]) -> list[str]:
     for chunk in chunks:
         blocks += chunk + [{"t": "Para", "c": [{"t": "Str", "c": marker}]}]
     doc = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}
-    text = pypandoc.convert_text(json.dumps(doc), REPORT_FORMAT, format="json", extra_args=WRITER_ARGS)
+    text = _convert(json.dumps(doc), "json", REPORT_FORMAT, WRITER_ARGS)
     parts = text.split(f"\n{marker}\n")
     parts[0] = parts[0].removeprefix(f"{marker}\n") if parts[0].startswith(marker) else parts[0]
     return [p.strip("\n") + "\n" for p in parts[: len(chunks)]]

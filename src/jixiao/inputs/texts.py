@@ -10,18 +10,21 @@ the functions below, filters and ``if``; loops, assignments and arithmetic are r
 
 import inspect
 import re
+import time
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, nodes
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefined, UndefinedError, nodes
 from jinja2.defaults import DEFAULT_NAMESPACE
+from jinja2.filters import FILTERS
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from .. import limits
 from ..errors import InputError
 from ..markup import escape, refer
 from ..numeric import Style, growth, parse_number, percent, plain, thousands, to_decimal, wan, yuan
-from .files import read_text_file
+from .files import inside, read_text_file
 
 # Placeholders of jixiao before Jinja2, and how to write them now (shown when one fails).
 RENAMED = [
@@ -39,10 +42,16 @@ ALLOWED_NODES = (
     nodes.CondExpr, nodes.Test, nodes.Keyword,
 )
 # Jinja2's own filters a text may use: each gives back no more than the data it is given (no
-# padding, repeating or formatting to a width, no filter called by name as ``map`` does).
+# padding, repeating or formatting to a width, no filter called by name as ``map`` does), except
+# join, whose separator repeats: it is measured before it is built (``_join``).
 TEXT_FILTERS = {"length", "count", "first", "last", "default", "d", "join", "lower", "upper", "trim", "capitalize",
                 "title", "sort", "unique", "reverse", "min", "max", "sum", "list", "round", "abs", "int", "float",
-                "string", "select", "reject", "selectattr", "rejectattr", "dictsort", "items"}
+                "string", "select", "reject", "selectattr", "rejectattr"}
+# Filters that take a list or a mapping's values (or a text as its characters); every other filter takes one value.
+LIST_FILTERS = {"length", "count", "first", "last", "default", "d", "join", "sort", "unique", "reverse", "min", "max",
+                "sum", "list", "select", "reject", "selectattr", "rejectattr"}
+NOT_A_VALUE = ("占位符的结果是一组数据或一个方法，不是可以印在报告中的值；请写出其中的某一项（如 dimensions.A.score），"
+               "或对列表用 length、join 等过滤器")
 
 
 def _number(value):
@@ -86,6 +95,56 @@ SYNTAX = [
 CALLABLE = set(FUNCTIONS) | {"score"}  # what a text may call: the report's functions (score is the style's)
 
 
+class TooLarge(ValueError):
+    """A placeholder or a text that would grow beyond the limits (a Chinese message)."""
+
+
+def _grouped(value) -> bool:
+    """A container, a mapping of names or a method: never printed as its Python form."""
+    if isinstance(value, Undefined):
+        return False
+    return isinstance(value, (list, tuple, set, frozenset, dict)) or hasattr(type(value), "keys") or callable(value)
+
+
+def _checked(name: str, function):
+    """A Jinja2 filter that refuses what it cannot print: a mapping or a method, and a list where
+    it takes one value; its result is measured against the placeholder limit."""
+    passes = getattr(function, "jinja_pass_arg", None)  # pass_eval_context: the value comes second
+
+    def call(*args, **kwargs):
+        value = args[1] if passes else args[0]
+        if _grouped(value) and (name not in LIST_FILTERS or callable(value)):
+            raise ValueError(NOT_A_VALUE)
+        result = function(*args, **kwargs)
+        if isinstance(result, str) and len(result) > limits.PLACEHOLDER_CHARS:
+            raise TooLarge(_too_large())
+        return result
+
+    if passes:
+        call.jinja_pass_arg = passes
+    return call
+
+
+def _join(eval_ctx, value, d="", attribute=None):
+    """Jinja2's join, measured first: the separator repeats once per item, so its length times the
+    items must stay within the placeholder limit before anything is joined."""
+    items = list(value)
+    if any(_grouped(item) for item in items) and attribute is None:
+        raise ValueError(NOT_A_VALUE)
+    separator = str(d)
+    if len(separator) * max(len(items) - 1, 0) + sum(len(str(i)) for i in items) > limits.PLACEHOLDER_CHARS:
+        raise TooLarge(_too_large())
+    return FILTERS["join"](eval_ctx, items, separator, attribute)
+
+
+_join.jinja_pass_arg = FILTERS["join"].jinja_pass_arg
+
+
+def _too_large() -> str:
+    return (f"结果超过 {limits.PLACEHOLDER_CHARS:,} 个字符（见 README「输入限制」）；"
+            "一个占位符只应印出一个值或一小段列表")
+
+
 class Printed(str):
     """Text a function already formatted: printed as it is (it may hold a reference token)."""
 
@@ -99,6 +158,8 @@ class Templates:
     def _finalize(self, value) -> str:
         if isinstance(value, Printed):
             return str(value)
+        if _grouped(value):
+            raise ValueError(NOT_A_VALUE)
         return escape(self.style.show(value))
 
     @cached_property
@@ -109,7 +170,10 @@ class Templates:
         functions = {name: _printed(name, f) for name, f in FUNCTIONS.items()}
         functions["score"] = _printed("score", self.style.score)
         env.globals.update(functions)
+        env.filters.update({name: _checked(name, env.filters[name]) for name in TEXT_FILTERS if name in env.filters})
+        env.filters["join"] = _join
         env.filters.update(functions)
+        env.is_safe_attribute = _value_attribute(env.is_safe_attribute)
         return env
 
     def render(self, text: str, values: dict, where: str, trusted: bool = False) -> str:
@@ -119,7 +183,11 @@ class Templates:
         try:
             if not trusted:
                 _refuse_statements(env.parse(text), text, where)
-            return env.from_string(text).render(values)
+            return _bounded(env.from_string(text).generate(values))
+        except TooLarge as exc:
+            raise InputError(f"{where}：占位符展开后过大：{exc}") from None
+        except RecursionError:
+            raise InputError(f"{where}：占位符中的括号、过滤器或 {{% if %}} 嵌套过深，请简化") from None
         except TemplateSyntaxError as exc:
             raise InputError(f"{where}：第 {exc.lineno} 行的占位符写法有误（{_syntax(exc, text)}），"
                              f"占位符应写成 {{{{ 名称 }}}}，如 {{{{ facts.data_units }}}}{_hints(text)}") from None
@@ -130,6 +198,28 @@ class Templates:
         except (ValueError, ArithmeticError, TypeError, LookupError, AttributeError, TemplateError) as exc:
             reason = str(exc) if re.search(r"[\u4e00-\u9fff]", str(exc)) else "数值或函数的写法不对"
             raise InputError(f"{where}：占位符无法计算（{reason}），请检查所用的数值") from None
+
+
+def _value_attribute(safe):
+    """The sandbox's attribute check, refusing methods too: ``budget.total.as_tuple`` is not a value."""
+
+    def check(obj, attr, value) -> bool:
+        return safe(obj, attr, value) and not (callable(value) and not isinstance(value, Undefined))
+
+    return check
+
+
+def _bounded(pieces) -> str:
+    """A template's output, piece by piece, stopped once it passes the size or time limit of a text."""
+    out, size, started = [], 0, time.monotonic()
+    for piece in pieces:
+        size += len(piece)
+        if size > limits.TEXT_CHARS:
+            raise TooLarge(f"文字展开后超过 {limits.TEXT_CHARS:,} 个字符（见 README「输入限制」），请删减")
+        if time.monotonic() - started > limits.TEXT_SECONDS:
+            raise TooLarge(f"文字展开用时超过 {limits.TEXT_SECONDS} 秒，请简化其中的占位符")
+        out.append(piece)
+    return "".join(out)
 
 
 def _printed(name: str, function):
@@ -212,10 +302,7 @@ def _undefined(exc: UndefinedError, text: str) -> str:
 def read_text(value: str, base: Path, where: str) -> str:
     """A text value is inline Markdown, or the path of a .md file relative to ``base``."""
     if value.strip().endswith(".md") and "\n" not in value.strip():
-        path = base / value.strip()
-        if not path.is_file():
-            raise InputError(f"{where}：文本文件 {path} 不存在，请检查路径")
-        return read_text_file(path)
+        return read_text_file(inside(base, value, "文本文件", where))
     return value
 
 

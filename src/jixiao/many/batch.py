@@ -14,7 +14,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from ..assemble import cache
-from ..assemble.output import settle
+from ..assemble.output import settle, storage_problem
 from ..config import output_clashes, output_dir
 from ..errors import InputError, JixiaoError
 from ..pieces.markdown import width
@@ -60,6 +60,9 @@ def run_one(path: str, formats: list[str], engine: str, verbose: bool, log=_quie
         return Outcome(path, status, exc.exit_code, seconds=time.perf_counter() - started,
                        message="\n".join(exc.messages))
     except Exception as exc:  # an unexpected failure still gets a readable line
+        problem = storage_problem(exc, output_dir(Path(path)).parent)
+        if problem and not verbose:
+            return Outcome(path, FAILED, 2, seconds=time.perf_counter() - started, message=problem)
         detail = traceback.format_exc() if verbose else f"{type(exc).__name__}: {exc}（加 --verbose 查看详情）"
         return Outcome(path, FAILED, 2, seconds=time.perf_counter() - started,
                        message=f"运行时发生意外错误：{detail}")

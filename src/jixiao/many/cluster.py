@@ -8,21 +8,27 @@ same jixiao installed (``pip install 'jixiao[cluster]'``).
 """
 
 import io
+import re
 import shutil
+import stat
 import threading
 import time
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from tempfile import TemporaryDirectory
 
 import yaml
 
+from .. import limits
 from ..assemble import cache
 from .batch import FAILED, INVALID, Outcome, run_one
 from ..config import output_dir, project_root
 from ..errors import InputError, RunFailure
+from ..inputs.files import regular_files
 from ..inputs.params import read_yaml
 from ..assemble.runner import swap_in
+
+BUNDLE_FOLDERS = {"params", "data", "notebooks"}  # what a task's bundle may hold
 
 # One project at a time per worker process: papermill changes the working directory and
 # execute.py redirects stderr, both process-wide.
@@ -30,9 +36,27 @@ _LOCK = threading.Lock()
 
 
 def _zip_folder(folder: Path, archive: zipfile.ZipFile, prefix: str) -> None:
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            archive.write(path, f"{prefix}/{path.relative_to(folder).as_posix()}")
+    """The folder's regular files inside it: a symlink out of it or a FIFO is not packed."""
+    for path in regular_files(folder):
+        archive.write(path, f"{prefix}/{path.relative_to(folder.resolve()).as_posix()}")
+
+
+def check_members(archive: zipfile.ZipFile, folders: set[str], where: str) -> None:
+    """Refuse a zip whose entries would land outside the folder it is unpacked in (an absolute path,
+    a drive, ``..``, a symlink entry) or outside ``folders``, or that unpacks beyond the limits."""
+    entries = archive.infolist()
+    if len(entries) > limits.BUNDLE_FILES:
+        raise InputError(f"{where}：压缩包有 {len(entries):,} 个文件，超过上限 {limits.BUNDLE_FILES:,}，已拒绝")
+    size = 0
+    for entry in entries:
+        name = entry.filename
+        parts = PurePosixPath(name.replace("\\", "/")).parts
+        if (not parts or name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", name) or ".." in parts
+                or parts[0] not in folders or stat.S_ISLNK(entry.external_attr >> 16)):
+            raise InputError(f"{where}：压缩包中的『{name}』会解压到工作目录之外（或是符号链接），已拒绝整个压缩包")
+        size += entry.file_size
+    if size > limits.BUNDLE_BYTES:
+        raise InputError(f"{where}：压缩包解压后有 {size / limits.MB:.0f} MB，超过上限 {limits.BUNDLE_BYTES / limits.MB:g} MB，已拒绝")
 
 
 def pack(params_path: Path) -> bytes:
@@ -40,7 +64,11 @@ def pack(params_path: Path) -> bytes:
     raw = read_yaml(params_path)
     if not isinstance(raw.get("data_dir"), str):
         raise InputError(f"{params_path}：缺少必填项『data_dir』，请补上")
-    data_dir = params_path.parent / raw["data_dir"]
+    data_dir = (params_path.parent / raw["data_dir"]).resolve()
+    root = params_path.parent.resolve().parent
+    if not data_dir.is_relative_to(root):  # as load_project refuses it: nothing outside is packed
+        raise InputError(f"{params_path}：data_dir『{raw['data_dir']}』指向 {data_dir}，在项目文件夹 {root} 之外；"
+                         "数据目录应在项目文件夹之内，如 ../data/<项目名>")
     name = params_path.stem
     raw["data_dir"] = f"../data/{name}"
     buffer = io.BytesIO()
@@ -59,7 +87,13 @@ def task(name: str, bundle: bytes, formats: list[str], engine: str, verbose: boo
     """Run on a worker: unpack, run the project, return its outcome and zipped output."""
     with _LOCK, TemporaryDirectory(prefix="jixiao-task-") as tmp:
         root = Path(tmp)
-        zipfile.ZipFile(io.BytesIO(bundle)).extractall(root)
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(bundle))
+            check_members(archive, BUNDLE_FOLDERS, f"集群任务 {name}")
+        except (InputError, zipfile.BadZipFile) as exc:
+            message = "\n".join(exc.messages) if isinstance(exc, InputError) else f"集群任务 {name}：压缩包已损坏"
+            return Outcome(name, INVALID, 1, message=message), b""
+        archive.extractall(root)
         params = root / "params" / f"{name}.yaml"
         outcome = run_one(str(params), formats, engine, verbose, redacted=redacted)
         outcome.message = outcome.message.replace(str(root), "<集群工作节点>")
@@ -79,7 +113,12 @@ def unpack(params_path: Path, archive: bytes, fingerprint: dict, engine: str, fo
     staging = final.parent / f".cluster-{final.name}"
     for folder in (build, staging):
         shutil.rmtree(folder, ignore_errors=True)
-    zipfile.ZipFile(io.BytesIO(archive)).extractall(staging)
+    returned = zipfile.ZipFile(io.BytesIO(archive))
+    try:
+        check_members(returned, {final.name}, f"集群返回的 {final.name} 输出")
+    except InputError as exc:
+        raise RunFailure(exc.messages) from None
+    returned.extractall(staging)
     (staging / final.name).rename(build)
     staging.rmdir()
     cache.write(build, fingerprint, engine, formats, redacted)
@@ -130,7 +169,10 @@ def run_on_cluster(address: str, paths: list[str], formats: list[str], engine: s
                 continue
             outcome.path = path
             if not outcome.code:
-                unpack(Path(path), archive, fingerprint, engine, formats, redacted)
+                try:
+                    unpack(Path(path), archive, fingerprint, engine, formats, redacted)
+                except RunFailure as exc:
+                    outcome = Outcome(path, FAILED, 2, seconds=outcome.seconds, message="\n".join(exc.messages))
             yield outcome
     finally:
         client.close()

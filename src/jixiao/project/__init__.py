@@ -7,6 +7,7 @@ notebooks as a file (``save``/``load``), so they never validate again.
 """
 
 import difflib
+import os
 import pickle
 import re
 from dataclasses import dataclass, field
@@ -18,7 +19,8 @@ from ..errors import InputError
 from ..inputs import frameworks
 from ..inputs.chart_style import STYLE_FILE, read_chart_style
 from ..inputs.chapters import notebook_problems, read_asks
-from ..inputs.outline import Outline, outline_path, read_outline
+from ..inputs.files import bidi_warnings, inside
+from ..inputs.outline import Outline, foreign_notebooks, outline_path, read_outline
 from ..inputs.params import TOP_LEVEL_KEYS, Params, read_yaml, validate_params
 from ..inputs.sanitize import Clean, sanitize
 from ..inputs.tables import SPECS, Row, read_own_table, read_table
@@ -104,21 +106,21 @@ def load(path: Path) -> Project:
 def load_project(path, with_previous: bool = True) -> Project:
     """Read, validate and assemble the project described by a parameter file."""
     path = Path(path)
-    return project_from_mapping(read_yaml(path), path.parent, str(path), with_previous)
+    project = project_from_mapping(read_yaml(path), path.parent, str(path), with_previous)
+    project.warnings[:0] = bidi_warnings(path)
+    return project
 
 
 def project_from_mapping(raw: dict, base_dir: Path, source: str, with_previous: bool = True) -> Project:
     params = validate_params(raw, source)
     params.framework = frameworks.resolve(params.framework, source)
     base_dir = Path(base_dir).resolve()
-    data_dir = (base_dir / params.data_dir).resolve()
-    if not data_dir.is_dir():
-        raise InputError(f"{source}：data_dir 指向的数据目录 {data_dir} 不存在，请检查路径")
+    data_dir = _data_dir(params, base_dir, source)
     problems = _check_rates(params, source)
     tables, own_tables = _read_tables(params, data_dir, source, problems)
-    if (data_dir / STYLE_FILE).is_file():
+    if os.path.lexists(data_dir / STYLE_FILE):
         try:
-            read_chart_style(data_dir / STYLE_FILE)
+            read_chart_style(inside(data_dir, STYLE_FILE, "图表样式文件", source))
         except InputError as exc:
             problems.extend(exc.messages)
     outline = _outline(params, base_dir, source, problems)
@@ -165,6 +167,19 @@ def project_from_mapping(raw: dict, base_dir: Path, source: str, with_previous: 
                    warnings, previous, pending, own_tables)
 
 
+def _data_dir(params: Params, base_dir: Path, source: str) -> Path:
+    """The data folder: inside the project folder that holds the parameter file's folder
+    (``params/../data/<name>``), so a parameter file cannot make a report of another folder."""
+    root = base_dir.parent
+    data_dir = (base_dir / params.data_dir).resolve()
+    if not data_dir.is_relative_to(root):
+        raise InputError(f"{source}：data_dir『{params.data_dir}』指向 {data_dir}，在项目文件夹 {root} 之外；"
+                         "数据目录应在项目文件夹之内，如 ../data/<项目名>")
+    if not data_dir.is_dir():
+        raise InputError(f"{source}：data_dir 指向的数据目录 {data_dir} 不存在，请检查路径")
+    return data_dir
+
+
 def _outline(params: Params, base_dir: Path, source: str, problems: list) -> Outline | None:
     templates = notebooks_dir(project_root(base_dir / "x.yaml"))
     choice = params.outline or params.framework.outline or DEFAULT_OUTLINE
@@ -176,8 +191,22 @@ def _outline(params: Params, base_dir: Path, source: str, problems: list) -> Out
         return None
 
 
+def code_warnings(project: "Project") -> list[str]:
+    """Notebooks that are not the template's: run executes them, so check names each one (kept
+    out of ``warnings``, which the chapters see: editing a notebook must not re-run the others)."""
+    foreign = foreign_notebooks(project.outline)
+    source = project.source
+    if not foreign:
+        return []
+    return [f"{source}：报告将运行 {len(foreign)} 个不属于模板的笔记本：{'、'.join(map(str, foreign))}。"
+            "笔记本是代码，会在本机执行（可读写文件、联网）；请确认其内容和来源可信后再运行 jixiao run"]
+
+
 def _previous(params: Params, base_dir: Path, source: str) -> Project:
     path = base_dir / params.previous
+    if not path.resolve().is_relative_to(base_dir.parent):
+        raise InputError(f"{source}：previous『{params.previous}』指向项目文件夹 {base_dir.parent} 之外；"
+                         "上年项目的参数文件应在同一项目文件夹中，如 ../params/<上年项目>.yaml")
     try:
         return load_project(path, with_previous=False)
     except InputError as exc:
@@ -221,9 +250,10 @@ def _read_tables(params: Params, data_dir: Path, source: str, problems: list) ->
             continue
         try:
             if name in SPECS:
-                tables[name] = read_table(SPECS[name], data_dir / file, sheet)
+                path = inside(data_dir, file, f"{SPECS[name].title}文件", f"{source} data.{name}")
+                tables[name] = read_table(SPECS[name], path, sheet)
             else:
-                own[name] = read_own_table(name, data_dir / file, sheet)
+                own[name] = read_own_table(name, inside(data_dir, file, "数据表文件", f"{source} data.{name}"), sheet)
         except InputError as exc:
             problems.extend(exc.messages)
     return tables, own
@@ -361,7 +391,7 @@ def _texts(params: Params, outline: Outline, card: Scorecard, data_dir: Path, va
         if required and key not in params.texts:
             problems.append(f"{source}：texts 中缺少『{key}』，这段文字必须填写（写上文字或 .md 文件名）")
     path = data_dir / ANALYSIS_FILE
-    sections = split_sections(read_text(ANALYSIS_FILE, data_dir, str(path))) if path.is_file() else {}
+    sections = split_sections(read_text(ANALYSIS_FILE, data_dir, str(path))) if os.path.lexists(path) else {}
     codes = {i.code for i in card.indicators}
     problems += [f"{path}：『## {code}』不是指标评分表中的指标编码，请改正或删除这一节" for code in sections if code not in codes]
     for ind in card.indicators:

@@ -1,12 +1,15 @@
 """The built-in engine: the stitched Markdown to HTML and Word with pandoc, and to PDF
 with pandoc's Typst writer and Typst (the engines Quarto itself bundles)."""
 
+import json
+import subprocess
+import sys
 from importlib import resources
 from pathlib import Path
 
 import pypandoc
 
-from ... import fonts
+from ... import fonts, limits
 from ...errors import RunFailure
 from ...inputs.sanitize import REPORT_FORMAT
 from . import frontmatter
@@ -19,15 +22,35 @@ TEMPLATES = resources.files("jixiao.assemble.render") / "templates"
 FILTER = "report.lua"
 
 
+SHOWN = {"html5": "HTML", "docx": "Word", "typst": "PDF"}  # each format as the messages name it
+# Typst in a process of its own, so the watchdog can stop it (the typst module compiles in-process).
+TYPST = ("import json, sys, typst\n"
+         "a = json.loads(sys.argv[1])\n"
+         "try:\n"
+         "    typst.compile(a['typ'], output=a['pdf'], font_paths=a['fonts'], root=a['root'], timestamp=a['timestamp'])\n"
+         "except Exception as exc:\n"
+         "    print(exc, file=sys.stderr)\n"
+         "    sys.exit(1)\n")
+
+
+def _watched(command: list[str], shown: str, cwd: Path) -> subprocess.CompletedProcess:
+    """Run one renderer with the watchdog: past RENDER_SECONDS it is stopped and the run fails
+    with a message naming the format."""
+    try:
+        return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=limits.RENDER_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise RunFailure(f"生成 {shown} 超过 {limits.RENDER_SECONDS} 秒仍未完成，已停止；请检查是否有特别长的文字、"
+                         "表格或大量脚注（见 README「输入限制」）") from None
+
+
 def _pandoc(source: Path, to: str, target: Path, args: list[str]) -> None:
     meta = frontmatter.read(source)
     keys = [arg for key, value in frontmatter.plain_keys(meta).items() for arg in ("-M", f"{key}={value}")]
-    try:
-        pypandoc.convert_file(str(source), to, format=READER, outputfile=str(target),
-                              extra_args=[f"--lua-filter={TEMPLATES / FILTER}", *keys, *args],
-                              cworkdir=str(source.parent))
-    except RuntimeError as exc:
-        raise RunFailure(f"pandoc 生成 {target.name} 失败：{exc}") from None
+    command = [pypandoc.get_pandoc_path(), f"--from={READER}", f"--to={to}", str(source), f"--output={target}",
+               f"--lua-filter={TEMPLATES / FILTER}", *keys, *args]
+    done = _watched(command, SHOWN.get(to, to), source.parent)
+    if done.returncode:
+        raise RunFailure(f"pandoc 生成 {target.name} 失败：{done.stderr.strip()}")
 
 
 def html(source: Path, target: Path) -> None:
@@ -50,17 +73,15 @@ def docx(source: Path, target: Path) -> None:
 
 
 def pdf(source: Path, target: Path) -> None:
-    import typst
-
     typ = source.with_suffix(".typ")
     if not (fonts.serif() and fonts.sans()):
         raise RunFailure(fonts.MISSING)
     _pandoc(source, "typst", typ, [f"--template={TEMPLATES / 'report.typ'}", "--wrap=none"])
-    try:
-        typst.compile(str(typ), output=str(target), font_paths=fonts.font_dirs(), root=str(source.parent),
-                      timestamp=frontmatter.timestamp(frontmatter.read(source)))
-    except Exception as exc:  # typst raises its own error types
-        raise RunFailure(f"Typst 排版 PDF 失败：{exc}") from None
+    arguments = {"typ": str(typ), "pdf": str(target), "fonts": [str(d) for d in fonts.font_dirs()],
+                 "root": str(source.parent), "timestamp": frontmatter.timestamp(frontmatter.read(source))}
+    done = _watched([sys.executable, "-c", TYPST, json.dumps(arguments)], "PDF", source.parent)
+    if done.returncode:
+        raise RunFailure(f"Typst 排版 PDF 失败：{done.stderr.strip()}")
 
 
 RENDERERS = {"html": html, "pdf": pdf, "docx": docx}
