@@ -15,6 +15,7 @@ from pathlib import Path
 import pypandoc
 from lxml import etree
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -55,9 +56,9 @@ def write_reference_docx(target: Path, header: str = "") -> None:
         if getattr(style, "font", None) is not None:
             _east_asian_font(style, HEADING_FONT if style.name.startswith(HEADINGS) else BODY_FONT)
     _paragraph_styles(doc)
+    _closing_styles(doc)
     _table_rules(doc)
     _font_table(doc)
-    _update_fields_on_open(doc)
     _page(doc, header)
     doc.save(str(target))
 
@@ -141,6 +142,31 @@ def _paragraph_styles(doc) -> None:
     doc.styles["Date"].paragraph_format.space_before = Cm(3)
 
 
+def _closing_styles(doc) -> None:
+    """The styles report.lua gives the end of the body and the 附件 (GB/T 9704): "Annex Note"
+    (附件说明, a line below the text), "Signature" (落款, right-aligned two characters from
+    the edge, room for the seal above), "Annex Label" (「附件」 on a new page, top-left, 黑体)."""
+    note = doc.styles.add_style("Annex Note", WD_STYLE_TYPE.PARAGRAPH)
+    note.base_style = doc.styles["Body Text"]
+    note.paragraph_format.space_before = Pt(18)
+    note.paragraph_format.keep_with_next = True
+    signature = doc.styles.add_style("Signature", WD_STYLE_TYPE.PARAGRAPH)
+    signature.base_style = doc.styles["Body Text"]
+    signature.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    signature.paragraph_format.first_line_indent = Pt(0)
+    signature.paragraph_format.right_indent = Pt(24)
+    signature.paragraph_format.space_before = Pt(0)
+    signature.paragraph_format.keep_with_next = True
+    label = doc.styles.add_style("Annex Label", WD_STYLE_TYPE.PARAGRAPH)
+    label.base_style = doc.styles["Normal"]
+    label.paragraph_format.page_break_before = True
+    label.paragraph_format.keep_with_next = True
+    label.paragraph_format.first_line_indent = Pt(0)
+    label.paragraph_format.space_after = Pt(12)
+    label.font.size = Pt(16)
+    _east_asian_font(label, HEADING_FONT)
+
+
 def _table_rules(doc) -> None:
     """pandoc's "Table" style: single rules on every edge and between all cells, a shaded
     header row, cells centred vertically."""
@@ -170,20 +196,6 @@ def _font_table(doc) -> None:
         for tag, value in (("altName", alt), ("charset", "86"), ("family", "modern"), ("pitch", "fixed")):
             etree.SubElement(font, qn(f"w:{tag}"), {qn("w:val"): value})
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def _update_fields_on_open(doc) -> None:
-    """Ask Word to fill in the table of contents and page fields when the file opens."""
-    update = OxmlElement("w:updateFields")
-    update.set(qn("w:val"), "true")
-    settings = doc.settings.element
-    # schema order: updateFields precedes these
-    later = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids")
-    following = next((el for el in settings if el.tag in {qn(f"w:{t}") for t in later}), None)
-    if following is not None:
-        following.addprevious(update)
-    else:
-        settings.append(update)
 
 
 def _page(doc, header: str) -> None:

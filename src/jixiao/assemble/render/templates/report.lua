@@ -11,6 +11,13 @@
 --   browser's own layout and wraps each table in <div class="table-wrap"> (wide ones scroll).
 -- * For Typst, every table becomes a call of `jixiao-table` (typst-template.typ), which
 --   repeats the caption as 续表, the header row and the group labels on a new page.
+-- * The 落款 (GB/T 9704): a paragraph naming who seals the report (「…（盖章）：…」) and the
+--   date paragraph after it are set right-aligned with room for the seal above, kept on
+--   the page of the paragraph before them (div "signature" in HTML, style "Signature" in
+--   Word, jixiao-signature in Typst).
+-- * 附件: a level-1 heading 「附件：标题」 (or 「附：标题」) starts a new page with 「附件」
+--   (附件1, 附件2 … when there are several) top-left in 黑体 and the title centred; the
+--   附件说明 (「附件：1. 标题」) is set in the body before the 落款.
 
 local stringify = pandoc.utils.stringify
 
@@ -335,8 +342,149 @@ local function Table(tbl)
   return tbl
 end
 
+-- 落款 and 附件 ----------------------------------------------------------------------------
+
+-- Lua patterns work on bytes: the full-width colon 「：」 is matched as a string, not in a set.
+local COLONS = { "：", ":" }
+local ANNEX_LEADS = { "^附件%s*[%d一二三四五六七八九十]*%s*", "^附%s*" }
+
+--- Whether ``text`` opens with a label without colon, ending in ``word``, then a colon.
+local function labelled(text, word)
+  for _, colon in ipairs(COLONS) do
+    local label = text:match("^(.-)" .. colon)
+    if label and #label <= 60 and label:sub(-#word) == word and not label:find("：", 1, true) then return true end
+  end
+  return false
+end
+
+local function sealed_text(text) return labelled(text, "（盖章）") end
+local function dated_text(text) return labelled(text, "日期") end
+local IDEOGRAPHIC_SPACE = utf8.char(0x3000)
+
+local function annex_title(block)
+  if block.t ~= "Header" or block.level ~= 1 then return nil end
+  local text = stringify(block)
+  for _, lead in ipairs(ANNEX_LEADS) do
+    for _, colon in ipairs(COLONS) do
+      local title = text:match(lead .. colon .. "%s*(.+)$")
+      if title then return title end
+    end
+  end
+  return nil
+end
+
+local function para_text(block)
+  return (block and (block.t == "Para" or block.t == "Plain")) and stringify(block) or nil
+end
+
+--- The Typst call setting ``blocks`` unbreakable: the last paragraph of the text, the
+--- 附件说明 and the 落款 lines (right-aligned) stay on one page.
+local function typst_closing(before, notes, lines)
+  local parts = {}
+  for _, block in ipairs(before) do table.insert(parts, typst_markup({ block })) end
+  local notes_code, lines_code = {}, {}
+  for _, inlines in ipairs(notes) do table.insert(notes_code, typst_markup({ pandoc.Plain(inlines) })) end
+  for _, block in ipairs(lines) do table.insert(lines_code, typst_markup({ pandoc.Plain(block.content) })) end
+  return pandoc.RawBlock("typst", "#jixiao-closing(before: (" .. table.concat(parts, ", ") .. (#parts > 0 and "," or "")
+    .. "), notes: (" .. table.concat(notes_code, ", ") .. (#notes_code > 0 and "," or "")
+    .. "), lines: (" .. table.concat(lines_code, ", ") .. (#lines_code > 0 and "," or "") .. "))")
+end
+
+--- The 附件说明 lines: 「附件：标题」, or 「附件：1. 标题」 and the next ones aligned under it.
+local function annex_notes(titles)
+  local notes = {}
+  for n, title in ipairs(titles) do
+    local lead = n == 1 and "附件：" or IDEOGRAPHIC_SPACE:rep(3)
+    local number = #titles > 1 and (n .. ". ") or ""
+    table.insert(notes, { pandoc.Str(lead .. number .. title) })
+  end
+  return notes
+end
+
+local function closing_blocks(before, notes, lines)
+  if FORMAT:match("typst") then
+    return pandoc.List({ typst_closing(before, notes, lines) })
+  end
+  local out = pandoc.List(before)
+  local style = FORMAT:match("docx") and "custom-style" or nil
+  if #notes > 0 then
+    local paras = pandoc.List()
+    for _, inlines in ipairs(notes) do paras:insert(pandoc.Para(inlines)) end
+    out:insert(pandoc.Div(paras, pandoc.Attr("", { "annex-notes" }, style and { [style] = "Annex Note" } or {})))
+  end
+  if #lines > 0 then
+    out:insert(pandoc.Div(lines, pandoc.Attr("", { "signature" }, style and { [style] = "Signature" } or {})))
+  end
+  return out
+end
+
+local function annex_heading(block, label, title)
+  if FORMAT:match("typst") then
+    return pandoc.List({ pandoc.RawBlock("typst", "#jixiao-annex(label: " .. typst_markup({ pandoc.Plain({ pandoc.Str(label) }) })
+      .. ", title: " .. typst_markup({ pandoc.Plain({ pandoc.Str(title) }) }) .. ")") })
+  end
+  local attrs = FORMAT:match("docx") and { ["custom-style"] = "Annex Label" } or {}
+  local header = pandoc.Header(1, { pandoc.Str(title) }, pandoc.Attr(block.identifier, { "annex", "unnumbered" }))
+  return pandoc.List({ pandoc.Div({ pandoc.Para({ pandoc.Str(label) }) }, pandoc.Attr("", { "annex-label" }, attrs)), header })
+end
+
+--- Set the 落款, the 附件说明 and the 附件 headings (see the top of this file).
+local function closing(doc)
+  local blocks = doc.blocks
+  local titles, first_annex = {}, nil
+  for i, block in ipairs(blocks) do
+    local title = annex_title(block)
+    if title then
+      table.insert(titles, title)
+      first_annex = first_annex or i
+    end
+  end
+  local sealed
+  for i = 1, (first_annex or #blocks + 1) - 1 do
+    local text = para_text(blocks[i])
+    if text and sealed_text(text) then sealed = i end
+  end
+  if not sealed and #titles == 0 then return doc end
+  local out = pandoc.List()
+  local stop = first_annex or #blocks + 1
+  local lines, signature_end = pandoc.List(), nil
+  if sealed then
+    lines:insert(blocks[sealed])
+    signature_end = sealed
+    local after = para_text(blocks[sealed + 1])
+    if after and dated_text(after) and sealed + 1 < stop then
+      lines:insert(blocks[sealed + 1])
+      signature_end = sealed + 1
+    end
+  end
+  -- the closing goes where the 落款 is, else just before the first 附件
+  local at = sealed or stop
+  local before = pandoc.List()
+  local start = at
+  if at > 1 and para_text(blocks[at - 1]) then
+    before:insert(blocks[at - 1])
+    start = at - 1
+  end
+  for i = 1, start - 1 do out:insert(blocks[i]) end
+  out:extend(closing_blocks(before, annex_notes(titles), lines))
+  for i = (signature_end or at - 1) + 1, stop - 1 do out:insert(blocks[i]) end
+  local n = 0
+  for i = stop, #blocks do
+    local title = annex_title(blocks[i])
+    if title then
+      n = n + 1
+      out:extend(annex_heading(blocks[i], #titles > 1 and ("附件" .. n) or "附件", title))
+    else
+      out:insert(blocks[i])
+    end
+  end
+  doc.blocks = out
+  return doc
+end
+
 return {
   { Inlines = east_asian_breaks },
   { Pandoc = chinese_lists },
   { Table = Table },
+  { Pandoc = closing },
 }
