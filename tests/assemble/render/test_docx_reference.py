@@ -36,7 +36,7 @@ def test_page_header_footer_and_fields(tmp_path):
     assert section.different_first_page_header_footer
     assert section.header.paragraphs[0].text == "某项目"
     assert "<w:instrText" in section.footer._element.xml and " PAGE " in section.footer._element.xml
-    assert document.settings.element.find(qn("w:updateFields")) is not None
+    assert document.settings.element.find(qn("w:updateFields")) is None  # Word asks nothing on opening
 
 
 def test_table_style_has_all_rules(tmp_path):

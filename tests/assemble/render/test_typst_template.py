@@ -49,6 +49,18 @@ def heights(pdf: Path, number: int) -> dict[str, float]:
     return found
 
 
+def lefts(pdf: Path, number: int) -> dict[str, tuple[float, float]]:
+    """(x, y) where each piece of text on page ``number`` starts, from the page's bottom left."""
+    found = {}
+
+    def visit(text, cm, tm, *_):
+        if text.strip():
+            found.setdefault(re.sub(r"\s+", "", text), (cm[4] + tm[4] * cm[0], cm[5] + tm[5] * cm[3]))
+
+    PdfReader(str(pdf)).pages[number].extract_text(visitor_text=visit)
+    return found
+
+
 def height_of(found: dict[str, float], needle: str) -> float:
     return next(y for text, y in found.items() if needle in text)
 
@@ -131,3 +143,46 @@ def test_tables_without_header_row_or_caption_render(tmp_path):
     body = "# 一、甲\n\n  -------- --------\n  键       值\n  title:   伪造\n  -------- --------\n\n正文\n"
     pages = render(tmp_path, body)
     assert "title:伪造" in "".join(pages)
+
+
+CLOSING = ("# 五、其他需说明事项\n\n" + "\n\n".join(f"第{n}段。" + "这是用于填满页面的正文。" * 8 for n in range(1, 9))
+           + "\n\n最后一段。\n\n评价机构（盖章）：某某咨询有限公司\n\n报告日期：2019年7月1日\n\n"
+           "# 附件：绩效指标评分标准\n\n附件的正文。\n")
+
+
+def test_signature_is_right_aligned_below_the_annex_note_with_room_for_the_seal(tmp_path):
+    pages = render(tmp_path, CLOSING)
+    number = page_of(pages, "评价机构（盖章）")
+    found = lefts(tmp_path / "report.pdf", number)
+    width = float(PdfReader(str(tmp_path / "report.pdf")).pages[number].mediabox.width)
+    sealed = next(xy for text, xy in found.items() if text.startswith("评价机构"))
+    dated = next(xy for text, xy in found.items() if text.startswith("报告日期"))
+    note = next(xy for text, xy in found.items() if text.startswith("附件："))
+    assert sealed[0] > width / 2 - 60 and dated[0] > sealed[0]  # right-aligned: the shorter line starts further right
+    assert note[1] > sealed[1] > dated[1] and note[1] - sealed[1] > 50  # room for the seal
+    assert "最后一段" in pages[number]  # kept with the text before it
+
+
+def test_the_last_lines_move_with_the_signature_to_a_new_page(tmp_path):
+    """Whatever the length of the text, the last paragraph, the 附件说明 and the 落款 share a page."""
+    tail = CLOSING[CLOSING.index("\n\n最后一段"):]
+    for count in range(20, 40, 4):
+        text = "# 五、其他\n\n" + "\n\n".join(f"第{n}段。" + "正文。" * 30 for n in range(1, count)) + tail
+        pages = render(tmp_path, text)
+        number = page_of(pages, "评价机构（盖章）")
+        assert "最后一段" in pages[number] and "附件：绩效指标评分标准" in pages[number], count
+        assert "附件的正文" not in pages[number]
+
+
+def test_annex_starts_a_page_with_its_label_top_left_and_the_title_centred(tmp_path):
+    pages = render(tmp_path, CLOSING)
+    number = page_of(pages, "附件的正文")
+    assert "评价机构" not in pages[number]
+    found = lefts(tmp_path / "report.pdf", number)
+    width = float(PdfReader(str(tmp_path / "report.pdf")).pages[number].mediabox.width)
+    label = found["附件"]
+    title = next(xy for text, xy in found.items() if text.startswith("绩效指标评分标准"))
+    assert abs(label[0] - 2.6 / 2.54 * 72) < 2  # at the left margin
+    assert abs((title[0] + 8 * 18 / 2) - width / 2) < 12 and label[1] > title[1]  # centred under it
+    contents = pages[1]
+    assert "附件绩效指标评分标准" in contents

@@ -200,8 +200,8 @@ def _contents(meta: dict, headings: list[tuple[int, str, str]], shown: list[str]
     first_run = next((n for n, child in enumerate(first) if child.tag != qn("w:pPr")), len(first))
     for offset, run in enumerate((begin, instruction, separate)):
         first.insert(first_run + offset, run)
-    closing = _paragraph(f"TOC{headings[-1][0] if headings else 1}", [end])
-    content = _el("w:sdtContent", [title, *entries, closing])
+    entries[-1].append(end)
+    content = _el("w:sdtContent", [title, *entries])
     gallery = _el("w:docPartObj", [_el("w:docPartGallery", val="Table of Contents"), _el("w:docPartUnique")])
     return [_el("w:sdt", [_el("w:sdtPr", [gallery]), content])]
 

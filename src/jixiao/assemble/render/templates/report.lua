@@ -348,11 +348,16 @@ end
 local COLONS = { "：", ":" }
 local ANNEX_LEADS = { "^附件%s*[%d一二三四五六七八九十]*%s*", "^附%s*" }
 
---- Whether ``text`` opens with a label without colon, ending in ``word``, then a colon.
+--- Whether ``text`` is a line of a 落款: a short label (who seals, the date) ending in
+--- ``word``, a colon, and no sentence after it.
 local function labelled(text, word)
+  if text:find("。", 1, true) then return false end
   for _, colon in ipairs(COLONS) do
     local label = text:match("^(.-)" .. colon)
-    if label and #label <= 60 and label:sub(-#word) == word and not label:find("：", 1, true) then return true end
+    if label and label:sub(-#word) == word and not label:find("：", 1, true)
+        and utf8.len(label) - utf8.len(word) <= 8 then
+      return true
+    end
   end
   return false
 end
