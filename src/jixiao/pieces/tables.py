@@ -8,6 +8,7 @@ are the data table's own (as declared in ``inputs/tables.py``) or the scorecard'
 from decimal import Decimal
 from itertools import groupby
 
+from ..scoring.rules import method_name
 from ..inputs.tables import SPECS
 from ..numeric import Style, plain, yuan
 from .markdown import SPAN, grid_table, pipe_table
@@ -170,15 +171,17 @@ def yoy_indicators(project) -> str:
     return pipe_table(["三级指标", "上年得分", "本年得分", "变化"], body, align="lrrr")
 
 
-def _method(ind) -> str:
+def _method(ind, standard: str) -> str:
     if not ind.applicable:
         return "不适用"
-    return "百分制加权" if ind.weighted else ind.rule
+    return "百分制加权" if ind.weighted else method_name(ind.rule, standard)
 
 
 def scoring_standards(project) -> str:
-    """Each level-3 indicator's full marks, scoring method (百分制加权 for a weighted 0–100
-    criterion, 不适用 where it does not apply) and standard (the indicator table's 评分标准)."""
-    methods = {i.code: _method(i) for i in project.card.indicators}
+    """Each level-3 indicator's full marks, scoring method as a reviewer names it (比率法,
+    扣分法, 定性评价 …; 百分制加权 for a weighted 0–100 criterion, 不适用 where it does not
+    apply) and standard (the indicator table's 评分标准)."""
+    standards = {r.code: r.standard for r in project.table("indicators")}
+    methods = {i.code: _method(i, standards.get(i.code, "")) for i in project.card.indicators}
     body = [[f"{r.code} {r.name}", plain(r.max), methods[r.code], r.standard or "—"] for r in project.table("indicators")]
     return grid_table(["三级指标", "满分值", "评分方法", "评分标准"], body, align="lcll")

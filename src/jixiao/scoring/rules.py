@@ -320,3 +320,24 @@ def apply(rule: str, full: Decimal, inputs: dict, context: dict) -> Result:
         allowed = "、".join(KEYS[rule]) or "无（要点写在要点表中）"
         raise RuleError(f"评分参数『{'、'.join(unknown)}』不用于「{rule}」，可用的参数：{allowed}")
     return RULES[rule](full, inputs, context)
+
+# The scoring method as a reviewer names it (附表「评分方法」), per rule.
+METHOD_NAMES = {
+    "完成率": "比率法",
+    "反向完成率": "比率法（反向）",
+    "插值": "插值法",
+    "功效系数": "功效系数法",
+    "分档": "分档计分",
+    "重点得分": "要点计分",
+    "扣分": "扣分法",
+    "满意度": "问卷调查（满意度）",
+}
+FORMULA = ("得分 =", "得分=", "× 满分", "×满分")
+
+
+def method_name(rule: str, standard: str = "") -> str:
+    """The reviewer's name of a scoring method: a rule's (比率法, 扣分法 …); a score typed by
+    the team is 比率法 where its standard gives a formula (「得分 = … × 满分」), else 定性评价."""
+    if rule != MANUAL:
+        return METHOD_NAMES.get(rule, rule)
+    return "比率法" if any(mark in (standard or "") for mark in FORMULA) else "定性评价"
