@@ -186,3 +186,16 @@ def test_annex_starts_a_page_with_its_label_top_left_and_the_title_centred(tmp_p
     assert abs((title[0] + 8 * 18 / 2) - width / 2) < 12 and label[1] > title[1]  # centred under it
     contents = pages[1]
     assert "附件绩效指标评分标准" in contents
+
+
+def test_a_paragraph_opening_with_a_bracket_keeps_the_whole_indent(tmp_path):
+    """Justification squeezed the leading half of 「（」, so a long paragraph started left of
+    the two-character indent; the bracket now keeps its em: the text after it starts three
+    ems in, in a short paragraph and a justified long one alike."""
+    long = "运行市信用平台，对外提供公共信用信息查询等服务，使其成为信息共享与使用的有效载体" * 3
+    render(tmp_path, f"# 一、正文\n\n（1）承担平台运维。\n\n（2）{long}。\n")
+    found = lefts(tmp_path / "report.pdf", 2)
+    margin = 2.6 / 2.54 * 72
+    for start in ("1）承担", "2）运行"):
+        x = next(xy[0] for text, xy in found.items() if text.startswith(start))
+        assert abs(x - (margin + 3 * 11)) < 0.6, (start, x - margin)

@@ -11,6 +11,9 @@
 --   browser's own layout and wraps each table in <div class="table-wrap"> (wide ones scroll).
 -- * For Typst, every table becomes a call of `jixiao-table` (typst-template.typ), which
 --   repeats the caption as 续表, the header row and the group labels on a new page.
+-- * For Typst, a paragraph opening with a full-width bracket or quote 「（」 keeps the
+--   bracket's whole em: justification would squeeze its leading half and the paragraph
+--   would start left of the two-character indent.
 -- * The 落款 (GB/T 9704): a paragraph naming who seals the report (「…（盖章）：…」) and the
 --   date paragraph after it are set right-aligned with room for the seal above, kept on
 --   the page of the paragraph before them (div "signature" in HTML, style "Signature" in
@@ -342,6 +345,26 @@ local function Table(tbl)
   return tbl
 end
 
+-- Opening punctuation -------------------------------------------------------------------
+
+local OPENING = { ["（"] = true, ["“"] = true, ["‘"] = true, ["《"] = true, ["〈"] = true, ["【"] = true,
+                  ["〔"] = true, ["「"] = true, ["『"] = true }
+
+--- The first character of a Typst paragraph, if an opening bracket, in a box one em wide.
+local function whole_opening(para)
+  if not FORMAT:match("typst") then return nil end
+  local first = para.content[1]
+  if not first or first.t ~= "Str" then return nil end
+  local head = first.text:match("^" .. utf8.charpattern)
+  if not head or not OPENING[head] then return nil end
+  local rest = first.text:sub(#head + 1)
+  local box = pandoc.RawInline("typst", '#box(width: 1em, align(right, [' .. head .. ']))')
+  para.content:remove(1)
+  if rest ~= "" then para.content:insert(1, pandoc.Str(rest)) end
+  para.content:insert(1, box)
+  return para
+end
+
 -- 落款 and 附件 ----------------------------------------------------------------------------
 
 -- Lua patterns work on bytes: the full-width colon 「：」 is matched as a string, not in a set.
@@ -490,6 +513,7 @@ end
 return {
   { Inlines = east_asian_breaks },
   { Pandoc = chinese_lists },
+  { Para = whole_opening },
   { Table = Table },
   { Pandoc = closing },
 }
