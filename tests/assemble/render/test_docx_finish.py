@@ -132,10 +132,22 @@ def test_table_cells_centred_rows_whole_and_short_cells_wide_enough(made):
     assert grid[0] >= 5.1 * 210 + 216 and grid[2] >= 3.9 * 210 + 216, grid
     total = table.rows[-1].cells
     assert total[0].text == "合计" and total[0]._tc.tcPr.find(qn("w:gridSpan")).get(qn("w:val")) == "2"
-    # the row before 合计 keeps with it, so 合计 never starts a page alone
+    # a table of fewer than six rows keeps whole: every body row but the last keeps with the next
     kept = [tr for tr in table._tbl.tr_lst if all(p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
                                                   for p in tr.iter(qn("w:p")))]
-    assert kept == [table._tbl.tr_lst[-2]]
+    assert kept == table._tbl.tr_lst[1:-1]
+
+
+def test_a_break_in_a_long_table_leaves_three_rows_on_either_side(tmp_path):
+    rows = "\n".join(f"| D{n:02d} | 5 |" for n in range(1, 11))
+    (tmp_path / "report.md").write_text(DOCUMENT.split("# 一、")[0] + "# 一、表\n\n| 指标 | 分值 |\n|--|--|\n" + rows + "\n",
+                                        encoding="utf-8")
+    builtin.docx(tmp_path / "report.md", tmp_path / "report.docx")
+    table = docx.Document(str(tmp_path / "report.docx")).tables[-1]._tbl
+    body = table.tr_lst[1:]
+    kept = [n for n, tr in enumerate(body) if all(p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
+                                                  for p in tr.iter(qn("w:p")))]
+    assert kept == [0, 1, 7, 8]  # rows 1–3 and 8–10 each stay on one page
 
 
 def test_document_properties_and_fonts(made):

@@ -91,8 +91,27 @@ def test_a_continued_table_repeats_caption_header_and_group_labels(tmp_path):
 def test_the_total_row_never_stands_alone_on_a_continuation_page(tmp_path):
     # 225 filler phrases end the page exactly after C18, which left 合计 alone on the next page
     pages = render(tmp_path, "# 一、表格\n\n" + "正文段落。" * 225 + "\n\n" + grouped_table())
-    assert "C17指标名称1754" in pages[-2] and "C18" not in pages[-2], pages[-2][-40:]
-    assert "续表9-1" in pages[-1] and "C第C组C18指标名称1854合计270216" in pages[-1], pages[-1][:120]
+    assert "C16指标名称1654" in pages[-2] and "C17" not in pages[-2], pages[-2][-40:]
+    assert "续表9-1" in pages[-1] and "C17指标名称1754C18指标名称1854合计270216" in pages[-1], pages[-1][:120]
+
+
+def _rows_per_page(pages: list[str]) -> list[int]:
+    return [n for n in (len(re.findall(r"[ABC]\d\d指标名称", page)) + ("合计270216" in page) for page in pages) if n]
+
+
+@pytest.mark.parametrize("filler", [560, 880, 940])  # two, one and two rows left over before the rule
+def test_a_page_break_leaves_at_least_three_rows_on_either_side(tmp_path, filler):
+    """Wherever the table starts, neither its first page nor its last holds one or two rows."""
+    rows = _rows_per_page(render(tmp_path, "# 一、表格\n\n" + "正文段落。" * filler + "\n\n" + grouped_table()))
+    assert sum(rows) == 55 and min(rows) >= 3, rows
+
+
+def test_a_short_table_is_never_split(tmp_path):
+    table = ": 表 9-2 短表\n\n" + grid_table(["指标", "分值"], [[f"D{n:02d} 指标名称{n}", "5"] for n in range(1, 6)])
+    for filler in (1252, 1276):  # the table straddled two pages before the rule
+        pages = render(tmp_path, "# 一、表格\n\n" + "正文段落。" * filler + "\n\n" + table)
+        holding = [n for n, page in enumerate(pages) if re.search(r"D\d\d指标名称", page)]
+        assert len(holding) == 1, (filler, holding)
 
 
 def test_total_row_spans_the_label_columns(tmp_path):

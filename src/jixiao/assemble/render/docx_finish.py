@@ -319,7 +319,8 @@ def _full_width(body, width: int) -> None:
 
 
 def _rows_whole(body) -> None:
-    """No table row is split across two pages. Repeated header rows are left splittable:
+    """No table row is split across two pages, and a break leaves at least three rows on
+    either side (the rows before them keep with the next). Repeated header rows are left splittable:
     LibreOffice drops the rows of a table whose unsplittable header starts at the
     foot of a page; the header is one line, so nothing changes in Word."""
     for row in body.iter(qn("w:tr")):
@@ -333,9 +334,10 @@ def _rows_whole(body) -> None:
         if tr_pr.find(qn("w:cantSplit")) is None:
             tr_pr.insert(0, _el("w:cantSplit"))
     for table in body.iter(qn("w:tbl")):
-        rows = table.findall(qn("w:tr"))
-        if len(rows) >= 3:
-            _keep_with_next(rows[-2])
+        rows = [row for row in table.findall(qn("w:tr")) if row.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is None]
+        edge = len(rows) if len(rows) < 6 else 3  # a page break leaves at least three rows on either side
+        for row in rows[:edge - 1] + rows[-edge:-1]:
+            _keep_with_next(row)
 
 
 def _keep_with_next(row) -> None:
