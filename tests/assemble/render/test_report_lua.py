@@ -17,6 +17,8 @@ def test_bullets_become_chinese_numbered_paragraphs_in_every_format():
     text = "### 5. 利益相关方\n\n- 主管部门\n- 项目单位\n"
     for to in ("html5", "docx", "typst", "plain"):
         out = convert(text, "plain" if to == "docx" else to)
+        if to == "typst":  # the opening bracket in a box of one em (no squeezed indent)
+            out = out.replace("#box(width: 1em, align(right, [（]))", "（")
         assert "（1）主管部门" in out and "（2）项目单位" in out, (to, out)
         assert "<li>" not in out and "- " not in out
     html = convert(text, "html5")

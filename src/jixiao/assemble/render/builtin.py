@@ -14,7 +14,7 @@ from ...inputs.sanitize import REPORT_FORMAT
 from . import frontmatter
 from .docx_finish import finish as finish_docx
 from .docx_reference import write_reference_docx
-from .html_print import print_style
+from .html_print import print_style, typography_style
 from .pdf_pages import heading_pages
 
 READER = REPORT_FORMAT + "+east_asian_line_breaks"  # what the analyst's texts were written for
@@ -37,7 +37,7 @@ def html(source: Path, target: Path) -> None:
     _pandoc(source, "html5", target, [
         "--standalone", "--embed-resources", "--toc", "--toc-depth=3",
         f"--template={TEMPLATES / 'report.html'}", f"--css={TEMPLATES / 'report.css'}",
-        f"--variable=header-includes:{print_style(frontmatter.read(source))}", f"--resource-path={source.parent}",
+        f"--variable=header-includes:{typography_style() + print_style(frontmatter.read(source))}", f"--resource-path={source.parent}",
     ])
 
 
