@@ -19,7 +19,10 @@ empty list when the report reads true):
   sentence, and has one; every equation printed (``a ÷ b × c = d``) is true arithmetic;
 - the grade printed is the band the total falls in, by the bands the report states;
 - each budget rate (预算执行率 …) is defined once, with its formula, its value agrees with
-  the amounts printed, and any other working of the same name gives the same value.
+  the amounts printed, and any other working of the same name gives the same value;
+- in a table with a 占比 column, the shares add up to what its 合计 row says;
+- (``forward_references``, run on its own while the example's text still has one) no
+  sentence points to a table of a later chapter.
 
 Tables are found by their captions (``SUMMARY`` and ``DETAIL``), not by their numbers, and read
 as the PDF template (``jixiao-table``) draws them: the header row before the caption (which is
@@ -125,8 +128,8 @@ def read_report(pdf: Path) -> Report:
                 pieces.append(Piece(number, cm[4], cm[5], round(size * tm[0], 1), "Sans" in name and "Bold" in name, text))
 
         page.extract_text(visitor_text=visit)
-    sizes = [p.size for p in pieces if not p.sans]
-    body_size = max(set(sizes), key=sizes.count)
+    lines = [p.size for p in pieces if not p.sans and len(p.text.strip()) >= 25]  # prose lines, not table cells
+    body_size = max(set(lines), key=lines.count)
     start = next(i for i, p in enumerate(pieces) if p.sans and p.size > body_size and p.text.startswith("一、"))
     margin = pieces[start].x
     return Report(pieces[:start], pieces[start:], margin, body_size)
@@ -694,7 +697,42 @@ def budget_rates(report: Report) -> list[str]:
     return problems
 
 
-CHECKS = [leftovers, heading_numbers, summary_table, detail_table, analysis, rates, arithmetic, grade, budget_rates]
+def _captions(report: Report) -> list[str]:
+    return [p.text.strip() for p in report.body if _caption(p, report) and re.match(r"\s*附?表", p.text)
+            and not p.text.strip().startswith("续")]
+
+
+def shares(report: Report) -> list[str]:
+    """In every table with a 占比 column and a 合计 row, the shares add up to the 合计's."""
+    problems = []
+    for caption in _captions(report):
+        cells = table_pieces(report, caption)
+        cols = columns(cells) if cells else []
+        if "占比" not in [c.name for c in cols]:
+            continue
+        where = [c.name for c in cols].index("占比")
+        values = [decimal(p.text.strip()) for p in cells[len(cols):]
+                  if column_of(p, cols) == where and re.fullmatch(rf"{NUM}%", p.text.strip())]
+        if len(values) > 2 and sum(values[:-1]) != values[-1]:
+            problems.append(f"{caption}: the shares add up to {sum(values[:-1])}%, its 合计 says {values[-1]}%")
+    return problems
+
+
+def forward_references(report: Report) -> list[str]:
+    """No sentence points to a table of a later chapter (「见表 3-5」 in chapter 一)."""
+    problems, chapter = [], 0
+    for heading in sections(report):
+        found = NUMBERING[0][1].match(heading.text)
+        if found:
+            chapter = chinese_number(found.group(1))
+        for m in re.finditer(r"表\s*(\d+)-(\d+)", heading.body):
+            if chapter and int(m.group(1)) > chapter:
+                problems.append(f"chapter {chapter} refers forward to 表 {m.group(1)}-{m.group(2)}")
+    return problems
+
+
+CHECKS = [leftovers, heading_numbers, summary_table, detail_table, analysis, rates, arithmetic, grade, budget_rates,
+          shares]
 
 
 def check_report(report: Report) -> list[str]:

@@ -71,3 +71,14 @@ def test_the_annex_names_methods_as_a_reviewer_does(example_project):
     assert "手工" not in methods.values()
     assert methods["A101"] == "定性评价" and methods["B101"] == "比率法"
     assert methods["B102"] == methods["C107"] == methods["C110"] == "比率法"
+
+
+def test_shares_add_up_to_their_total():
+    """Largest remainder: 4/6, 1/6, 1/6 print 66.67 + 16.67 + 16.66 = 100.00, not 100.01."""
+    from decimal import Decimal
+
+    parts = tables.shares([Decimal(400), Decimal(100), Decimal(100)])
+    assert parts == [Decimal("66.67"), Decimal("16.67"), Decimal("16.66")] and sum(parts) == 100
+    thirds = tables.shares([Decimal(1)] * 3)
+    assert sum(thirds) == 100 and sorted(thirds) == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
+    assert tables.shares([Decimal(3), Decimal(1)]) == [Decimal(75), Decimal(25)]

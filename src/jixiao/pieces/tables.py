@@ -51,8 +51,8 @@ def data_table(project, name: str, merge: tuple[str, ...] = (), totals: tuple[st
         whole = sum((r[share] for r in rows), Decimal(0))
         headers.append("占比")
         align += "r"
-        for row, r in zip(body, rows):
-            row.append(project.style.rate(r[share] * 100 / whole) if whole else "—")
+        for row, part in zip(body, shares([r[share] for r in rows]) if whole else [None] * len(rows)):
+            row.append(project.style.rate(part) if part is not None else "—")
     if totals:
         first_text = next(i for i, c in enumerate(columns) if c.kind == "text")
         total_row = ["" for _ in headers]
@@ -70,6 +70,19 @@ def data_table(project, name: str, merge: tuple[str, ...] = (), totals: tuple[st
                     row[i] = value
         return grid_table(headers, body, align=align)
     return pipe_table(headers, body, align=align)
+
+
+def shares(values: list[Decimal]) -> list[Decimal]:
+    """Each value's share of their sum in percent with two decimals, adding up to exactly
+    100.00 (largest remainder: the hundredths left over go to the largest remainders, so
+    4 : 1 : 1 prints as 66.67 + 16.67 + 16.66, not 100.01 against its 合计)."""
+    whole = sum(values, Decimal(0))
+    exact = [v * 10000 / whole for v in values]
+    floors = [int(e) for e in exact]  # in hundredths of a percent
+    left = 10000 - sum(floors)
+    for n in sorted(range(len(values)), key=lambda n: exact[n] - floors[n], reverse=True)[:left]:
+        floors[n] += 1
+    return [Decimal(f) / 100 for f in floors]
 
 
 def indicator_system(project) -> str:

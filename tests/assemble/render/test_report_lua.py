@@ -139,3 +139,10 @@ def test_one_annex_without_signature_gets_its_note_before_the_annex():
 def test_a_paragraph_mentioning_a_seal_later_in_the_line_is_no_signature():
     html = convert("正文说明须加盖公章（盖章）：见后。\n", "html5")
     assert "signature" not in html
+
+
+def test_document_numbers_take_the_official_brackets():
+    out = convert(r"依据《办法》（沪财绩\[2014\]22号）、沪发改稽察［2015］15号和财预(2020)10号；"
+                  r"数组\[2014\]不是文号，（2019）年也不是。", "plain")
+    assert "沪财绩〔2014〕22号" in out and "沪发改稽察〔2015〕15号" in out and "财预〔2020〕10号" in out
+    assert "数组[2014]不是文号" in out and "（2019）年" in out

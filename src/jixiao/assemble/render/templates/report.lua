@@ -3,6 +3,8 @@
 --
 -- * A line break inside a paragraph between two East Asian characters is dropped (pandoc's
 --   east_asian_line_breaks, which Quarto does not apply to every format).
+-- * A document number's year is set in 〔〕 (GB/T 9704): 沪财绩[2014]22号 → 沪财绩〔2014〕22号,
+--   also from ［］, () and （）.
 -- * Lists become paragraphs numbered the Chinese way: （1）（2） under a heading, 1）2）
 --   under a heading that is itself numbered （N）, ①② one level deeper.
 -- * A table's last row that is a total (合计, 总计, 小计, 总分) spans the label columns.
@@ -90,6 +92,25 @@ local function east_asian_breaks(inlines)
     end
   end
   return out
+end
+
+-- Document numbers ----------------------------------------------------------------------
+
+local YEAR_BRACKETS = { { "%[", "%]" }, { "［", "］" }, { "%(", "%)" }, { "（", "）" } }
+
+--- 沪财绩[2014]22号 → 沪财绩〔2014〕22号: a year of four digits in brackets right before a
+--- number and 号, after the issuer's characters.
+local function document_numbers(str)
+  local text = str.text
+  for _, pair in ipairs(YEAR_BRACKETS) do
+    text = text:gsub("(" .. utf8.charpattern .. ")" .. pair[1] .. "(%d%d%d%d)" .. pair[2] .. "(%d%d?%d?%d?号)",
+      function(before, year, number)
+        local code = utf8.codepoint(before)
+        if not wide(code) or before == "（" or before == "(" then return nil end
+        return before .. "〔" .. year .. "〕" .. number
+      end)
+  end
+  if text ~= str.text then return pandoc.Str(text) end
 end
 
 -- Lists ---------------------------------------------------------------------------------
@@ -511,7 +532,7 @@ local function closing(doc)
 end
 
 return {
-  { Inlines = east_asian_breaks },
+  { Inlines = east_asian_breaks, Str = document_numbers },
   { Pandoc = chinese_lists },
   { Para = whole_opening },
   { Table = Table },
