@@ -99,14 +99,25 @@ def _direction(inputs: dict, choices: tuple[str, str]) -> str:
     return value
 
 
+def product(full: Decimal, percent: Decimal) -> tuple[Decimal, str]:
+    """The score full × percent% rounded to two places, and its working 「10 × 99.97% = 9.997，
+    取 10.00 分」: the exact product is printed, then the rounding, never a rounded product as
+    if it were exact."""
+    exact = full * percent / HUNDRED
+    score = round2(exact)
+    head = f"{show(full)} × {fixed2(percent)}% = "
+    if exact == score:
+        return score, f"{head}{points(score)} 分"
+    return score, f"{head}{show(exact)}，取 {points(score)} 分"
+
+
 def _rate_score(full: Decimal, rate: Decimal, label: str, value_text: str) -> Result:
     """Score = full × rate (rate in percent, rounded to two places), capped at full marks."""
     if rate >= HUNDRED:
         return Result(round2(full), f"{label} = {value_text} = {fixed2(rate)}%，达到或超过 100% 按满分计，"
                                     f"得分 {points(full)} 分")
-    score = round2(full * rate / HUNDRED)
-    return Result(score, f"{label} = {value_text} = {fixed2(rate)}%，得分 = {show(full)} × {fixed2(rate)}% = "
-                         f"{points(score)} 分")
+    score, working = product(full, rate)
+    return Result(score, f"{label} = {value_text} = {fixed2(rate)}%，得分 = {working}")
 
 
 def completion(full, inputs, context=None) -> Result:
@@ -179,8 +190,8 @@ def efficacy(full, inputs, _context=None) -> Result:
         return Result(round2(full), f"{head}，达到或超过 100 按满分计，得分 {points(full)} 分")
     if d <= 0:
         return Result(round2(ZERO), f"{head}，不高于 0 按 0 计，得分 0.00 分")
-    score = round2(full * d / HUNDRED)
-    return Result(score, f"{head}，得分 = {show(full)} × {fixed2(d)}% = {points(score)} 分")
+    score, working = product(full, d)
+    return Result(score, f"{head}，得分 = {working}")
 
 
 HIGHER, LOWER = "越高越好", "越低越好"
@@ -209,8 +220,10 @@ SHORTFALL, EXCESS = "不足", "超出"
 def _after_loss(full: Decimal, lost: Decimal) -> tuple[Decimal, str]:
     if lost >= full:
         return round2(ZERO), f"扣分达到或超过满分 {show(full)} 分，得 0.00 分"
-    score = round2(full - lost)
-    return score, f"得分 = {show(full)} − {show(lost)} = {points(score)} 分"
+    exact = full - lost
+    score = round2(exact)
+    shown = f"{points(score)} 分" if exact == score else f"{show(exact)}，取 {points(score)} 分"
+    return score, f"得分 = {show(full)} − {show(lost)} = {shown}"
 
 
 def deduction(full, inputs, _context=None) -> Result:
@@ -258,13 +271,15 @@ def key_points(full, _inputs, context) -> Result:
         raise RuleError(f"要点分值合计 {show(total)} 与满分值 {show(full)} 不一致")
     met = [p for p in listed if p["met"]]
     missed = [p for p in listed if not p["met"]]
-    score = round2(sum((p["marks"] for p in met), ZERO))
+    exact = sum((p["marks"] for p in met), ZERO)
+    score = round2(exact)
     text = "达到要点：" + ("、".join(f"{p['point']}（{show(p['marks'])} 分）" for p in met) or "无")
     if missed:
         text += "；未达到：" + "、".join(f"{p['point']}（{show(p['marks'])} 分）" for p in missed)
     marks = [show(p["marks"]) for p in met]
     total_text = f"= {' + '.join(marks)} = " if len(marks) > 1 else ""
-    return Result(score, f"{text}；得分 {total_text}{points(score)} 分")
+    rounded = "" if exact == score else f"{show(exact)}，取 "
+    return Result(score, f"{text}；得分 {total_text}{rounded}{points(score)} 分")
 
 
 def satisfaction(full, inputs, context) -> Result:
@@ -283,8 +298,8 @@ def satisfaction(full, inputs, context) -> Result:
     elif "分档" in inputs:
         result = bands(full, inner)
     else:
-        score = round2(full * rate / HUNDRED)
-        result = Result(score, f"得分 = {show(full)} × {fixed2(rate)}% = {points(score)} 分")
+        score, working = product(full, rate)
+        result = Result(score, f"得分 = {working}")
     return Result(result.score, head + result.working, result.notes)
 
 
