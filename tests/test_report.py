@@ -192,7 +192,8 @@ def test_pdf_has_page_numbers_and_running_header(rendered):
     reader = PdfReader(str(rendered / "report.pdf"))
     body = [_squeeze(p.extract_text()) for p in reader.pages[2:]]
     assert all(text.startswith("2018年上海市公共信用信息服务中心专项") for text in body)
-    assert body[0].endswith("1") and body[1].endswith("2")
+    assert body[0].endswith("—1—") and body[1].endswith("—2—")  # 「— 1 —」 (GB/T 9704)
+    assert reader.pages[1].extract_text().strip().endswith("— I —")  # the contents
 
 
 def test_captions_in_all_three_formats(rendered):
@@ -296,7 +297,8 @@ def test_docx_contents_filled_in_then_sections(rendered):
     from docx.oxml.ns import qn
 
     document = docx.Document(str(rendered / "report.docx"))
-    entries = [p.text.strip() for p in _docx_paragraphs(document) if p.style.style_id in ("TOC1", "TOC2", "TOC3")]
+    entries = [p.text.split("\t")[0].strip() for p in _docx_paragraphs(document)
+               if p.style.style_id in ("TOC1", "TOC2", "TOC3")]
     assert entries[:3] == ["一、项目基本情况", "（一）概况", "1. 立项背景及目的"] and "五、其他需说明事项" in entries
     sections = document.sections
     assert len(sections) == 3
