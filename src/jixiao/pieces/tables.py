@@ -157,8 +157,9 @@ def score_detail(project) -> str:
 
 
 def _change(style, now, before) -> str:
+    """The change with its sign: +1.20, −0.12 (the minus sign of the working lines, U+2212)."""
     delta = now - before
-    return ("+" if delta > 0 else "") + style.score(delta)
+    return ("+" if delta > 0 else "") + style.score(delta).replace("-", "−")
 
 
 def yoy_dimensions(project) -> str:

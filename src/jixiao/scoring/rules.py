@@ -20,7 +20,7 @@ from decimal import Decimal
 from ..numeric import HUNDRED, NotANumber, NumberError, fixed2, parse_number, points, round2, thousands, to_decimal, trimmed
 
 MANUAL = "手工"
-TEXT_INPUTS = {"对象", "方向"}  # inputs that are words rather than numbers
+TEXT_INPUTS = {"对象", "方向", "名称", "单位"}  # inputs that are words rather than numbers
 ZERO = Decimal(0)
 
 
@@ -235,10 +235,15 @@ def deduction(full, inputs, _context=None) -> Result:
         _not_negative(inputs, "次数", "每次扣分")
         if count != count.to_integral_value():
             raise RuleError(f"评分参数『次数』应为整数，而不是 {show(count)}")
+        noun, unit = inputs.get("名称", "发现问题"), inputs.get("单位", "项")
+        if len(unit) > 2 or len(noun) > 20:
+            raise RuleError("评分参数『单位』应是一两个字的量词（如 件、次、项），『名称』不超过 20 个字（如 群众投诉）")
         lost = count * each
         score, tail = _after_loss(full, lost)
-        return Result(score, f"发现问题 {show(count)} 项，每项扣 {show(each)} 分，扣 {show(count)} × {show(each)} = "
+        return Result(score, f"{noun} {show(count)} {unit}，每{unit}扣 {show(each)} 分，扣 {show(count)} × {show(each)} = "
                              f"{show(lost)} 分，{tail}")
+    if "名称" in inputs or "单位" in inputs:
+        raise RuleError("评分参数『名称』『单位』只用于按次数扣分（次数=…; 每次扣分=…）")
     value, standard, step, each = _need(inputs, "值", "标准", "步长", "每步扣分")
     direction = _direction(inputs, (SHORTFALL, EXCESS))
     if step <= 0:
@@ -248,6 +253,15 @@ def deduction(full, inputs, _context=None) -> Result:
     if direction == SHORTFALL and standard == 0 and value >= 0:
         notes.append("扣分规则按『不足』（低于标准才扣分）计算，而标准为 0：若该值越大越差（如逾期天数、差错数），"
                      "请在评分参数中写 方向=超出")
+    elif direction == SHORTFALL and value == 0 and standard > 0:
+        notes.append(f"扣分规则的『值』为 0 而『标准』为 {show(standard)}，按『不足』计为低于标准 {show(standard)}："
+                     "若标准其实是逾期天数、问题数等越大越差的数，值和标准写反了，请写 值=该数; 标准=0; 方向=超出")
+    elif direction == EXCESS and value < standard:
+        notes.append(f"扣分规则按『超出』计算，而『值』{show(value)} 低于『标准』{show(standard)}，不扣分："
+                     "请确认方向（该值越小越差时写 方向=不足）和值、标准没有写反")
+    elif direction == SHORTFALL and value > standard:
+        notes.append(f"扣分规则按『不足』计算，而『值』{show(value)} 高于『标准』{show(standard)}，不扣分："
+                     "请确认方向（该值越大越差时写 方向=超出）和值、标准没有写反")
     if direction == SHORTFALL:
         gap, label, within = standard - value, f"低于标准 = {show(standard)} − {show(value)}", "未低于"
     else:
@@ -321,7 +335,7 @@ KEYS = {
     "功效系数": ("值", "满意值", "不允许值"),
     "分档": ("值", "分档", "方向"),
     "重点得分": (),
-    "扣分": ("值", "标准", "步长", "每步扣分", "方向", "次数", "每次扣分"),
+    "扣分": ("值", "标准", "步长", "每步扣分", "方向", "次数", "每次扣分", "名称", "单位"),
     "满意度": ("对象", "锚点", "分档", "方向"),
 }  # the inputs each rule reads
 
