@@ -267,3 +267,11 @@ def test_word_as_libreoffice_lays_it_out(closing, tmp_path):
     assert next(x for t, x in found.items() if t.startswith("报告日期")) > width / 2
     lines = [line.strip() for line in pages[-1].extract_text().splitlines() if line.strip()]
     assert lines[lines.index("附件") + 1] == "绩效指标评分标准"
+
+
+def test_app_properties_name_jixiao_and_the_language_is_chinese(made):
+    app = zipfile.ZipFile(made).read("docProps/app.xml").decode("utf-8")
+    assert "<Application>jixiao</Application>" in app and "<Pages>" not in app and "<Words>" not in app
+    lang = docx.Document(str(made)).styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(
+        qn("w:rPr")).find(qn("w:lang"))
+    assert lang.get(qn("w:val")) == "zh-CN" and lang.get(qn("w:eastAsia")) == "zh-CN"

@@ -102,6 +102,12 @@ def _default_fonts(doc) -> None:
         fonts = OxmlElement("w:rFonts")
         defaults.insert(0, fonts)
     _set_fonts(fonts, BODY_FONT)
+    lang = defaults.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        defaults.append(lang)
+    for attr in ("w:val", "w:eastAsia"):  # the report's language, for spelling and line breaking
+        lang.set(qn(attr), "zh-CN")
 
 
 def _toc_styles(doc) -> None:
