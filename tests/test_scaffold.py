@@ -230,3 +230,11 @@ def test_the_sheet_keeps_the_analysts_hints_out_of_the_published_standard(tmp_pa
     assert rows["B102"]["填写提示"] == "可选评分方法：完成率，评分参数 实际=budget.spent; 目标=budget.received"
     assert rows["D201"]["填写提示"].endswith("锚点=60:0, 90:5")
     assert not any("可选评分方法" in (r["评分标准"] or "") or "budget." in (r["评分标准"] or "") for r in rows.values())
+
+
+def test_a_self_assessment_says_so_and_claims_no_third_party_or_survey(tmp_path):
+    jixiao("new", "demo", "--framework", "self-assessment-2020", "--root", tmp_path)
+    text = (tmp_path / "params" / "demo.yaml").read_text(encoding="utf-8")
+    assert text.splitlines()[0].startswith("# ") and "项目支出绩效自评" in text.splitlines()[0]
+    assert "commissioning_unit" not in text and "evaluator" not in text
+    assert "问卷" not in text and "公众评判法" not in text

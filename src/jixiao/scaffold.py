@@ -83,16 +83,18 @@ def new_from_framework(root: Path, name: str, framework: str, year: int | None =
         (data / "texts" / f"{key}.md").write_text(f"（{PENDING}：{title}）\n", encoding="utf-8")
     params_path.parent.mkdir(parents=True, exist_ok=True)
     cover = {name.removeprefix("project.") for _, name in outline.cover}
-    params_path.write_text(_params_text(name, year, raw, stubs, cover), encoding="utf-8")
+    params_path.write_text(_params_text(name, year, raw, stubs, cover, outline.kind), encoding="utf-8")
     return params_path
 
 
-def _params_text(name: str, year: int, raw: dict, stubs: dict[str, str], cover: set[str]) -> str:
+def _params_text(name: str, year: int, raw: dict, stubs: dict[str, str], cover: set[str], kind: str = "评价") -> str:
+    """The new parameter file: 自评 or 评价 as the outline names its work; the evaluation
+    methods claim no survey (公众评判法 is for a project with a survey table: add it then)."""
     framework = {"framework": {"name": raw["name"], "dimensions": frameworks.tree(raw), "grades": raw["grades"],
                                "constraints": raw.get("constraints", [])}}
     texts = "\n".join(f"  {key}: texts/{key}.md   # {title}" for key, title in stubs.items())
     third_party = "".join(f"  {key}: {PENDING}\n" for key in ("commissioning_unit", "evaluator") if key in cover)
-    return f"""# {year} 年度项目支出绩效评价 —— 参数文件（由 jixiao new 生成，框架：{raw['title']}）
+    return f"""# {year} 年度项目支出绩效{kind} —— 参数文件（由 jixiao new 生成，框架：{raw['title']}）
 # 把所有「{PENDING}」换成实际内容；键的含义见 README「参数文件」一节。金额单位为元。
 
 project:
@@ -114,8 +116,8 @@ evaluation:
   methods:
     - name: 比较法
       description: 将绩效目标与实施效果、历史情况和同类项目进行比较，综合分析目标实现程度。
-    - name: 公众评判法
-      description: 通过问卷调查和访谈收集服务对象的评价，衡量满意程度。
+    - name: 因素分析法
+      description: 综合分析影响绩效目标实现和实施效果的内外部因素。
 
 # 指标体系：一级指标权重可调整（合计 100）；三级指标及满分值在 data/{name}/indicators.xlsx 中。
 {yaml.safe_dump(framework, allow_unicode=True, sort_keys=False).rstrip()}
