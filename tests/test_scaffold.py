@@ -238,3 +238,26 @@ def test_a_self_assessment_says_so_and_claims_no_third_party_or_survey(tmp_path)
     assert text.splitlines()[0].startswith("# ") and "项目支出绩效自评" in text.splitlines()[0]
     assert "commissioning_unit" not in text and "evaluator" not in text
     assert "问卷" not in text and "公众评判法" not in text
+
+
+def test_an_indicator_row_added_below_counts_in_the_subtotals(tmp_path):
+    """The scoring sheet grows with the indicators: a row typed under the last one keeps the
+    drop-downs and enters the 汇总 sheet; the empty rows kept for it count as nothing."""
+    assert jixiao("new", "demo", "--framework", "national-2020", "--root", tmp_path).returncode == 0
+    sheet = tmp_path / "data" / "demo" / "indicators.xlsx"
+    _fill(sheet, 0.75)
+    before = _rows(sheet)
+    assert before["合计"][3] == 0  # no empty row counted as pending
+    book = load_workbook(sheet)
+    table = book["指标评分表"]
+    header = [c.value for c in table[1]]
+    last = max(r for r in range(2, table.max_row + 1) if table.cell(r, header.index("指标编码") + 1).value)
+    for column, value in {"一级指标": "A", "二级指标": "A1", "指标编码": "A199", "三级指标": "新增指标", "满分值": 2,
+                          "评分值": 1, "评分方法": "手工"}.items():
+        table.cell(last + 1, header.index(column) + 1).value = value
+    ranges = [str(v.sqref) for v in table.data_validations.dataValidation]
+    assert ranges and all(int(r.split(":")[1][1:]) > last + 100 for r in ranges)
+    book.save(sheet)
+    after = _rows(sheet)
+    assert after["A1"][0] == before["A1"][0] + 2 and after["A1"][2] == pytest.approx(before["A1"][2] + 1)
+    assert after["合计"][0] == before["合计"][0] + 2

@@ -134,6 +134,9 @@ facts: {{}}
 """
 
 
+ROOM = 300  # empty rows below the indicators that the validation and the 汇总 formulas cover
+
+
 def _column(header: str) -> str:
     return get_column_letter(COLUMNS.index(header) + 1)
 
@@ -153,7 +156,7 @@ def write_sheet(path: Path, raw: dict) -> None:
         if ind.get("percent_scale"):
             values["评分值"] = f'=IF({criterion}{n}="","",ROUND({criterion}{n}*{top}{n}/100,2))'
         sheet.append([values.get(header) for header in COLUMNS])
-    last = len(rows) + 1
+    last = len(rows) + 1 + ROOM  # rows added below the framework's keep their drop-downs and subtotals
     rules = DataValidation(type="list", formula1=f'"{",".join(RULE_NAMES)}"', allow_blank=True,
                            error="请从下拉列表中选择评分方法", showErrorMessage=True)
     applicable = DataValidation(type="list", formula1='"是"', allow_blank=True)
@@ -186,8 +189,9 @@ def _subtotals(sheet, raw: dict, last: int) -> None:
     top, score, na = span("满分值"), span("评分值"), span("不适用")
     applicable = f'{na},"<>是"'
     sheet.append(["编码", "名称", "满分值", "适用满分值", "评分值合计", "待计算指标数", "得分率"])
-    row = 2
+    row, dimension_rows = 2, []
     for dim in raw["dimensions"]:
+        dimension_rows.append(row)
         levels = [(dim["code"], dim["name"], span("一级指标"))]
         levels += [(g["code"], g["name"], span("二级指标")) for g in dim["groups"]]
         for code, name, level in levels:
@@ -198,8 +202,9 @@ def _subtotals(sheet, raw: dict, last: int) -> None:
                           f'=COUNTIFS({level},A{row},{applicable},{score},"")',
                           _rate(row)])
             row += 1
+    # pending: the dimensions' counts (the empty rows kept below the indicators are in no dimension)
     sheet.append(["合计", "", f"=SUM({top})", f"=SUMIFS({top},{applicable})", f"=SUMIFS({score},{applicable})",
-                  f'=COUNTIFS({applicable},{score},"")', _rate(row)])
+                  "=" + "+".join(f"F{r}" for r in dimension_rows), _rate(row)])
     total = row
     sheet.append(["总分", "评分值合计 ÷ 适用满分值合计 × 100", 100, "",
                   f'=IF(D{total}=0,"不适用",IF(F{total}>0,"待计算",ROUND(E{total}/D{total}*100,2)))'])
