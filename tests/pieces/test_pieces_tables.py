@@ -82,3 +82,9 @@ def test_shares_add_up_to_their_total():
     thirds = tables.shares([Decimal(1)] * 3)
     assert sum(thirds) == 100 and sorted(thirds) == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
     assert tables.shares([Decimal(3), Decimal(1)]) == [Decimal(75), Decimal(25)]
+
+
+def test_the_framework_table_fills_every_weight_total(example_project):
+    """合计 carries the level-1 and the level-2 weight totals and the indicator count."""
+    total = tables.indicator_system(example_project).splitlines()[-2]
+    assert [c.strip() for c in total.split("|")[1:-1]] == ["合计", "100", "", "100", "38"]

@@ -93,7 +93,8 @@ def indicator_system(project) -> str:
         for n, group in enumerate(dim.groups):
             body.append([dim.label if n == 0 else SPAN, plain(dim.weight) if n == 0 else SPAN,
                          group.label, plain(group.weight), str(len(group.indicators))])
-    body.append([TOTAL, plain(card.weight), "", "", str(len(card.indicators))])
+    level2 = sum((g.weight for d in card.dimensions for g in d.groups), Decimal(0))
+    body.append([TOTAL, plain(card.weight), "", plain(level2), str(len(card.indicators))])
     return grid_table(["一级指标", "权重", "二级指标", "权重", "三级指标数"], body, align="lclcc")
 
 
