@@ -250,9 +250,9 @@ def _caption(piece: Piece, report: Report) -> bool:
 
 def _continues(piece: Piece, caption: Piece) -> bool:
     """A continuation page's caption of the table under ``caption``, as report.lua writes it:
-    「续表 3-2」 for 「表 3-2 …」, else the caption followed by 「（续）」."""
+    「续表 3-2」 for 「表 3-2 …」 (「续附表 1」 for 「附表 1 …」), else the caption followed by 「（续）」."""
     text, first = piece.text.strip(), caption.text.strip()
-    number = re.match(r"表\s*[0-9A-Za-z.\-]+", first)
+    number = re.match(r"附?表\s*[0-9A-Za-z.\-]+", first)
     return text == ("续" + number.group(0) if number else first + "（续）")
 
 

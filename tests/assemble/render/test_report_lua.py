@@ -146,3 +146,9 @@ def test_document_numbers_take_the_official_brackets():
                   r"数组\[2014\]不是文号，（2019）年也不是。", "plain")
     assert "沪财绩〔2014〕22号" in out and "沪发改稽察〔2015〕15号" in out and "财预〔2020〕10号" in out
     assert "数组[2014]不是文号" in out and "（2019）年" in out
+
+
+def test_an_annex_table_continues_as_xu_fubiao():
+    typ = convert(TOTAL.replace(": 表 1-1 预算", ": 附表 1 预算"), "typst")
+    assert "continued: [续附表 1]," in typ
+    assert "continued: [续表 1-1]," in convert(TOTAL, "typst")

@@ -12,7 +12,8 @@
 --   never wrap; long text columns share the rest of the text width. HTML keeps the
 --   browser's own layout and wraps each table in <div class="table-wrap"> (wide ones scroll).
 -- * For Typst, every table becomes a call of `jixiao-table` (typst-template.typ), which
---   repeats the caption as 续表, the header row and the group labels on a new page.
+--   repeats the caption as 续表 (续附表 for an annex's 附表), the header row and the group
+--   labels on a new page.
 -- * For Typst, a paragraph opening with a full-width bracket or quote 「（」 keeps the
 --   bracket's whole em: justification would squeeze its leading half and the paragraph
 --   would start left of the two-character indent.
@@ -320,7 +321,7 @@ end
 local function typst_table(tbl, widths)
   table_count = table_count + 1
   local caption = stringify(tbl.caption.long)
-  local number = caption:match("^(表%s*[%w%-%.]+)")
+  local number = caption:match("^(附表%s*[%w%-%.]+)") or caption:match("^(表%s*[%w%-%.]+)")
   local continued = number and ("续" .. number) or (caption ~= "" and caption .. "（续）" or "")
   local placed, body = grid(tbl)
   local columns, aligns = {}, {}
