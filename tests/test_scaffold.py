@@ -261,3 +261,16 @@ def test_an_indicator_row_added_below_counts_in_the_subtotals(tmp_path):
     after = _rows(sheet)
     assert after["A1"][0] == before["A1"][0] + 2 and after["A1"][2] == pytest.approx(before["A1"][2] + 1)
     assert after["合计"][0] == before["合计"][0] + 2
+
+
+def test_from_last_year_leaves_the_period_and_reasons_to_fill_and_check_flags_an_old_period(example):
+    root = example.parent.parent
+    assert jixiao("new", "shanghai-credit-2019", "--from", example, "--root", root).returncode == 0
+    params = root / "params" / "shanghai-credit-2019.yaml"
+    assert yaml.safe_load(params.read_text(encoding="utf-8"))["project"]["period"] == "待填写"
+    table = (root / "data" / "shanghai-credit-2019" / "indicators.csv").read_text(encoding="utf-8")
+    assert "不扣分。" not in table  # last year's 评分理由 are cleared with the scores
+    example.write_text(example.read_text(encoding="utf-8").replace("period: 2018年1月至2018年12月",
+                                                                   "period: 2017年1月至2017年12月"), encoding="utf-8")
+    check = jixiao("check", example)
+    assert check.returncode == 0 and "project.period「2017年1月至2017年12月」不含评价年度 2018 年" in check.stdout + check.stderr

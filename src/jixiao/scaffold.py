@@ -238,6 +238,8 @@ def new_from_previous(root: Path, name: str, previous: Path) -> Path:
     text = re.sub(r"(?m)^(\s+year:\s*)\d{4}", lambda m: f"{m.group(1)}{year + 1}", text, count=1)
     text = re.sub(r"(?m)^(\s+name:\s*)" + str(year), lambda m: f"{m.group(1)}{year + 1}", text, count=1)
     text = re.sub(r"(?m)^(\s+report_date:\s*).*$", lambda m: f"{m.group(1)}{PENDING}", text, count=1)
+    # last year's period is not this year's: to fill in again (check lists it)
+    text = re.sub(r"(?m)^(\s+period:\s*).*$", lambda m: f"{m.group(1)}{PENDING}", text, count=1)
     text = re.sub(r"(?m)^data_dir:.*$", f"data_dir: ../data/{name}", text, count=1)
     text = re.sub(r"(?m)^previous:.*\n?", "", text)
     relative = Path("..") / "params" / previous.name if previous.parent.name == "params" else previous.resolve()
@@ -251,8 +253,9 @@ def new_from_previous(root: Path, name: str, previous: Path) -> Path:
 
 
 def clear_scores(path: Path, sheet: str | None = None) -> None:
-    """Empty the typed 评分值 and 百分制得分 of an indicator table (CSV or xlsx); formulas stay."""
-    headers = ("评分值", "百分制得分")
+    """Empty the typed 评分值, 百分制得分 and last year's 评分理由 of an indicator table (CSV or
+    xlsx); formulas stay."""
+    headers = ("评分值", "百分制得分", "评分理由")
     if path.suffix.lower() == ".csv":
         rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
         columns = [rows[0].index(h) for h in headers if h in rows[0]]
