@@ -4,14 +4,17 @@ engines against each other, measured side by side in one run.
 The floor is the same package calls in one Python process: each chapter notebook's code
 cells executed in-process (no kernels, no papermill), the stitched Markdown written, and one
 render of the same formats with the built-in engine. The engines render the same stitched
-report.md to each format, rounds interleaved; with Quarto on PATH, `jixiao run` is also timed
-with `--engine quarto`. Prints the best of the rounds and the ratios.
+report.md (the three formats in one call, as a run renders them: the built-in engine's at the
+same time, Quarto's in one `quarto render`), rounds interleaved; with Quarto on PATH, `jixiao
+run` is also timed with `--engine quarto`. Prints the median and the spread (fastest–slowest)
+of the rounds, and the ratios of the medians.
 
     python benchmarks/run_example.py [--rounds N]
 """
 
 import argparse
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -43,38 +46,37 @@ def full_run(params: Path, engine: str = "builtin") -> float:
     return time.perf_counter() - started
 
 
-def render_once(engine: str, build: Path, fmt: str) -> float:
-    """One format rendered from build/report.md by one engine, into a scratch folder."""
+def render_once(engine: str, build: Path) -> float:
+    """The three formats rendered from build/report.md by one engine, into a scratch folder."""
     out = build / f"out-{engine}"
     out.mkdir(exist_ok=True)
     started = time.perf_counter()
     if engine == "builtin":
-        render_builtin.RENDERERS[fmt](build / "report.md", out / f"report.{fmt}")
+        render_builtin.render(build / "report.md", out, FORMATS)
     else:
-        render_quarto.render(render_quarto.write_project(build, build / "quarto"), out, [fmt])
+        render_quarto.render(render_quarto.write_project(build, build / "quarto"), out, FORMATS)
     return time.perf_counter() - started
 
 
+def summary(times: list[float]) -> str:
+    """Median and spread of the rounds."""
+    return f"中位数 {statistics.median(times):6.2f} 秒（{min(times):.2f}–{max(times):.2f}，{len(times)} 轮）"
+
+
 def engines(params: Path, rounds: int, quarto: bool) -> None:
-    """Both engines on the same stitched document, per format, rounds interleaved."""
+    """Both engines on the same stitched document, the three formats, rounds interleaved."""
     build = params.parent.parent / "engines"
     shutil.copytree(params.parent.parent / "output" / params.stem, build)
     names = ["builtin", "quarto"] if quarto else ["builtin"]
-    times = {(e, f): [] for e in names for f in FORMATS}
+    times = {engine: [] for engine in names}
     for _ in range(rounds):
-        for fmt in FORMATS:
-            for engine in names:
-                times[engine, fmt].append(render_once(engine, build, fmt))
-    best = {key: min(values) for key, values in times.items()}
-    print("渲染同一份 report.md（各轮取最短，秒）：")
-    print("  格式        内置引擎" + ("      Quarto   Quarto/内置" if quarto else ""))
-    for fmt in [*FORMATS, "total"]:
-        own = sum(best["builtin", f] for f in FORMATS) if fmt == "total" else best["builtin", fmt]
-        line = f"  {'合计' if fmt == 'total' else fmt:<8}{own:>12.2f}"
-        if quarto:
-            other = sum(best["quarto", f] for f in FORMATS) if fmt == "total" else best["quarto", fmt]
-            line += f"{other:>12.2f}{other / own:>12.2f}"
-        print(line)
+        for engine in names:
+            times[engine].append(render_once(engine, build))
+    print("渲染同一份 report.md 为 HTML、PDF、Word：")
+    print(f"  内置引擎：{summary(times['builtin'])}")
+    if quarto:
+        ratio = statistics.median(times["quarto"]) / statistics.median(times["builtin"])
+        print(f"  Quarto：  {summary(times['quarto'])}，为内置引擎的 {ratio:.2f} 倍")
 
 
 def floor_run(params: Path, build: Path) -> float:
@@ -127,16 +129,16 @@ def main() -> None:
             build.mkdir()
             floors.append(floor_run(params, build))
             shutil.rmtree(build)
-        full_run(params)  # leave the built-in engine's output for the per-format comparison
-        best_run, best_floor = min(runs), min(floors)
-        print(f"jixiao run（各章笔记本，同一内核，内置引擎）：{best_run:6.2f} 秒  (各轮 {', '.join(f'{t:.2f}' for t in runs)})")
+        full_run(params)  # leave the built-in engine's output for the engines' comparison
+        run, low = statistics.median(runs), statistics.median(floors)
+        print(f"jixiao run（各章笔记本，同一内核，内置引擎）：{summary(runs)}")
         if quarto:
-            print(f"jixiao run --engine quarto：{min(quarto_runs):6.2f} 秒  (各轮 {', '.join(f'{t:.2f}' for t in quarto_runs)})，"
-                  f"为内置引擎的 {min(quarto_runs) / best_run:.2f} 倍")
+            print(f"jixiao run --engine quarto：{summary(quarto_runs)}，"
+                  f"为内置引擎的 {statistics.median(quarto_runs) / run:.2f} 倍")
         else:
             print("未找到可用的 quarto 命令：只测内置引擎")
-        print(f"下限（同一进程内调用相同的包函数 + 一次渲染）：{best_floor:6.2f} 秒  (各轮 {', '.join(f'{t:.2f}' for t in floors)})")
-        print(f"比值 run / floor：{best_run / best_floor:.2f}")
+        print(f"下限（同一进程内调用相同的包函数 + 一次渲染）：{summary(floors)}")
+        print(f"比值 run / floor（中位数）：{run / low:.2f}")
         engines(params, rounds, quarto)
 
 

@@ -19,7 +19,10 @@ empty list when the report reads true):
   sentence, and has one; every equation printed (``a ÷ b × c = d``) is true arithmetic;
 - the grade printed is the band the total falls in, by the bands the report states;
 - each budget rate (预算执行率 …) is defined once, with its formula, its value agrees with
-  the amounts printed, and any other working of the same name gives the same value.
+  the amounts printed, and any other working of the same name gives the same value;
+- in a table with a 占比 column, the shares add up to what its 合计 row says;
+- (``forward_references``, run on its own while the example's text still has one) no
+  sentence points to a table of a later chapter.
 
 Tables are found by their captions (``SUMMARY`` and ``DETAIL``), not by their numbers, and read
 as the PDF template (``jixiao-table``) draws them: the header row before the caption (which is
@@ -82,6 +85,7 @@ class Piece:
     size: float
     sans: bool
     text: str
+    runs: list = field(default_factory=list)  # (x, text) of the runs joined after the first
 
 
 @dataclass
@@ -99,12 +103,23 @@ class Report:
         return "".join(p.text for p in self.front + self.body)
 
     def replace(self, old: str, new: str, nth: int = 0, cells: bool | None = None) -> "Report":
-        """A copy with the ``nth`` piece holding ``old`` changed (for the checker's own tests);
-        ``cells``: only table cells (True) or only prose (False)."""
+        """A copy with the ``nth`` occurrence of ``old`` changed (for the checker's own tests),
+        found in the pieces' text read in order, so a phrase drawn in several pieces (Chinese
+        and Latin runs) is found too; ``cells``: only table cells (True) or only prose (False)."""
         copy = deepcopy(self)
-        pieces = [p for p in copy.front + copy.body
-                  if old in p.text and (cells is None or (p.size < copy.size) == cells)]
-        pieces[nth].text = pieces[nth].text.replace(old, new, 1)
+        pieces = [p for p in copy.front + copy.body if cells is None or (p.size < copy.size) == cells]
+        joined = "".join(p.text for p in pieces)
+        start = -1
+        for _ in range(nth + 1):
+            start = joined.index(old, start + 1)
+        end, at, first = start + len(old), 0, True
+        for piece in pieces:
+            begin, at = at, at + len(piece.text)
+            if at <= start or begin >= end:
+                continue
+            low, high = max(start, begin) - begin, min(end, at) - begin
+            piece.text = piece.text[:low] + (new if first else "") + piece.text[high:]
+            first = False
         return copy
 
     def drop(self, text: str) -> "Report":
@@ -125,11 +140,44 @@ def read_report(pdf: Path) -> Report:
                 pieces.append(Piece(number, cm[4], cm[5], round(size * tm[0], 1), "Sans" in name and "Bold" in name, text))
 
         page.extract_text(visitor_text=visit)
-    sizes = [p.size for p in pieces if not p.sans]
-    body_size = max(set(sizes), key=sizes.count)
+    pieces = _joined(pieces)
+    lines = [p.size for p in pieces if not p.sans and len(p.text.strip()) >= 25]  # prose lines, not table cells
+    body_size = max(set(lines), key=lines.count)
     start = next(i for i, p in enumerate(pieces) if p.sans and p.size > body_size and p.text.startswith("一、"))
     margin = pieces[start].x
     return Report(pieces[:start], pieces[start:], margin, body_size)
+
+
+def _latin_width(text: str) -> float:
+    """Width in ems of a run drawn in the Latin (Times) face: digits and letters half an em,
+    a space a quarter."""
+    return sum(0.25 if ch == " " else 1 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
+
+
+def _joined(pieces: list[Piece]) -> list[Piece]:
+    """Pieces drawn one after the other on a line in one style, as one: the PDF draws a
+    sentence's Latin letters and digits as runs of their own (another font), which would
+    otherwise read as cells of their own. Two cells of a table are never this close (cell
+    padding)."""
+    out: list[Piece] = []
+    for piece in pieces:
+        last = out[-1] if out else None
+        if (last is not None and last.page == piece.page and abs(last.y - piece.y) < 0.5 and last.size == piece.size
+                and last.sans == piece.sans
+                and abs(piece.x - (last.x + _run_width(last))) < 0.3 * piece.size):
+            last.text += piece.text
+            last.runs.append((piece.x, piece.text))
+        else:
+            out.append(piece)
+    return out
+
+
+def _run_width(piece: Piece) -> float:
+    """The drawn width of the last run of ``piece``."""
+    x, text = piece.runs[-1] if piece.runs else (piece.x, piece.text)
+    latin = bool(re.fullmatch(r"[\x20-\x7e]+", text))
+    return x - piece.x + (_latin_width(text) if latin else text_width(Piece(0, 0, 0, piece.size, False, text))) * (
+        piece.size if latin else 1)
 
 
 # --- the report's parts ----------------------------------------------------------------
@@ -202,9 +250,9 @@ def _caption(piece: Piece, report: Report) -> bool:
 
 def _continues(piece: Piece, caption: Piece) -> bool:
     """A continuation page's caption of the table under ``caption``, as report.lua writes it:
-    「续表 3-2」 for 「表 3-2 …」, else the caption followed by 「（续）」."""
+    「续表 3-2」 for 「表 3-2 …」 (「续附表 1」 for 「附表 1 …」), else the caption followed by 「（续）」."""
     text, first = piece.text.strip(), caption.text.strip()
-    number = re.match(r"表\s*[0-9A-Za-z.\-]+", first)
+    number = re.match(r"附?表\s*[0-9A-Za-z.\-]+", first)
     return text == ("续" + number.group(0) if number else first + "（续）")
 
 
@@ -373,7 +421,7 @@ def detail(report: Report) -> Detail | None:
     level3, fields = named("三级"), {named("满分"): "max", named("百分制"): "criterion", named("评分值"): "score"}
     if level3 is None:
         return Detail([], None, [])
-    rows, total, rescaled, current = [], None, [], None
+    rows, total, rescaled, current, rescaled_col = [], None, [], None, 0
     for cell in cells:
         if cell.sans:
             continue
@@ -386,7 +434,11 @@ def detail(report: Report) -> Detail | None:
         elif col < level3:
             continue
         elif rescaled:
-            rescaled.append(text)
+            if col == rescaled_col:  # one cell drawn in several runs
+                rescaled[-1] += text
+            else:
+                rescaled.append(text)
+            rescaled_col = col
         elif col == level3 and total is None and text and CODE.fullmatch(text.split()[0]):
             current = Row(text.split()[0])  # an indicator's row; its name may wrap to lines of its own
             rows.append(current)
@@ -694,7 +746,42 @@ def budget_rates(report: Report) -> list[str]:
     return problems
 
 
-CHECKS = [leftovers, heading_numbers, summary_table, detail_table, analysis, rates, arithmetic, grade, budget_rates]
+def _captions(report: Report) -> list[str]:
+    return [p.text.strip() for p in report.body if _caption(p, report) and re.match(r"\s*附?表", p.text)
+            and not p.text.strip().startswith("续")]
+
+
+def shares(report: Report) -> list[str]:
+    """In every table with a 占比 column and a 合计 row, the shares add up to the 合计's."""
+    problems = []
+    for caption in _captions(report):
+        cells = table_pieces(report, caption)
+        cols = columns(cells) if cells else []
+        if "占比" not in [c.name for c in cols]:
+            continue
+        where = [c.name for c in cols].index("占比")
+        values = [decimal(p.text.strip()) for p in cells[len(cols):]
+                  if column_of(p, cols) == where and re.fullmatch(rf"{NUM}%", p.text.strip())]
+        if len(values) > 2 and sum(values[:-1]) != values[-1]:
+            problems.append(f"{caption}: the shares add up to {sum(values[:-1])}%, its 合计 says {values[-1]}%")
+    return problems
+
+
+def forward_references(report: Report) -> list[str]:
+    """No sentence points to a table of a later chapter (「见表 3-5」 in chapter 一)."""
+    problems, chapter = [], 0
+    for heading in sections(report):
+        found = NUMBERING[0][1].match(heading.text)
+        if found:
+            chapter = chinese_number(found.group(1))
+        for m in re.finditer(r"表\s*(\d+)-(\d+)", heading.body):
+            if chapter and int(m.group(1)) > chapter:
+                problems.append(f"chapter {chapter} refers forward to 表 {m.group(1)}-{m.group(2)}")
+    return problems
+
+
+CHECKS = [leftovers, heading_numbers, summary_table, detail_table, analysis, rates, arithmetic, grade, budget_rates,
+          shares]
 
 
 def check_report(report: Report) -> list[str]:

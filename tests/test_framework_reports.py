@@ -91,7 +91,7 @@ def test_the_annex_names_each_indicators_method(framework_report):
 
 def test_the_review_appendix_speaks_to_the_reader(framework_report):
     text = _text(read_report(framework_report("national-2020") / "report.pdf"))
-    appendix = text[text.rindex("附：评分复核说明"):]
+    appendix = text[text.rindex("附件2评分复核说明"):]  # the second 附件, on a page of its own
     assert "（1）扣除不适用指标后，产出与效益指标权重合计（C、D）折算为59.78，低于60" in appendix
     assert ".yaml" not in appendix and "请确认" not in appendix
 

@@ -133,14 +133,18 @@ ANNEX_STANDARDS = [  # the example's 评分标准 column: a rule's formula (B101
 
 
 def test_pdf_ends_with_the_scoring_standards_annex(rendered):
-    """The annex heading, under it the caption 附表 1, then its table (the header row, drawn
-    before the caption in the PDF, below it on the page) to the report's end."""
+    """The 附件说明 before the 落款; the annex on a page of its own: 「附件」 above its centred
+    title, under it the caption 附表 1, then its table (the header row, drawn before the
+    caption in the PDF, below it on the page) to the report's end."""
     text = _squeeze("".join(page.extract_text() for page in PdfReader(str(rendered / "report.pdf")).pages))
-    heading = "附件：绩效指标评分标准"
-    assert heading in text, "the annex is missing (no 评分标准 in the example's indicator table?)"
-    annex = text[text.rindex(heading):]  # the heading, not its line in the contents
+    assert "附件：绩效指标评分标准评价机构（盖章）：" in text, "the 附件说明 before the 落款"
+    heading = "绩效指标评分标准"
+    annex = text[text.rindex("附件" + heading):]  # the label and title, not the contents or the 附件说明
     report = read_report(rendered / "report.pdf")
     title = next(p for p in reversed(report.body) if p.text.strip() == heading)
+    label = next(p for p in reversed(report.body) if p.text.strip() == "附件")
+    assert label.page == title.page and label.y > title.y and label.x < title.x
+    assert not any(p.page == label.page and p.y > label.y for p in report.body)  # first on its page
     caption = next(p for p in report.body if p.text.strip() == "附表 1 绩效指标及评分标准")
     cells = table_pieces(report, "绩效指标及评分标准")
     assert title.page == caption.page == cells[0].page and title.y > caption.y > cells[0].y
@@ -188,7 +192,8 @@ def test_pdf_has_page_numbers_and_running_header(rendered):
     reader = PdfReader(str(rendered / "report.pdf"))
     body = [_squeeze(p.extract_text()) for p in reader.pages[2:]]
     assert all(text.startswith("2018年上海市公共信用信息服务中心专项") for text in body)
-    assert body[0].endswith("1") and body[1].endswith("2")
+    assert body[0].endswith("—1—") and body[1].endswith("—2—")  # 「— 1 —」 (GB/T 9704)
+    assert reader.pages[1].extract_text().strip().endswith("— I —")  # the contents
 
 
 def test_captions_in_all_three_formats(rendered):
@@ -273,9 +278,12 @@ def test_pdf_every_continued_table_is_captioned_as_such(rendered):
     pages = _pdf_pages(rendered / "report.pdf")
     for n, page in enumerate(pages[3:], start=3):
         body = page.removeprefix("2018年上海市公共信用信息服务中心专项")
-        # a page that opens inside a table carries the 续表 caption (drawn above the repeated header)
+        # a page that opens inside a table carries the 续表 caption (drawn above the repeated header);
+        # a table that starts at the top of a page (moved whole) carries its own caption
         if re.match(r"(序号|一级指标|绩效目标|分解目标|姓名|查询主体|调查对象)", body) and "续表" not in body[:80]:
-            pytest.fail(f"第 {n + 1} 页以表头开始却没有「续表」：{body[:40]}")
+            own = re.search(r"表(\d+-\d+)", body[:80])
+            if not own or f"续表{own.group(1)}" in "".join(pages[:n]):  # no caption, or a continuation without 续
+                pytest.fail(f"第 {n + 1} 页以表头开始却没有「续表」：{body[:40]}")
 
 
 def _docx_paragraphs(document):
@@ -289,7 +297,8 @@ def test_docx_contents_filled_in_then_sections(rendered):
     from docx.oxml.ns import qn
 
     document = docx.Document(str(rendered / "report.docx"))
-    entries = [p.text.strip() for p in _docx_paragraphs(document) if p.style.style_id in ("TOC1", "TOC2", "TOC3")]
+    entries = [p.text.split("\t")[0].strip() for p in _docx_paragraphs(document)
+               if p.style.style_id in ("TOC1", "TOC2", "TOC3")]
     assert entries[:3] == ["一、项目基本情况", "（一）概况", "1. 立项背景及目的"] and "五、其他需说明事项" in entries
     sections = document.sections
     assert len(sections) == 3
@@ -390,3 +399,10 @@ def test_quarto_forced_rerun_is_byte_identical(rendered_quarto):
     done = jixiao("run", params, "--engine", "quarto", "--force", cwd=params.parent.parent)
     assert done.returncode == 0, done.stderr
     assert {name: (rendered_quarto / name).read_bytes() for name in before} == before
+
+
+@pytest.mark.xfail(strict=True, reason="第一章「具体见表 3-3」指向第三章的表：待笔记本把绩效指标表移到首次引用处，或改写为「见第三章表 3-3」")
+def test_pdf_has_no_forward_reference_to_a_later_chapters_table(rendered):
+    from report_checks import forward_references
+
+    assert forward_references(read_report(rendered / "report.pdf")) == []

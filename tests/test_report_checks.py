@@ -27,7 +27,8 @@ def test_the_detail_table_is_read_across_its_pages(report, framework_report):
     cells = table_pieces(report, DETAIL)
     texts = [c.text.strip() for c in cells]
     assert len({c.page for c in cells}) == 2
-    assert texts.count("一级指标") == texts.count("项目立项") == 1 and not any(t.startswith("续表") for t in texts)
+    assert texts.count("一级指标") == sum("项目立项" in t for t in texts) == 1
+    assert not any(t.startswith("续表") for t in texts)
     data = json.loads((framework_report("national-2020") / "summary.json").read_text(encoding="utf-8"))
     table = detail(report)
     assert [(r.code, r.max, r.score) for r in table.rows] == [(i["code"], i["max"], i["score"]) for i in data["indicators"]]
@@ -127,3 +128,21 @@ def test_a_second_rate_beside_a_criterion_score(monkeypatch):
     assert summary_table(None) == []
     monkeypatch.setattr(report_checks, "summary", lambda report: table("77.40%"))
     assert summary_table(None) == ["『项目评分汇总表』 A: 得分率 77.40% beside 百分制得分 77.39"]
+
+
+def test_shares_must_add_up_to_their_total(report):
+    from report_checks import shares
+
+    assert shares(report) == []
+    table = table_pieces(report, "项目预算明细表")
+    first = next(p.text.strip() for p in table if p.text.strip().endswith("%"))
+    problems = shares(report.replace(first, f"{float(first[:-1]) + 0.01:.2f}%", cells=True))
+    assert problems and "项目预算明细表" in problems[0], problems
+
+
+def test_a_reference_to_a_later_chapters_table_is_caught(report):
+    from report_checks import forward_references
+
+    assert forward_references(report) == []
+    changed = report.replace("财政拨款", "财政拨款（见表 3-1）")
+    assert forward_references(changed) == ["chapter 1 refers forward to 表 3-1"]

@@ -290,3 +290,47 @@ def test_new_from_copies_no_link_out_of_the_data_folder(example):
     copy = root / "data" / "shanghai-credit-2019"
     assert not (copy / "photo.png").exists() and not (copy / "pipe").exists()
     assert (copy / "texts" / "background.md").is_file()
+
+
+def test_a_self_assessment_says_so_and_claims_no_third_party_or_survey(tmp_path):
+    jixiao("new", "demo", "--framework", "self-assessment-2020", "--root", tmp_path)
+    text = (tmp_path / "params" / "demo.yaml").read_text(encoding="utf-8")
+    assert text.splitlines()[0].startswith("# ") and "项目支出绩效自评" in text.splitlines()[0]
+    assert "commissioning_unit" not in text and "evaluator" not in text
+    assert "问卷" not in text and "公众评判法" not in text
+
+
+def test_an_indicator_row_added_below_counts_in_the_subtotals(tmp_path):
+    """The scoring sheet grows with the indicators: a row typed under the last one keeps the
+    drop-downs and enters the 汇总 sheet; the empty rows kept for it count as nothing."""
+    assert jixiao("new", "demo", "--framework", "national-2020", "--root", tmp_path).returncode == 0
+    sheet = tmp_path / "data" / "demo" / "indicators.xlsx"
+    _fill(sheet, 0.75)
+    before = _rows(sheet)
+    assert before["合计"][3] == 0  # no empty row counted as pending
+    book = load_workbook(sheet)
+    table = book["指标评分表"]
+    header = [c.value for c in table[1]]
+    last = max(r for r in range(2, table.max_row + 1) if table.cell(r, header.index("指标编码") + 1).value)
+    for column, value in {"一级指标": "A", "二级指标": "A1", "指标编码": "A199", "三级指标": "新增指标", "满分值": 2,
+                          "评分值": 1, "评分方法": "手工"}.items():
+        table.cell(last + 1, header.index(column) + 1).value = value
+    ranges = [str(v.sqref) for v in table.data_validations.dataValidation]
+    assert ranges and all(int(r.split(":")[1][1:]) > last + 100 for r in ranges)
+    book.save(sheet)
+    after = _rows(sheet)
+    assert after["A1"][0] == before["A1"][0] + 2 and after["A1"][2] == pytest.approx(before["A1"][2] + 1)
+    assert after["合计"][0] == before["合计"][0] + 2
+
+
+def test_from_last_year_leaves_the_period_and_reasons_to_fill_and_check_flags_an_old_period(example):
+    root = example.parent.parent
+    assert jixiao("new", "shanghai-credit-2019", "--from", example, "--root", root).returncode == 0
+    params = root / "params" / "shanghai-credit-2019.yaml"
+    assert yaml.safe_load(params.read_text(encoding="utf-8"))["project"]["period"] == "待填写"
+    table = (root / "data" / "shanghai-credit-2019" / "indicators.csv").read_text(encoding="utf-8")
+    assert "不扣分。" not in table  # last year's 评分理由 are cleared with the scores
+    example.write_text(example.read_text(encoding="utf-8").replace("period: 2018年1月至2018年12月",
+                                                                   "period: 2017年1月至2017年12月"), encoding="utf-8")
+    check = jixiao("check", example)
+    assert check.returncode == 0 and "project.period「2017年1月至2017年12月」不含评价年度 2018 年" in check.stdout + check.stderr

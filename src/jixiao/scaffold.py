@@ -86,16 +86,18 @@ def new_from_framework(root: Path, name: str, framework: str, year: int | None =
         (data / "texts" / f"{key}.md").write_text(f"（{PENDING}：{title}）\n", encoding="utf-8")
     params_path.parent.mkdir(parents=True, exist_ok=True)
     cover = {name.removeprefix("project.") for _, name in outline.cover}
-    params_path.write_text(_params_text(name, year, raw, stubs, cover), encoding="utf-8")
+    params_path.write_text(_params_text(name, year, raw, stubs, cover, outline.kind), encoding="utf-8")
     return params_path
 
 
-def _params_text(name: str, year: int, raw: dict, stubs: dict[str, str], cover: set[str]) -> str:
+def _params_text(name: str, year: int, raw: dict, stubs: dict[str, str], cover: set[str], kind: str = "评价") -> str:
+    """The new parameter file: 自评 or 评价 as the outline names its work; the evaluation
+    methods claim no survey (公众评判法 is for a project with a survey table: add it then)."""
     framework = {"framework": {"name": raw["name"], "dimensions": frameworks.tree(raw), "grades": raw["grades"],
                                "constraints": raw.get("constraints", [])}}
     texts = "\n".join(f"  {key}: texts/{key}.md   # {title}" for key, title in stubs.items())
     third_party = "".join(f"  {key}: {PENDING}\n" for key in ("commissioning_unit", "evaluator") if key in cover)
-    return f"""# {year} 年度项目支出绩效评价 —— 参数文件（由 jixiao new 生成，框架：{raw['title']}）
+    return f"""# {year} 年度项目支出绩效{kind} —— 参数文件（由 jixiao new 生成，框架：{raw['title']}）
 # 把所有「{PENDING}」换成实际内容；键的含义见 README「参数文件」一节。金额单位为元。
 
 project:
@@ -117,8 +119,8 @@ evaluation:
   methods:
     - name: 比较法
       description: 将绩效目标与实施效果、历史情况和同类项目进行比较，综合分析目标实现程度。
-    - name: 公众评判法
-      description: 通过问卷调查和访谈收集服务对象的评价，衡量满意程度。
+    - name: 因素分析法
+      description: 综合分析影响绩效目标实现和实施效果的内外部因素。
 
 # 指标体系：一级指标权重可调整（合计 100）；三级指标及满分值在 data/{name}/indicators.xlsx 中。
 {yaml.safe_dump(framework, allow_unicode=True, sort_keys=False).rstrip()}
@@ -133,6 +135,9 @@ texts:
 
 facts: {{}}
 """
+
+
+ROOM = 300  # empty rows below the indicators that the validation and the 汇总 formulas cover
 
 
 def _column(header: str) -> str:
@@ -154,7 +159,7 @@ def write_sheet(path: Path, raw: dict) -> None:
         if ind.get("percent_scale"):
             values["评分值"] = f'=IF({criterion}{n}="","",ROUND({criterion}{n}*{top}{n}/100,2))'
         sheet.append([values.get(header) for header in COLUMNS])
-    last = len(rows) + 1
+    last = len(rows) + 1 + ROOM  # rows added below the framework's keep their drop-downs and subtotals
     rules = DataValidation(type="list", formula1=f'"{",".join(RULE_NAMES)}"', allow_blank=True,
                            error="请从下拉列表中选择评分方法", showErrorMessage=True)
     applicable = DataValidation(type="list", formula1='"是"', allow_blank=True)
@@ -187,8 +192,9 @@ def _subtotals(sheet, raw: dict, last: int) -> None:
     top, score, na = span("满分值"), span("评分值"), span("不适用")
     applicable = f'{na},"<>是"'
     sheet.append(["编码", "名称", "满分值", "适用满分值", "评分值合计", "待计算指标数", "得分率"])
-    row = 2
+    row, dimension_rows = 2, []
     for dim in raw["dimensions"]:
+        dimension_rows.append(row)
         levels = [(dim["code"], dim["name"], span("一级指标"))]
         levels += [(g["code"], g["name"], span("二级指标")) for g in dim["groups"]]
         for code, name, level in levels:
@@ -199,8 +205,9 @@ def _subtotals(sheet, raw: dict, last: int) -> None:
                           f'=COUNTIFS({level},A{row},{applicable},{score},"")',
                           _rate(row)])
             row += 1
+    # pending: the dimensions' counts (the empty rows kept below the indicators are in no dimension)
     sheet.append(["合计", "", f"=SUM({top})", f"=SUMIFS({top},{applicable})", f"=SUMIFS({score},{applicable})",
-                  f'=COUNTIFS({applicable},{score},"")', _rate(row)])
+                  "=" + "+".join(f"F{r}" for r in dimension_rows), _rate(row)])
     total = row
     sheet.append(["总分", "评分值合计 ÷ 适用满分值合计 × 100", 100, "",
                   f'=IF(D{total}=0,"不适用",IF(F{total}>0,"待计算",ROUND(E{total}/D{total}*100,2)))'])
@@ -267,6 +274,8 @@ def _write_from_previous(raw: dict, previous: Path, name: str, params_path: Path
     text = re.sub(r"(?m)^(\s+year:\s*)\d{4}", lambda m: f"{m.group(1)}{year + 1}", text, count=1)
     text = re.sub(r"(?m)^(\s+name:\s*)" + str(year), lambda m: f"{m.group(1)}{year + 1}", text, count=1)
     text = re.sub(r"(?m)^(\s+report_date:\s*).*$", lambda m: f"{m.group(1)}{PENDING}", text, count=1)
+    # last year's period is not this year's: to fill in again (check lists it)
+    text = re.sub(r"(?m)^(\s+period:\s*).*$", lambda m: f"{m.group(1)}{PENDING}", text, count=1)
     text = re.sub(r"(?m)^data_dir:.*$", f"data_dir: ../data/{name}", text, count=1)
     text = re.sub(r"(?m)^previous:.*\n?", "", text)
     relative = Path("..") / "params" / previous.name if previous.parent.name == "params" else previous.resolve()
@@ -279,8 +288,9 @@ def _write_from_previous(raw: dict, previous: Path, name: str, params_path: Path
 
 
 def clear_scores(path: Path, sheet: str | None = None) -> None:
-    """Empty the typed 评分值 and 百分制得分 of an indicator table (CSV or xlsx); formulas stay."""
-    headers = ("评分值", "百分制得分")
+    """Empty the typed 评分值, 百分制得分 and last year's 评分理由 of an indicator table (CSV or
+    xlsx); formulas stay."""
+    headers = ("评分值", "百分制得分", "评分理由")
     if path.suffix.lower() == ".csv":
         rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
         columns = [rows[0].index(h) for h in headers if h in rows[0]]

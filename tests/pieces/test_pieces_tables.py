@@ -4,6 +4,7 @@ standards. (Named apart from tests/inputs/test_tables.py.)"""
 
 import pytest
 
+from conftest import ROOT
 from framework_projects import OWN, write_project, write_published_ifi
 from jixiao.pieces import tables
 from jixiao.project import load_project
@@ -18,6 +19,11 @@ def _rows(markdown: str) -> dict[str, list[str]]:
 @pytest.fixture(scope="module")
 def ifi(tmp_path_factory):
     return load_project(write_published_ifi(tmp_path_factory.mktemp("ifi")))
+
+
+@pytest.fixture(scope="module")
+def example_project():
+    return load_project(ROOT / "params" / "shanghai-credit-2018.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -54,4 +60,31 @@ def test_the_annex_names_the_method_of_weighted_and_inapplicable_indicators(own)
              if line.startswith("| ") and line.split("|")[1].strip()[:1].isalpha()}
     assert lines["A101 资金到位率"][1] == "不适用"
     assert lines["A201 实施方案完备性"][1] == "百分制加权"
-    assert lines["B101 制度执行有效性（一）"][1] == "完成率"
+    assert lines["B101 制度执行有效性（一）"][1] == "比率法"
+
+
+def test_the_annex_names_methods_as_a_reviewer_does(example_project):
+    """No tool word 手工: a typed score is 定性评价, or 比率法 where its standard is a formula."""
+    annex = tables.scoring_standards(example_project)
+    methods = {line.split("|")[1].strip().split(" ")[0]: line.split("|")[3].strip() for line in annex.splitlines()
+               if line.startswith("| ") and line.split("|")[1].strip()[:1].isalpha()}
+    assert "手工" not in methods.values()
+    assert methods["A101"] == "定性评价" and methods["B101"] == "比率法"
+    assert methods["B102"] == methods["C107"] == methods["C110"] == "比率法"
+
+
+def test_shares_add_up_to_their_total():
+    """Largest remainder: 4/6, 1/6, 1/6 print 66.67 + 16.67 + 16.66 = 100.00, not 100.01."""
+    from decimal import Decimal
+
+    parts = tables.shares([Decimal(400), Decimal(100), Decimal(100)])
+    assert parts == [Decimal("66.67"), Decimal("16.67"), Decimal("16.66")] and sum(parts) == 100
+    thirds = tables.shares([Decimal(1)] * 3)
+    assert sum(thirds) == 100 and sorted(thirds) == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
+    assert tables.shares([Decimal(3), Decimal(1)]) == [Decimal(75), Decimal(25)]
+
+
+def test_the_framework_table_fills_every_weight_total(example_project):
+    """合计 carries the level-1 and the level-2 weight totals and the indicator count."""
+    total = tables.indicator_system(example_project).splitlines()[-2]
+    assert [c.strip() for c in total.split("|")[1:-1]] == ["合计", "100", "", "100", "38"]

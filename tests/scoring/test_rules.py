@@ -317,3 +317,23 @@ def test_inputs_that_are_not_usable_numbers_say_why(text, words):
     with pytest.raises(RuleError) as err:
         _inputs(text)
     assert words in str(err.value) and "数据名称" not in str(err.value)
+
+
+def test_deduction_with_value_and_standard_reversed_warns():
+    """值=0; 标准=12 (12 days late written as the standard) printed 「低于标准 = 12 − 0 = 12」 silently."""
+    reversed_ = rules.apply("扣分", D(5), {"值": D(0), "标准": D(12), "步长": D(1), "每步扣分": D("0.5")}, {})
+    assert len(reversed_.notes) == 1 and "写反" in reversed_.notes[0] and "方向=超出" in reversed_.notes[0]
+    within = rules.apply("扣分", D(5), {"值": D(2), "标准": D(5), "步长": D(1), "每步扣分": D(1), "方向": "超出"}, {})
+    assert within.score == D("5.00") and "请确认方向" in within.notes[0]
+    above = rules.apply("扣分", D(5), {"值": D(120), "标准": D(100), "步长": D(1), "每步扣分": D(1)}, {})
+    assert "方向=超出" in above.notes[0]
+
+
+def test_deduction_per_count_names_what_was_counted():
+    """「群众投诉 12 件，每件扣 0.5 分」, not 「发现问题 12 项」, when the rule names them."""
+    named = rules.apply("扣分", D(10), {"次数": D(12), "每次扣分": D("0.5"), "名称": "群众投诉", "单位": "件"}, {})
+    assert named.working.startswith("群众投诉 12 件，每件扣 0.5 分，扣 12 × 0.5 = 6 分")
+    with pytest.raises(RuleError, match="量词"):
+        rules.apply("扣分", D(10), {"次数": D(1), "每次扣分": D(1), "单位": "很长的单位"}, {})
+    with pytest.raises(RuleError, match="只用于按次数扣分"):
+        rules.apply("扣分", D(10), {"值": D(1), "标准": D(0), "步长": D(1), "每步扣分": D(1), "名称": "投诉"}, {})

@@ -133,7 +133,7 @@ def test_weighted_criteria_roll_up_as_published():
     assert [d["criterion"] for d in figures["dimensions"]] == ["100.00", "77.39", "73.90", "92.00"]
     assert [i["criterion"] for i in figures["indicators"]] == ["100.00", "77.39", "73.90", "92.00"]
     assert figures["total"] == "82.68"
-    assert card.indicator("B101").working == "百分制得分 77.39 分，权重 50%，加权得分 = 77.39 × 50% = 38.70 分"
+    assert card.indicator("B101").working == "百分制得分 77.39 分，权重 50%，加权得分 = 77.39 × 50% = 38.695，取 38.70 分"
     from working import check
 
     assert all(check(i.working) == 1 for i in card.indicators)

@@ -2,7 +2,8 @@
 
 Every step ``a op b = c`` (÷ × − +, brackets, percentages) is evaluated exactly and compared
 with the printed result rounded half up to its printed places (at least two, as the report
-rounds); every comparison the text states (≥, 不低于最高锚点, 介于 … 之间, 达到或超过 100% …,
+rounds); a step without division must print its result exactly (「10 × 99.97% = 9.997，取
+10.00 分」, never 「= 10.00 分」); every comparison the text states (≥, 不低于最高锚点, 介于 … 之间, 达到或超过 100% …,
 共满 N 步) is checked too. ``check(text)`` returns the number of claims checked and raises
 AssertionError naming the first false one.
 """
@@ -128,6 +129,7 @@ def _equations(text: str) -> int:
                 digits = max(places(shown), 2)
                 printed = Fraction(shown.replace(",", "").rstrip("%"))
                 assert half_up(exact * unit, digits) == printed, f"{' '.join(lhs)} ≠ {shown}：{text}"
+                assert "÷" in lhs or exact * unit == printed, f"{' '.join(lhs)} = {shown} 是舍入后的值：{text}"
             else:
                 assert exact == evaluate(rhs), f"{' '.join(lhs)} ≠ {' '.join(rhs)}：{text}"
             checked += 1

@@ -80,7 +80,7 @@ def band_ranges() -> list[tuple[str, str]]:
         elif grade.min == 0:
             ranges.append((grade.label, f"{trimmed(lows[n - 1].min)} 分以下"))
         else:
-            ranges.append((grade.label, f"{low} 分至 {trimmed(lows[n - 1].min)} 分"))
+            ranges.append((grade.label, f"{low} 分及以上、{trimmed(lows[n - 1].min)} 分以下"))
     return ranges
 
 
@@ -268,7 +268,7 @@ def markdown(data: dict, figures: Path) -> str:
 
 def front_matter(data: dict, on: date | None) -> dict:
     """Cover and running header: a title over the years covered, the projects' report dates,
-    and the portfolio's date (``on``, or else the latest report date, said as such)."""
+    and the portfolio's one plain date (``on``, or else the latest report date)."""
     years = sorted({r["year"] for r in data["projects"]})
     span = f"{years[0]}年度" if len(years) == 1 else f"{years[0]}—{years[-1]}年度"
     dates = sorted(date.fromisoformat(r["report_date"]) for r in data["projects"] if r["report_date"])
@@ -284,8 +284,8 @@ def front_matter(data: dict, on: date | None) -> dict:
         "cover": [{"label": "项目数", "value": f"{data['count']} 个"},
                   {"label": "评价年度", "value": "、".join(str(y) for y in years)},
                   {"label": "指标框架", "value": "；".join(_frameworks_in_order(data["dimensions"]))},
-                  {"label": "报告日期", "value": f"各项目报告日期为{reported}"}],
-        "date": month_text(day.isoformat()) if on else f"{month_text(day.isoformat())}（各项目报告日期中最晚者）",
+                  {"label": "各项目报告日期", "value": reported}],
+        "date": month_text(day.isoformat()),
         "date-iso": day.isoformat(), "lang": "zh-Hans", "toc-title": "目录", **fonts.metadata(),
     }
 

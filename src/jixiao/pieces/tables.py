@@ -8,6 +8,7 @@ are the data table's own (as declared in ``inputs/tables.py``) or the scorecard'
 from decimal import Decimal
 from itertools import groupby
 
+from ..scoring.rules import method_name
 from ..inputs.tables import SPECS
 from ..numeric import Style, plain, yuan
 from .markdown import SPAN, grid_table, pipe_table
@@ -50,8 +51,8 @@ def data_table(project, name: str, merge: tuple[str, ...] = (), totals: tuple[st
         whole = sum((r[share] for r in rows), Decimal(0))
         headers.append("占比")
         align += "r"
-        for row, r in zip(body, rows):
-            row.append(project.style.rate(r[share] * 100 / whole) if whole else "—")
+        for row, part in zip(body, shares([r[share] for r in rows]) if whole else [None] * len(rows)):
+            row.append(project.style.rate(part) if part is not None else "—")
     if totals:
         first_text = next(i for i, c in enumerate(columns) if c.kind == "text")
         total_row = ["" for _ in headers]
@@ -71,6 +72,19 @@ def data_table(project, name: str, merge: tuple[str, ...] = (), totals: tuple[st
     return pipe_table(headers, body, align=align)
 
 
+def shares(values: list[Decimal]) -> list[Decimal]:
+    """Each value's share of their sum in percent with two decimals, adding up to exactly
+    100.00 (largest remainder: the hundredths left over go to the largest remainders, so
+    4 : 1 : 1 prints as 66.67 + 16.67 + 16.66, not 100.01 against its 合计)."""
+    whole = sum(values, Decimal(0))
+    exact = [v * 10000 / whole for v in values]
+    floors = [int(e) for e in exact]  # in hundredths of a percent
+    left = 10000 - sum(floors)
+    for n in sorted(range(len(values)), key=lambda n: exact[n] - floors[n], reverse=True)[:left]:
+        floors[n] += 1
+    return [Decimal(f) / 100 for f in floors]
+
+
 def indicator_system(project) -> str:
     """The framework: level-1 and level-2 indicators with weights and the number of level-3 indicators."""
     card = project.card
@@ -79,7 +93,8 @@ def indicator_system(project) -> str:
         for n, group in enumerate(dim.groups):
             body.append([dim.label if n == 0 else SPAN, plain(dim.weight) if n == 0 else SPAN,
                          group.label, plain(group.weight), str(len(group.indicators))])
-    body.append([TOTAL, plain(card.weight), "", "", str(len(card.indicators))])
+    level2 = sum((g.weight for d in card.dimensions for g in d.groups), Decimal(0))
+    body.append([TOTAL, plain(card.weight), "", plain(level2), str(len(card.indicators))])
     return grid_table(["一级指标", "权重", "二级指标", "权重", "三级指标数"], body, align="lclcc")
 
 
@@ -143,8 +158,9 @@ def score_detail(project) -> str:
 
 
 def _change(style, now, before) -> str:
+    """The change with its sign: +1.20, −0.12 (the minus sign of the working lines, U+2212)."""
     delta = now - before
-    return ("+" if delta > 0 else "") + style.score(delta)
+    return ("+" if delta > 0 else "") + style.score(delta).replace("-", "−")
 
 
 def yoy_dimensions(project) -> str:
@@ -170,15 +186,17 @@ def yoy_indicators(project) -> str:
     return pipe_table(["三级指标", "上年得分", "本年得分", "变化"], body, align="lrrr")
 
 
-def _method(ind) -> str:
+def _method(ind, standard: str) -> str:
     if not ind.applicable:
         return "不适用"
-    return "百分制加权" if ind.weighted else ind.rule
+    return "百分制加权" if ind.weighted else method_name(ind.rule, standard)
 
 
 def scoring_standards(project) -> str:
-    """Each level-3 indicator's full marks, scoring method (百分制加权 for a weighted 0–100
-    criterion, 不适用 where it does not apply) and standard (the indicator table's 评分标准)."""
-    methods = {i.code: _method(i) for i in project.card.indicators}
+    """Each level-3 indicator's full marks, scoring method as a reviewer names it (比率法,
+    扣分法, 定性评价 …; 百分制加权 for a weighted 0–100 criterion, 不适用 where it does not
+    apply) and standard (the indicator table's 评分标准)."""
+    standards = {r.code: r.standard for r in project.table("indicators")}
+    methods = {i.code: _method(i, standards.get(i.code, "")) for i in project.card.indicators}
     body = [[f"{r.code} {r.name}", plain(r.max), methods[r.code], r.standard or "—"] for r in project.table("indicators")]
     return grid_table(["三级指标", "满分值", "评分方法", "评分标准"], body, align="lcll")

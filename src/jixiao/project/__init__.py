@@ -156,6 +156,7 @@ def project_from_mapping(raw: dict, base_dir: Path, source: str, with_previous: 
         raise InputError(problems)
     texts, analyses = _texts(params, outline, card, data_dir, values, Templates(style), source)
     pending = _pending(params, texts, analyses)
+    warnings += _period_of_another_year(params, source)
     if pending:
         # every place: `run` refuses while any is left and sends the analyst here for the list
         count = f"（共 {len(pending)} 处）" if len(pending) > 1 else ""
@@ -211,6 +212,15 @@ def _previous(params: Params, base_dir: Path, source: str) -> Project:
         return load_project(path, with_previous=False)
     except InputError as exc:
         raise InputError([f"{source}：previous 指向的上年项目 {path} 有误："] + exc.messages) from None
+
+
+def _period_of_another_year(params: Params, source: str) -> list[str]:
+    """A warning when project.period names years but not the evaluated one (last year's, copied)."""
+    period = str(params.project.period or "")
+    years = re.findall(r"(?<!\d)(\d{4})(?=\s*年)", period)
+    if not years or str(params.project.year) in years:
+        return []
+    return [f"{source}：project.period「{period}」不含评价年度 {params.project.year} 年，是否沿用了上年的实施期间？"]
 
 
 def _pending(params: Params, texts: dict, analyses: dict) -> list[str]:

@@ -124,9 +124,10 @@ def evidence(params, tables: dict, survey_answers: dict[str, tuple[int, int]]) -
     if "surveys" in tables:
         values["surveys"] = Names("surveys", values["surveys"]._items
                                   | {r.group: Rate(r.rate) for r in tables["surveys"]})
-    if survey_answers:
-        values["responses"] = Names("responses", {group: Rate(Decimal(s) * HUNDRED / n)
-                                                  for group, (s, n) in survey_answers.items()})
+    if survey_answers:  # each group's satisfaction rate, beside responses.count
+        counted = values["responses"]._items if "responses" in values else {}
+        values["responses"] = Names("responses", counted | {group: Rate(Decimal(s) * HUNDRED / n)
+                                                            for group, (s, n) in survey_answers.items()})
     return values
 
 

@@ -97,9 +97,11 @@ def _weigh_criterion(ind, where: str, problems: list, warnings: list) -> None:
     if not ind.reason:
         problems.append(f"{where}：百分制评分须填写『评分理由』")
         return
-    score = round2(criterion * ind.max / HUNDRED)
+    exact = criterion * ind.max / HUNDRED
+    score = round2(exact)
+    shown = f"{points(score)} 分" if exact == score else f"{show(exact)}，取 {points(score)} 分"
     working = (f"百分制得分 {points(criterion)} 分，权重 {show(ind.max)}%，"
-               f"加权得分 = {points(criterion)} × {show(ind.max)}% = {points(score)} 分")
+               f"加权得分 = {points(criterion)} × {show(ind.max)}% = {shown}")
     _settle(ind, score, working, "按百分制得分加权计算的", where, warnings)
 
 

@@ -20,7 +20,7 @@ from decimal import Decimal
 from ..numeric import HUNDRED, NotANumber, NumberError, fixed2, parse_number, points, round2, thousands, to_decimal, trimmed
 
 MANUAL = "手工"
-TEXT_INPUTS = {"对象", "方向"}  # inputs that are words rather than numbers
+TEXT_INPUTS = {"对象", "方向", "名称", "单位"}  # inputs that are words rather than numbers
 ZERO = Decimal(0)
 
 
@@ -99,14 +99,25 @@ def _direction(inputs: dict, choices: tuple[str, str]) -> str:
     return value
 
 
+def product(full: Decimal, percent: Decimal) -> tuple[Decimal, str]:
+    """The score full × percent% rounded to two places, and its working 「10 × 99.97% = 9.997，
+    取 10.00 分」: the exact product is printed, then the rounding, never a rounded product as
+    if it were exact."""
+    exact = full * percent / HUNDRED
+    score = round2(exact)
+    head = f"{show(full)} × {fixed2(percent)}% = "
+    if exact == score:
+        return score, f"{head}{points(score)} 分"
+    return score, f"{head}{show(exact)}，取 {points(score)} 分"
+
+
 def _rate_score(full: Decimal, rate: Decimal, label: str, value_text: str) -> Result:
     """Score = full × rate (rate in percent, rounded to two places), capped at full marks."""
     if rate >= HUNDRED:
         return Result(round2(full), f"{label} = {value_text} = {fixed2(rate)}%，达到或超过 100% 按满分计，"
                                     f"得分 {points(full)} 分")
-    score = round2(full * rate / HUNDRED)
-    return Result(score, f"{label} = {value_text} = {fixed2(rate)}%，得分 = {show(full)} × {fixed2(rate)}% = "
-                         f"{points(score)} 分")
+    score, working = product(full, rate)
+    return Result(score, f"{label} = {value_text} = {fixed2(rate)}%，得分 = {working}")
 
 
 def completion(full, inputs, context=None) -> Result:
@@ -179,8 +190,8 @@ def efficacy(full, inputs, _context=None) -> Result:
         return Result(round2(full), f"{head}，达到或超过 100 按满分计，得分 {points(full)} 分")
     if d <= 0:
         return Result(round2(ZERO), f"{head}，不高于 0 按 0 计，得分 0.00 分")
-    score = round2(full * d / HUNDRED)
-    return Result(score, f"{head}，得分 = {show(full)} × {fixed2(d)}% = {points(score)} 分")
+    score, working = product(full, d)
+    return Result(score, f"{head}，得分 = {working}")
 
 
 HIGHER, LOWER = "越高越好", "越低越好"
@@ -209,8 +220,10 @@ SHORTFALL, EXCESS = "不足", "超出"
 def _after_loss(full: Decimal, lost: Decimal) -> tuple[Decimal, str]:
     if lost >= full:
         return round2(ZERO), f"扣分达到或超过满分 {show(full)} 分，得 0.00 分"
-    score = round2(full - lost)
-    return score, f"得分 = {show(full)} − {show(lost)} = {points(score)} 分"
+    exact = full - lost
+    score = round2(exact)
+    shown = f"{points(score)} 分" if exact == score else f"{show(exact)}，取 {points(score)} 分"
+    return score, f"得分 = {show(full)} − {show(lost)} = {shown}"
 
 
 def deduction(full, inputs, _context=None) -> Result:
@@ -222,10 +235,15 @@ def deduction(full, inputs, _context=None) -> Result:
         _not_negative(inputs, "次数", "每次扣分")
         if count != count.to_integral_value():
             raise RuleError(f"评分参数『次数』应为整数，而不是 {show(count)}")
+        noun, unit = inputs.get("名称", "发现问题"), inputs.get("单位", "项")
+        if len(unit) > 2 or len(noun) > 20:
+            raise RuleError("评分参数『单位』应是一两个字的量词（如 件、次、项），『名称』不超过 20 个字（如 群众投诉）")
         lost = count * each
         score, tail = _after_loss(full, lost)
-        return Result(score, f"发现问题 {show(count)} 项，每项扣 {show(each)} 分，扣 {show(count)} × {show(each)} = "
+        return Result(score, f"{noun} {show(count)} {unit}，每{unit}扣 {show(each)} 分，扣 {show(count)} × {show(each)} = "
                              f"{show(lost)} 分，{tail}")
+    if "名称" in inputs or "单位" in inputs:
+        raise RuleError("评分参数『名称』『单位』只用于按次数扣分（次数=…; 每次扣分=…）")
     value, standard, step, each = _need(inputs, "值", "标准", "步长", "每步扣分")
     direction = _direction(inputs, (SHORTFALL, EXCESS))
     if step <= 0:
@@ -235,6 +253,15 @@ def deduction(full, inputs, _context=None) -> Result:
     if direction == SHORTFALL and standard == 0 and value >= 0:
         notes.append("扣分规则按『不足』（低于标准才扣分）计算，而标准为 0：若该值越大越差（如逾期天数、差错数），"
                      "请在评分参数中写 方向=超出")
+    elif direction == SHORTFALL and value == 0 and standard > 0:
+        notes.append(f"扣分规则的『值』为 0 而『标准』为 {show(standard)}，按『不足』计为低于标准 {show(standard)}："
+                     "若标准其实是逾期天数、问题数等越大越差的数，值和标准写反了，请写 值=该数; 标准=0; 方向=超出")
+    elif direction == EXCESS and value < standard:
+        notes.append(f"扣分规则按『超出』计算，而『值』{show(value)} 低于『标准』{show(standard)}，不扣分："
+                     "请确认方向（该值越小越差时写 方向=不足）和值、标准没有写反")
+    elif direction == SHORTFALL and value > standard:
+        notes.append(f"扣分规则按『不足』计算，而『值』{show(value)} 高于『标准』{show(standard)}，不扣分："
+                     "请确认方向（该值越大越差时写 方向=超出）和值、标准没有写反")
     if direction == SHORTFALL:
         gap, label, within = standard - value, f"低于标准 = {show(standard)} − {show(value)}", "未低于"
     else:
@@ -258,13 +285,15 @@ def key_points(full, _inputs, context) -> Result:
         raise RuleError(f"要点分值合计 {show(total)} 与满分值 {show(full)} 不一致")
     met = [p for p in listed if p["met"]]
     missed = [p for p in listed if not p["met"]]
-    score = round2(sum((p["marks"] for p in met), ZERO))
+    exact = sum((p["marks"] for p in met), ZERO)
+    score = round2(exact)
     text = "达到要点：" + ("、".join(f"{p['point']}（{show(p['marks'])} 分）" for p in met) or "无")
     if missed:
         text += "；未达到：" + "、".join(f"{p['point']}（{show(p['marks'])} 分）" for p in missed)
     marks = [show(p["marks"]) for p in met]
     total_text = f"= {' + '.join(marks)} = " if len(marks) > 1 else ""
-    return Result(score, f"{text}；得分 {total_text}{points(score)} 分")
+    rounded = "" if exact == score else f"{show(exact)}，取 "
+    return Result(score, f"{text}；得分 {total_text}{rounded}{points(score)} 分")
 
 
 def satisfaction(full, inputs, context) -> Result:
@@ -283,8 +312,8 @@ def satisfaction(full, inputs, context) -> Result:
     elif "分档" in inputs:
         result = bands(full, inner)
     else:
-        score = round2(full * rate / HUNDRED)
-        result = Result(score, f"得分 = {show(full)} × {fixed2(rate)}% = {points(score)} 分")
+        score, working = product(full, rate)
+        result = Result(score, f"得分 = {working}")
     return Result(result.score, head + result.working, result.notes)
 
 
@@ -306,7 +335,7 @@ KEYS = {
     "功效系数": ("值", "满意值", "不允许值"),
     "分档": ("值", "分档", "方向"),
     "重点得分": (),
-    "扣分": ("值", "标准", "步长", "每步扣分", "方向", "次数", "每次扣分"),
+    "扣分": ("值", "标准", "步长", "每步扣分", "方向", "次数", "每次扣分", "名称", "单位"),
     "满意度": ("对象", "锚点", "分档", "方向"),
 }  # the inputs each rule reads
 
@@ -320,3 +349,24 @@ def apply(rule: str, full: Decimal, inputs: dict, context: dict) -> Result:
         allowed = "、".join(KEYS[rule]) or "无（要点写在要点表中）"
         raise RuleError(f"评分参数『{'、'.join(unknown)}』不用于「{rule}」，可用的参数：{allowed}")
     return RULES[rule](full, inputs, context)
+
+# The scoring method as a reviewer names it (附表「评分方法」), per rule.
+METHOD_NAMES = {
+    "完成率": "比率法",
+    "反向完成率": "比率法（反向）",
+    "插值": "插值法",
+    "功效系数": "功效系数法",
+    "分档": "分档计分",
+    "重点得分": "要点计分",
+    "扣分": "扣分法",
+    "满意度": "问卷调查（满意度）",
+}
+FORMULA = ("得分 =", "得分=", "× 满分", "×满分")
+
+
+def method_name(rule: str, standard: str = "") -> str:
+    """The reviewer's name of a scoring method: a rule's (比率法, 扣分法 …); a score typed by
+    the team is 比率法 where its standard gives a formula (「得分 = … × 满分」), else 定性评价."""
+    if rule != MANUAL:
+        return METHOD_NAMES.get(rule, rule)
+    return "比率法" if any(mark in (standard or "") for mark in FORMULA) else "定性评价"

@@ -36,7 +36,7 @@ def test_page_header_footer_and_fields(tmp_path):
     assert section.different_first_page_header_footer
     assert section.header.paragraphs[0].text == "某项目"
     assert "<w:instrText" in section.footer._element.xml and " PAGE " in section.footer._element.xml
-    assert document.settings.element.find(qn("w:updateFields")) is not None
+    assert document.settings.element.find(qn("w:updateFields")) is None  # Word asks nothing on opening
 
 
 def test_table_style_has_all_rules(tmp_path):
@@ -44,3 +44,24 @@ def test_table_style_has_all_rules(tmp_path):
     write_reference_docx(target)
     borders = docx.Document(str(target)).styles["Table"].element.find(qn("w:tblPr")).find(qn("w:tblBorders"))
     assert [b.tag.split("}")[1] for b in borders] == ["top", "left", "bottom", "right", "insideH", "insideV"]
+
+
+def test_word_takes_the_one_typography(tmp_path):
+    """仿宋_GB2312 小四 body lines exactly 22 pt apart, 黑体 三号 and 楷体 四号 headings, 五号 tables,
+    a footer style, 「— 1 —」 page numbers."""
+    from docx.enum.text import WD_LINE_SPACING
+
+    target = tmp_path / "reference.docx"
+    write_reference_docx(target, "某项目")
+    document = docx.Document(str(target))
+    body = document.styles["Body Text"]
+    assert body.font.size.pt == 12 and body.paragraph_format.line_spacing.pt == 22
+    assert body.paragraph_format.line_spacing_rule == WD_LINE_SPACING.EXACTLY
+    east = lambda name: document.styles[name].element.rPr.rFonts.get(qn("w:eastAsia"))  # noqa: E731
+    assert east("Body Text") == "仿宋_GB2312" and east("Heading 1") == "黑体" and east("Heading 2") == "楷体_GB2312"
+    assert document.styles["Heading 1"].font.size.pt == 16 and document.styles["Heading 2"].font.size.pt == 14
+    assert document.styles["Compact"].font.size.pt == 10.5
+    footer = document.sections[0].footer.paragraphs[0]
+    assert footer.style.style_id == "Footer" and footer.text.replace(" ", "") == "——"
+    table = zipfile.ZipFile(target).read("word/fontTable.xml").decode("utf-8")
+    assert '<w:font w:name="楷体_GB2312"><w:altName w:val="楷体"/>' in table

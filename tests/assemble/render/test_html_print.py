@@ -54,6 +54,24 @@ def test_printed_captions_stay_with_their_tables(tmp_path):
     for k in offsets:
         caption = next(n for n, p in enumerate(pages) if f"表 9-{k} " in p)
         assert f"T{k}R00" in pages[caption], f"表 9-{k} 的表题和表头留在页底"
-        assert "测试项目" in pages[caption] and re.search(rf"^{caption + 1}$", pages[caption], re.M)
+        assert "测试项目" in pages[caption] and re.search(rf"^— ?{caption + 1} ?—$", pages[caption], re.M)
     last = next(n for n, p in enumerate(pages) if "T0R27" in p)
     assert "T0R00" not in pages[last] and "T0R26" in pages[last], "表 9-0 的最后一行单独留在续页"
+
+
+def test_html_takes_the_one_typography(tmp_path):
+    """The same fonts and sizes as PDF and Word: 仿宋 body (Latin in a Times face, never the
+    quotes shared with Chinese), 黑体 and 楷体 headings, sizes as ems of the 小四 body, and the
+    page numbers 「— 1 —」 when printed."""
+    from jixiao.assemble.render.html_print import typography_style
+
+    style = typography_style()
+    assert 'local("Times New Roman")' in style and "unicode-range: U+0020-007E, U+00A0-00FF;" in style
+    assert '--serif: "jixiao-latin", "仿宋_GB2312"' in style and '--kai: "KaiTi_GB2312"' in style
+    assert "h1 { font-size: 1.333em; }" in style and "table { font-size: 0.875em; }" in style
+    assert "line-height: 1.833" in style
+    assert 'content: "— " counter(page) " —"' in print_style({"project": "某项目"})
+    (tmp_path / "report.md").write_text("---\ntitle: 甲\nproject: 甲\n---\n\n# 一、正文\n\n文字。\n", encoding="utf-8")
+    builtin.html(tmp_path / "report.md", tmp_path / "report.html")
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "jixiao-latin" in html and "http" not in style

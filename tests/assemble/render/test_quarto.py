@@ -146,6 +146,30 @@ def test_a_failing_render_names_the_format_and_suggests_builtin(build, fake_quar
     assert "--engine builtin" in message and "quarto.js" not in message
 
 
+RECORDING = """#!/bin/sh
+case "$1" in
+  --version) echo "1.10.18";;
+  typst) echo "typst 0.15.1 (stand-in)";;
+  render) echo "$@" >> calls.txt; mkdir -p _output; for ext in html pdf docx; do : > _output/report.$ext; done;;
+esac
+"""
+
+
+def test_all_formats_are_one_quarto_render(build, fake_quarto, monkeypatch):
+    """Quarto starts once for the three formats (``--to all``), once per format for fewer."""
+    fake_quarto().write_text(RECORDING)
+    project = render_quarto.write_project(build, build / "quarto")
+    monkeypatch.setattr(render_quarto, "finish_docx", lambda *args: None)
+    out = build / "made"
+    out.mkdir()
+    render_quarto.render(project, out, ["html", "pdf", "docx"])
+    assert (project / "calls.txt").read_text().splitlines() == ["render report.qmd --to all"]
+    (project / "calls.txt").unlink()
+    render_quarto.render(project, out, ["html", "pdf"])
+    assert (project / "calls.txt").read_text().splitlines() == ["render report.qmd --to html",
+                                                                "render report.qmd --to typst"]
+
+
 def test_an_old_quarto_is_unfit_and_auto_falls_back(build, fake_quarto):
     fake_quarto(version="1.3.450", typst="0.5.0")
     with pytest.raises(RunFailure) as err:

@@ -2,6 +2,7 @@
 column widths from content, Typst tables, East Asian line breaks."""
 
 import json
+import re
 
 import pypandoc
 
@@ -16,6 +17,8 @@ def test_bullets_become_chinese_numbered_paragraphs_in_every_format():
     text = "### 5. 利益相关方\n\n- 主管部门\n- 项目单位\n"
     for to in ("html5", "docx", "typst", "plain"):
         out = convert(text, "plain" if to == "docx" else to)
+        if to == "typst":  # the opening bracket in a box of one em (no squeezed indent)
+            out = out.replace("#box(width: 1em, align(right, [（]))", "（")
         assert "（1）主管部门" in out and "（2）项目单位" in out, (to, out)
         assert "<li>" not in out and "- " not in out
     html = convert(text, "html5")
@@ -89,3 +92,63 @@ def test_typst_tables_call_the_template_with_a_continued_caption():
 def test_line_breaks_between_chinese_characters_are_dropped():
     out = convert("平台支撑政府\n和市场 end\nof line\n", "html5")
     assert "平台支撑政府和市场" in out and "end of line" in out
+
+
+CLOSING = """# 五、其他需说明事项
+
+最后一段。
+
+评价机构（盖章）：某某咨询有限公司
+
+报告日期：2019年7月1日
+
+# 附件：绩效指标评分标准
+
+标准。
+
+# 附：评分复核说明
+
+复核。
+"""
+
+
+def test_signature_and_annex_notes_in_html():
+    html = convert(CLOSING, "html5")
+    assert ('<div class="annex-notes">\n<p>附件：1. 绩效指标评分标准</p>\n<p>\u3000\u3000\u30002. 评分复核说明</p>\n</div>\n'
+            '<div class="signature">\n<p>评价机构（盖章）：某某咨询有限公司</p>\n<p>报告日期：2019年7月1日</p>\n</div>') in html
+    assert html.index("最后一段") < html.index("annex-notes")
+    assert '<div class="annex-label">\n<p>附件1</p>\n</div>' in html and '<p>附件2</p>' in html
+    assert re.search(r'<h1 class="annex unnumbered"\s+id="[^"]+">绩效指标评分标准</h1>', html)
+
+
+def test_signature_and_annexes_in_typst():
+    typ = convert(CLOSING, "typst")
+    assert "#jixiao-closing(before: ([最后一段。],), notes: ([附件：1. 绩效指标评分标准], [\u3000\u3000\u30002. 评分复核说明],)," in typ
+    assert "lines: ([评价机构（盖章）：某某咨询有限公司], [报告日期：2019年7月1日],))" in typ
+    assert "#jixiao-annex(label: [附件1], title: [绩效指标评分标准])" in typ
+    assert "#jixiao-annex(label: [附件2], title: [评分复核说明])" in typ
+
+
+def test_one_annex_without_signature_gets_its_note_before_the_annex():
+    typ = convert("# 五、其他\n\n正文。\n\n# 附件：标准\n\n评价机构（盖章）：不是落款\n", "typst")
+    assert "#jixiao-closing(before: ([正文。],), notes: ([附件：标准],), lines: ())" in typ
+    assert "#jixiao-annex(label: [附件], title: [标准])" in typ
+    assert "评价机构（盖章）：不是落款" in typ.split("#jixiao-annex")[1]  # a 盖章 line inside an annex is its text
+
+
+def test_a_paragraph_mentioning_a_seal_later_in_the_line_is_no_signature():
+    html = convert("正文说明须加盖公章（盖章）：见后。\n", "html5")
+    assert "signature" not in html
+
+
+def test_document_numbers_take_the_official_brackets():
+    out = convert(r"依据《办法》（沪财绩\[2014\]22号）、沪发改稽察［2015］15号和财预(2020)10号；"
+                  r"数组\[2014\]不是文号，（2019）年也不是。", "plain")
+    assert "沪财绩〔2014〕22号" in out and "沪发改稽察〔2015〕15号" in out and "财预〔2020〕10号" in out
+    assert "数组[2014]不是文号" in out and "（2019）年" in out
+
+
+def test_an_annex_table_continues_as_xu_fubiao():
+    typ = convert(TOTAL.replace(": 表 1-1 预算", ": 附表 1 预算"), "typst")
+    assert "continued: [续附表 1]," in typ
+    assert "continued: [续表 1-1]," in convert(TOTAL, "typst")

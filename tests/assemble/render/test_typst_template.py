@@ -49,6 +49,18 @@ def heights(pdf: Path, number: int) -> dict[str, float]:
     return found
 
 
+def lefts(pdf: Path, number: int) -> dict[str, tuple[float, float]]:
+    """(x, y) where each piece of text on page ``number`` starts, from the page's bottom left."""
+    found = {}
+
+    def visit(text, cm, tm, *_):
+        if text.strip():
+            found.setdefault(re.sub(r"\s+", "", text), (cm[4] + tm[4] * cm[0], cm[5] + tm[5] * cm[3]))
+
+    PdfReader(str(pdf)).pages[number].extract_text(visitor_text=visit)
+    return found
+
+
 def height_of(found: dict[str, float], needle: str) -> float:
     return next(y for text, y in found.items() if needle in text)
 
@@ -76,11 +88,23 @@ def test_a_continued_table_repeats_caption_header_and_group_labels(tmp_path):
     assert "合计270216" in pages[-1]
 
 
-def test_the_total_row_never_stands_alone_on_a_continuation_page(tmp_path):
-    # 225 filler phrases end the page exactly after C18, which left 合计 alone on the next page
-    pages = render(tmp_path, "# 一、表格\n\n" + "正文段落。" * 225 + "\n\n" + grouped_table())
-    assert "C17指标名称1754" in pages[-2] and "C18" not in pages[-2], pages[-2][-40:]
-    assert "续表9-1" in pages[-1] and "C第C组C18指标名称1854合计270216" in pages[-1], pages[-1][:120]
+def _rows_per_page(pages: list[str]) -> list[int]:
+    return [n for n in (len(re.findall(r"[ABC]\d\d指标名称", page)) + ("合计270216" in page) for page in pages) if n]
+
+
+@pytest.mark.parametrize("filler", [200, 440, 560])  # one, two and one row left over before the rule
+def test_a_page_break_leaves_at_least_three_rows_on_either_side(tmp_path, filler):
+    """Wherever the table starts, neither its first page nor its last holds one or two rows."""
+    rows = _rows_per_page(render(tmp_path, "# 一、表格\n\n" + "正文段落。" * filler + "\n\n" + grouped_table()))
+    assert sum(rows) == 55 and min(rows) >= 3, rows
+
+
+def test_a_short_table_is_never_split(tmp_path):
+    table = ": 表 9-2 短表\n\n" + grid_table(["指标", "分值"], [[f"D{n:02d} 指标名称{n}", "5"] for n in range(1, 6)])
+    for filler in (906, 1146):  # the table straddled two pages before the rule
+        pages = render(tmp_path, "# 一、表格\n\n" + "正文段落。" * filler + "\n\n" + table)
+        holding = [n for n, page in enumerate(pages) if re.search(r"D\d\d指标名称", page)]
+        assert len(holding) == 1, (filler, holding)
 
 
 def test_total_row_spans_the_label_columns(tmp_path):
@@ -96,11 +120,11 @@ def _chart(path: Path, height: int) -> None:
 
 def test_a_chart_that_does_not_fit_leaves_no_half_empty_page(tmp_path):
     _chart(tmp_path / "figures" / "tall.png", 1500)
-    before = "\n\n".join(f"前文第{n}段。" + "这是用于填满页面的正文。" * 6 for n in range(1, 12))
+    before = "\n\n".join(f"前文第{n}段。" + "这是用于填满页面的正文。" * 6 for n in range(1, 9))
     after = "\n\n".join(f"后文第{n}段。" + "这是图后面的正文。" * 6 for n in range(1, 12))
     pages = render(tmp_path, f"# 一、图\n\n{before}\n\n![图 9-1 很高的图](figures/tall.png){{width=100%}}\n\n{after}\n")
     chart = page_of(pages, "图9-1很高的图")
-    assert page_of(pages, "前文第11段") == chart - 1
+    assert page_of(pages, "前文第8段") == chart - 1
     assert page_of(pages, "后文第1段") == chart - 1  # the text after the chart fills the page
 
 
@@ -131,3 +155,89 @@ def test_tables_without_header_row_or_caption_render(tmp_path):
     body = "# 一、甲\n\n  -------- --------\n  键       值\n  title:   伪造\n  -------- --------\n\n正文\n"
     pages = render(tmp_path, body)
     assert "title:伪造" in "".join(pages)
+
+
+CLOSING = ("# 五、其他需说明事项\n\n" + "\n\n".join(f"第{n}段。" + "这是用于填满页面的正文。" * 8 for n in range(1, 9))
+           + "\n\n最后一段。\n\n评价机构（盖章）：某某咨询有限公司\n\n报告日期：2019年7月1日\n\n"
+           "# 附件：绩效指标评分标准\n\n附件的正文。\n")
+
+
+def test_signature_is_right_aligned_below_the_annex_note_with_room_for_the_seal(tmp_path):
+    pages = render(tmp_path, CLOSING)
+    number = page_of(pages, "评价机构（盖章）")
+    found = lefts(tmp_path / "report.pdf", number)
+    width = float(PdfReader(str(tmp_path / "report.pdf")).pages[number].mediabox.width)
+    sealed = next(xy for text, xy in found.items() if text.startswith("评价机构"))
+    dated = next(xy for text, xy in found.items() if text.startswith("报告日期"))
+    note = next(xy for text, xy in found.items() if text.startswith("附件："))
+    assert sealed[0] > width / 2 - 60 and dated[0] > sealed[0]  # right-aligned: the shorter line starts further right
+    assert note[1] > sealed[1] > dated[1] and note[1] - sealed[1] > 50  # room for the seal
+    assert "最后一段" in pages[number]  # kept with the text before it
+
+
+def test_the_last_lines_move_with_the_signature_to_a_new_page(tmp_path):
+    """Whatever the length of the text, the last paragraph, the 附件说明 and the 落款 share a page."""
+    tail = CLOSING[CLOSING.index("\n\n最后一段"):]
+    for count in range(20, 40, 4):
+        text = "# 五、其他\n\n" + "\n\n".join(f"第{n}段。" + "正文。" * 30 for n in range(1, count)) + tail
+        pages = render(tmp_path, text)
+        number = page_of(pages, "评价机构（盖章）")
+        assert "最后一段" in pages[number] and "附件：绩效指标评分标准" in pages[number], count
+        assert "附件的正文" not in pages[number]
+
+
+def test_annex_starts_a_page_with_its_label_top_left_and_the_title_centred(tmp_path):
+    pages = render(tmp_path, CLOSING)
+    number = page_of(pages, "附件的正文")
+    assert "评价机构" not in pages[number]
+    found = lefts(tmp_path / "report.pdf", number)
+    width = float(PdfReader(str(tmp_path / "report.pdf")).pages[number].mediabox.width)
+    label = found["附件"]
+    title = next(xy for text, xy in found.items() if text.startswith("绩效指标评分标准"))
+    assert abs(label[0] - 2.6 / 2.54 * 72) < 2  # at the left margin
+    assert abs((title[0] + 8 * 18 / 2) - width / 2) < 12 and label[1] > title[1]  # centred under it
+    contents = pages[1]
+    assert "附件绩效指标评分标准" in contents
+
+
+def test_a_paragraph_opening_with_a_bracket_keeps_the_whole_indent(tmp_path):
+    """Justification squeezed the leading half of 「（」, so a long paragraph started left of
+    the two-character indent; the bracket now keeps its em: the text after it starts three
+    ems in, in a short paragraph and a justified long one alike."""
+    long = "运行市信用平台，对外提供公共信用信息查询等服务，使其成为信息共享与使用的有效载体" * 3
+    render(tmp_path, f"# 一、正文\n\n（1）承担平台运维。\n\n（2）{long}。\n")
+    found = lefts(tmp_path / "report.pdf", 2)
+    margin = 2.6 / 2.54 * 72
+    for start in ("1）承担", "2）运行"):
+        x = next(xy[0] for text, xy in found.items() if text.startswith(start))
+        assert abs(x - (margin + 3 * 12)) < 0.6, (start, x - margin)
+
+
+def test_the_pdf_takes_the_one_typography(tmp_path):
+    """小四 body with lines 22 pt apart, 五号 tables, 三号 level-1 headings, 「— 1 —」 page numbers,
+    Latin digits in the Times face where one is installed."""
+    import yaml
+
+    from jixiao import fonts
+
+    front = FRONT.replace("---\n\n", yaml.safe_dump(fonts.metadata(), allow_unicode=True) + "---\n\n")
+    source = tmp_path / "report.md"
+    source.write_text(front + "# 一、正文\n\n" + "文字2019。" * 100 + "\n\n| 甲 | 乙 |\n|--|--|\n| 1 | 2 |\n", encoding="utf-8")
+    builtin.pdf(source, tmp_path / "report.pdf")
+    reader = PdfReader(str(tmp_path / "report.pdf"))
+    sizes, prose = {}, set()
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            sizes.setdefault(re.sub(r"\s+", "", text)[:2], round(size * tm[0], 1))
+            if "文字" in text:
+                prose.add(round(cm[5] + tm[5] * cm[3], 1))
+
+    reader.pages[2].extract_text(visitor_text=visit)
+    assert sizes["一、"] == 16 and sizes["文字"] == 12 and sizes["甲"] == 10.5
+    lines = sorted(prose, reverse=True)
+    assert len(lines) > 3 and {round(a - b, 1) for a, b in zip(lines, lines[1:])} == {22.0}, lines
+    assert "— 1 —" in reader.pages[2].extract_text() and "— I —" in reader.pages[1].extract_text()
+    if fonts.latin():
+        names = [str(f.get_object()["/BaseFont"]) for f in reader.pages[2]["/Resources"]["/Font"].values()]
+        assert any(fonts.latin()[0].replace(" ", "") in name for name in names), names

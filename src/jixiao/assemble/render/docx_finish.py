@@ -3,13 +3,15 @@
 What came before the first heading (pandoc's or Quarto's title block and empty contents
 field) is replaced by the report's own front: the cover (title lines, the cover fields as
 an aligned two-column block with rules, the date) in a section without page number, then
-the contents, filled in: one entry per heading with a link and a PAGEREF field for its page
-(LibreOffice and WPS compute those when they lay the document out; Word when it updates
-fields on opening), in a section numbered in roman numerals; the body is a third section
-numbered from 1. The entries are not wrapped in a TOC field, whose cached text LibreOffice
-would show as it is, without page numbers. Table cells are centred vertically. The document properties hold
-the report title and the evaluator, nothing else from the metadata, and the file is written
-with fixed dates (the report date), so a re-run gives the same bytes.
+the contents: a real ``TOC \\o "1-3" \\h`` field whose stored result holds one entry per
+heading with a link and a PAGEREF field holding the page the PDF shows for it, so Word, WPS
+and LibreOffice show the page numbers without updating and 「更新目录」 recomputes them; the
+contents are in a section numbered in roman numerals, the body in a third numbered from 1.
+The 落款 (style "Signature") gets room for the seal and stays on the page of the paragraph
+before it; a 附件's title after its 「附件」 label is centred. Table cells are centred
+vertically. The document properties hold the report title, the evaluator, the language and
+the generator, nothing else from the metadata, and the file is written with fixed dates (the
+report date), so a re-run gives the same bytes.
 """
 
 import copy
@@ -25,21 +27,27 @@ from docx.oxml.ns import qn
 
 from ...markup import unescape
 from . import frontmatter
+from .pdf_pages import squeeze
 
 TOC_DEPTH = 3
+ANNEX_LABEL, SIGNATURE, ANNEX_NOTE = "AnnexLabel", "Signature", "AnnexNote"
+SEAL_ROOM = 720  # twips above the 落款: three lines for the seal
 HEADING_STYLES = {f"Heading{n}": n for n in range(1, 10)}
 
 
-def finish(target: Path, meta: dict) -> None:
-    """Rewrite the Word file ``target`` in place (see the module docstring)."""
+def finish(target: Path, meta: dict, pages: list[tuple[str, str]] = ()) -> None:
+    """Rewrite the Word file ``target`` in place (see the module docstring); ``pages`` are
+    (heading text without spaces, page) of the PDF (pdf_pages.heading_pages), in order."""
     doc = Document(str(target))
     body = doc.element.body
     final = body.find(qn("w:sectPr"))
     _drop_front(body)
+    _closing(body)
     headings = _bookmark_headings(body)
     first = body[0]
-    for element in [*_cover(meta), _section_break(final, "cover"), *_contents(meta, headings, _text_width(final)),
-                    _section_break(final, "contents")]:
+    shown = _page_numbers_of(headings, pages)
+    for element in [*_cover(meta), _section_break(final, "cover"),
+                    *_contents(meta, headings, shown, _text_width(final)), _section_break(final, "contents")]:
         first.addprevious(element)
     _number_from_one(final)
     _centre_cells(body)
@@ -84,6 +92,9 @@ def _bookmark_headings(body) -> list[tuple[int, str, str]]:
         if level is None or level > TOC_DEPTH:
             continue
         text = "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
+        before = _paragraph_before(paragraph)
+        if before is not None and _style_of(before) == ANNEX_LABEL:
+            text = "".join(t.text or "" for t in before.iter(qn("w:t"))) + "\u3000" + text
         name = f"_Toc{len(found) + 1:05d}"
         mark = 900000 + len(found)
         ppr = paragraph.find(qn("w:pPr"))
@@ -157,21 +168,72 @@ def _field(instruction: str, shown: str) -> list:
             _el("w:r", [_el("w:fldChar", fldCharType="end")])]
 
 
-def _contents(meta: dict, headings: list[tuple[int, str, str]], width: int) -> list:
-    """The contents heading and one entry per heading, in Word's contents content control."""
-    title = _paragraph("TOCHeading", [_run(str(meta.get("toc-title") or "目录"))])
+def _spaced(title: str) -> str:
+    """A two-character title set with a full-width space between (目录 → 目　录)."""
+    return "\u3000".join(title) if len(title) == 2 else title
+
+
+def _page_numbers_of(headings: list[tuple[int, str, str]], pages) -> list[str]:
+    """The PDF's page of each heading, matched by text in document order ("" when not found)."""
+    shown, at = [], 0
+    for _, text, _ in headings:
+        key = squeeze(text)
+        found = next((n for n in range(at, len(pages)) if pages[n][0] == key), None)
+        if found is None:
+            shown.append("")
+        else:
+            shown.append(pages[found][1])
+            at = found + 1
+    return shown
+
+
+def _contents(meta: dict, headings: list[tuple[int, str, str]], shown: list[str], width: int) -> list:
+    """The contents heading and a TOC field whose stored result is one entry per heading, in
+    Word's contents content control."""
+    title = _paragraph("TOCHeading", [_run(_spaced(str(meta.get("toc-title") or "目录")))])
     entries = []
-    for level, text, bookmark in headings:
+    for (level, text, bookmark), page in zip(headings, shown):
         tabs = _el("w:tabs", [_el("w:tab", val="right", leader="dot", pos=width)])
-        link = _el("w:hyperlink", [_run(text), _el("w:r", [_el("w:tab")]), *_field(f"PAGEREF {bookmark} \\h", "")])
+        link = _el("w:hyperlink", [_run(text), _el("w:r", [_el("w:tab")]), *_field(f"PAGEREF {bookmark} \\h", page)])
         link.set(qn("w:anchor"), bookmark)
         link.set(qn("w:history"), "1")
         entries.append(_paragraph(f"TOC{level}", [link], extra=[tabs]))
     if not entries:
         entries.append(_paragraph("TOC1"))
+    begin, instruction, separate, _, end = _field(f'TOC \\o "1-{TOC_DEPTH}" \\h \\z \\u', "")
+    first = entries[0]
+    first_run = next((n for n, child in enumerate(first) if child.tag != qn("w:pPr")), len(first))
+    for offset, run in enumerate((begin, instruction, separate)):
+        first.insert(first_run + offset, run)
+    entries[-1].append(end)
     content = _el("w:sdtContent", [title, *entries])
     gallery = _el("w:docPartObj", [_el("w:docPartGallery", val="Table of Contents"), _el("w:docPartUnique")])
     return [_el("w:sdt", [_el("w:sdtPr", [gallery]), content])]
+
+
+def _paragraph_before(paragraph):
+    """The paragraph just before ``paragraph`` (bookmarks between them skipped), or None."""
+    before = paragraph.getprevious()
+    while before is not None and before.tag in (qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
+        before = before.getprevious()
+    return before if before is not None and before.tag == qn("w:p") else None
+
+
+def _closing(body) -> None:
+    """The 落款 with room for the seal, kept with the paragraph before it; a 附件 title centred."""
+    for paragraph in body.iter(qn("w:p")):
+        style = _style_of(paragraph)
+        before = _paragraph_before(paragraph)
+        before_style = _style_of(before) if before is not None else None
+        if style == SIGNATURE and before_style != SIGNATURE:
+            ppr = _properties_of(paragraph, "w:pPr")
+            later = next((c for c in ppr if c.tag in {qn("w:ind"), qn("w:jc"), qn("w:rPr")}), None)
+            spacing = _el("w:spacing", before=SEAL_ROOM)  # schema order: spacing before ind, jc, rPr
+            later.addprevious(spacing) if later is not None else ppr.append(spacing)
+        if style in (SIGNATURE, ANNEX_NOTE) and before_style not in (None, SIGNATURE, ANNEX_NOTE):
+            _keep_with_next_paragraph(before)
+        if style in HEADING_STYLES and before_style == ANNEX_LABEL:
+            _set_jc(_properties_of(paragraph, "w:pPr"), "center")
 
 
 def _section_break(final, kind: str):
@@ -211,16 +273,21 @@ def _centre_cells(body) -> None:
         if row.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is None:
             continue
         for ppr in row.iter(qn("w:pPr")):
-            jc = ppr.find(qn("w:jc"))
-            if jc is None:
-                jc = _el("w:jc")
-                run_props = ppr.find(qn("w:rPr"))  # schema order: jc comes before rPr
-                run_props.addprevious(jc) if run_props is not None else ppr.append(jc)
-            jc.set(qn("w:val"), "center")
+            _set_jc(ppr, "center")
     for cell in body.iter(qn("w:tc")):
         tc_pr = _properties_of(cell, "w:tcPr")
         if tc_pr.find(qn("w:vAlign")) is None:
             tc_pr.append(_el("w:vAlign", val="center"))
+
+
+def _set_jc(ppr, value: str) -> None:
+    """The paragraph's alignment (w:jc, placed before w:rPr as the schema orders it)."""
+    jc = ppr.find(qn("w:jc"))
+    if jc is None:
+        jc = _el("w:jc")
+        run_props = ppr.find(qn("w:rPr"))
+        run_props.addprevious(jc) if run_props is not None else ppr.append(jc)
+    jc.set(qn("w:val"), value)
 
 
 def _properties_of(element, tag: str):
@@ -257,7 +324,8 @@ def _full_width(body, width: int) -> None:
 
 
 def _rows_whole(body) -> None:
-    """No table row is split across two pages. Repeated header rows are left splittable:
+    """No table row is split across two pages, and a break leaves at least three rows on
+    either side (the rows before them keep with the next). Repeated header rows are left splittable:
     LibreOffice drops the rows of a table whose unsplittable header starts at the
     foot of a page; the header is one line, so nothing changes in Word."""
     for row in body.iter(qn("w:tr")):
@@ -271,18 +339,23 @@ def _rows_whole(body) -> None:
         if tr_pr.find(qn("w:cantSplit")) is None:
             tr_pr.insert(0, _el("w:cantSplit"))
     for table in body.iter(qn("w:tbl")):
-        rows = table.findall(qn("w:tr"))
-        if len(rows) >= 3:
-            _keep_with_next(rows[-2])
+        rows = [row for row in table.findall(qn("w:tr")) if row.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is None]
+        edge = len(rows) if len(rows) < 6 else 3  # a page break leaves at least three rows on either side
+        for row in rows[:edge - 1] + rows[-edge:-1]:
+            _keep_with_next(row)
 
 
 def _keep_with_next(row) -> None:
-    """The row stays on the page of the row after it (the 合计 row never stands alone)."""
+    """The row stays on the page of the row after it."""
     for paragraph in row.iter(qn("w:p")):
-        ppr = _properties_of(paragraph, "w:pPr")
-        if ppr.find(qn("w:keepNext")) is None:
-            style = ppr.find(qn("w:pStyle"))  # schema order: pStyle, then keepNext
-            style.addnext(_el("w:keepNext")) if style is not None else ppr.insert(0, _el("w:keepNext"))
+        _keep_with_next_paragraph(paragraph)
+
+
+def _keep_with_next_paragraph(paragraph) -> None:
+    ppr = _properties_of(paragraph, "w:pPr")
+    if ppr.find(qn("w:keepNext")) is None:
+        style = ppr.find(qn("w:pStyle"))  # schema order: pStyle, then keepNext
+        style.addnext(_el("w:keepNext")) if style is not None else ppr.insert(0, _el("w:keepNext"))
 
 
 def _alt_texts(body) -> None:
@@ -310,8 +383,15 @@ def _properties(doc, meta: dict) -> None:
             package.rels.pop(rel_id)
 
 
+APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+           'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+           '<Application>jixiao</Application><DocSecurity>0</DocSecurity></Properties>')
+
+
 def _fixed_zip(data: bytes, day: date | None) -> bytes:
-    """The same archive with every entry dated ``day`` (or 1980-01-01)."""
+    """The same archive with every entry dated ``day`` (or 1980-01-01), and an app.xml that
+    names jixiao and keeps no page, word or line counts of the reference document."""
     stamp = (day.year, day.month, day.day, 0, 0, 0) if day else (1980, 1, 1, 0, 0, 0)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -319,5 +399,6 @@ def _fixed_zip(data: bytes, day: date | None) -> bytes:
             info = zipfile.ZipInfo(item.filename, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(item.filename))
+            content = APP_XML.encode("utf-8") if item.filename == "docProps/app.xml" else source.read(item.filename)
+            target.writestr(info, content)
     return out.getvalue()

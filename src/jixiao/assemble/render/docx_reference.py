@@ -1,8 +1,9 @@
 """The Word reference document whose styles and page setup pandoc copies into report.docx.
 
-East Asian fonts are set per style (``w:eastAsia``: 仿宋_GB2312 body, 黑体 headings) and Latin
-text in Times New Roman, with the theme attributes removed, because a theme font (Aptos)
-would override them. Word has no font
+The typography is the one of every format (jixiao.fonts): East Asian fonts are set per style
+(``w:eastAsia``: 仿宋_GB2312 body and tables, 黑体 headings and captions, 楷体_GB2312 level-2
+headings), sizes in 号, body lines exactly 22 pt apart, and Latin text in Times New Roman,
+with the theme attributes removed, because a theme font (Aptos) would override them. Word has no font
 fallback list; the font table gives each font its Windows alternate name (``w:altName``:
 仿宋, SimHei) and the GB2312 character set, which Word and LibreOffice use to substitute a
 Chinese font where the named one is missing. The page is A4 with the project name in the
@@ -15,31 +16,43 @@ from pathlib import Path
 import pypandoc
 from lxml import etree
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-BODY_FONT = "仿宋_GB2312"
-HEADING_FONT = "黑体"
-LATIN_FONT = "Times New Roman"
-ALT_NAMES = {BODY_FONT: "仿宋", HEADING_FONT: "SimHei"}
+from ... import fonts
+
+BODY_FONT = fonts.WORD_NAMES["仿宋"][0]
+HEADING_FONT = fonts.WORD_NAMES["黑体"][0]
+KAI_FONT = fonts.WORD_NAMES["楷体"][0]
+LATIN_FONT = fonts.WORD_NAMES["latin"][0]
+ALT_NAMES = {fonts.WORD_NAMES[role][0]: fonts.WORD_NAMES[role][1] for role in ("仿宋", "黑体", "楷体")}
 HEADINGS = ("Title", "Subtitle", "Heading", "TOC Heading", "Table Caption", "Image Caption", "Caption")
-# style name → (size in pt, bold, alignment); sizes follow 二号/三号/小三/四号/小四
+FAMILY_FONT = {"仿宋": BODY_FONT, "黑体": HEADING_FONT, "楷体": KAI_FONT}
+
+
+def _role(role: str) -> tuple[float, bool]:
+    _, size, bold = fonts.ROLES[role]
+    return fonts.HAO[size], bold
+
+
+# style name → (size in pt, bold, alignment), from the typography's roles
 SIZES = {
-    "Title": (22, True, WD_ALIGN_PARAGRAPH.CENTER),
-    "Subtitle": (22, True, WD_ALIGN_PARAGRAPH.CENTER),
-    "Heading 1": (16, True, None),
-    "Heading 2": (15, True, None),
-    "Heading 3": (14, True, None),
-    "Heading 4": (12, True, None),
-    "Heading 5": (12, True, None),
-    "Author": (14, False, WD_ALIGN_PARAGRAPH.CENTER),
-    "Date": (14, False, WD_ALIGN_PARAGRAPH.CENTER),
-    "TOC Heading": (16, True, WD_ALIGN_PARAGRAPH.CENTER),
-    "Table Caption": (10.5, True, WD_ALIGN_PARAGRAPH.CENTER),
-    "Image Caption": (10.5, True, WD_ALIGN_PARAGRAPH.CENTER),
-    "Compact": (10.5, False, None),
+    "Title": (*_role("title"), WD_ALIGN_PARAGRAPH.CENTER),
+    "Subtitle": (*_role("title"), WD_ALIGN_PARAGRAPH.CENTER),
+    "Heading 1": (*_role("heading1"), None),
+    "Heading 2": (*_role("heading2"), None),
+    "Heading 3": (*_role("heading3"), None),
+    "Heading 4": (*_role("heading3"), None),
+    "Heading 5": (*_role("heading3"), None),
+    "Author": (fonts.HAO["四号"], False, WD_ALIGN_PARAGRAPH.CENTER),
+    "Date": (fonts.HAO["四号"], False, WD_ALIGN_PARAGRAPH.CENTER),
+    "TOC Heading": (*_role("heading1"), WD_ALIGN_PARAGRAPH.CENTER),
+    "Table Caption": (*_role("caption"), WD_ALIGN_PARAGRAPH.CENTER),
+    "Image Caption": (*_role("caption"), WD_ALIGN_PARAGRAPH.CENTER),
+    "Compact": (*_role("table"), None),
 }
 # contents entries: style id → (name, indent in characters)
 TOC_STYLES = {"TOC1": ("toc 1", 0), "TOC2": ("toc 2", 1), "TOC3": ("toc 3", 2)}
@@ -54,10 +67,11 @@ def write_reference_docx(target: Path, header: str = "") -> None:
     for style in doc.styles:
         if getattr(style, "font", None) is not None:
             _east_asian_font(style, HEADING_FONT if style.name.startswith(HEADINGS) else BODY_FONT)
+    _east_asian_font(doc.styles["Heading 2"], FAMILY_FONT[fonts.ROLES["heading2"][0]])
     _paragraph_styles(doc)
+    _closing_styles(doc)
     _table_rules(doc)
     _font_table(doc)
-    _update_fields_on_open(doc)
     _page(doc, header)
     doc.save(str(target))
 
@@ -88,6 +102,12 @@ def _default_fonts(doc) -> None:
         fonts = OxmlElement("w:rFonts")
         defaults.insert(0, fonts)
     _set_fonts(fonts, BODY_FONT)
+    lang = defaults.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        defaults.append(lang)
+    for attr in ("w:val", "w:eastAsia"):  # the report's language, for spelling and line breaking
+        lang.set(qn(attr), "zh-CN")
 
 
 def _toc_styles(doc) -> None:
@@ -127,9 +147,13 @@ def _paragraph_styles(doc) -> None:
         style.font.color.rgb = RGBColor(0, 0, 0)
         if align is not None:
             style.paragraph_format.alignment = align
+    body_size, _ = _role("body")
     for name in ("Normal", "Body Text", "First Paragraph"):
-        doc.styles[name].font.size = Pt(12)
-        doc.styles[name].paragraph_format.line_spacing = 1.5
+        doc.styles[name].font.size = Pt(body_size)
+    for name in ("Body Text", "First Paragraph"):  # lines exactly as far apart as in the PDF
+        layout = doc.styles[name].paragraph_format
+        layout.line_spacing, layout.line_spacing_rule = Pt(fonts.LINE_PITCH), WD_LINE_SPACING.EXACTLY
+        layout.space_before = layout.space_after = Pt(0)
     for name in ("Body Text", "First Paragraph"):
         doc.styles[name].paragraph_format.first_line_indent = Pt(24)  # two characters
     doc.styles["Compact"].paragraph_format.line_spacing = 1.0
@@ -139,6 +163,31 @@ def _paragraph_styles(doc) -> None:
     doc.styles["Subtitle"].paragraph_format.space_before = Pt(0)
     doc.styles["Subtitle"].paragraph_format.space_after = Cm(3)
     doc.styles["Date"].paragraph_format.space_before = Cm(3)
+
+
+def _closing_styles(doc) -> None:
+    """The styles report.lua gives the end of the body and the 附件 (GB/T 9704): "Annex Note"
+    (附件说明, a line below the text), "Signature" (落款, right-aligned two characters from
+    the edge, room for the seal above), "Annex Label" (「附件」 on a new page, top-left, 黑体)."""
+    note = doc.styles.add_style("Annex Note", WD_STYLE_TYPE.PARAGRAPH)
+    note.base_style = doc.styles["Body Text"]
+    note.paragraph_format.space_before = Pt(18)
+    note.paragraph_format.keep_with_next = True
+    signature = doc.styles.add_style("Signature", WD_STYLE_TYPE.PARAGRAPH)
+    signature.base_style = doc.styles["Body Text"]
+    signature.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    signature.paragraph_format.first_line_indent = Pt(0)
+    signature.paragraph_format.right_indent = Pt(24)
+    signature.paragraph_format.space_before = Pt(0)
+    signature.paragraph_format.keep_with_next = True
+    label = doc.styles.add_style("Annex Label", WD_STYLE_TYPE.PARAGRAPH)
+    label.base_style = doc.styles["Normal"]
+    label.paragraph_format.page_break_before = True
+    label.paragraph_format.keep_with_next = True
+    label.paragraph_format.first_line_indent = Pt(0)
+    label.paragraph_format.space_after = Pt(12)
+    label.font.size = Pt(16)
+    _east_asian_font(label, HEADING_FONT)
 
 
 def _table_rules(doc) -> None:
@@ -172,20 +221,6 @@ def _font_table(doc) -> None:
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _update_fields_on_open(doc) -> None:
-    """Ask Word to fill in the table of contents and page fields when the file opens."""
-    update = OxmlElement("w:updateFields")
-    update.set(qn("w:val"), "true")
-    settings = doc.settings.element
-    # schema order: updateFields precedes these
-    later = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids")
-    following = next((el for el in settings if el.tag in {qn(f"w:{t}") for t in later}), None)
-    if following is not None:
-        following.addprevious(update)
-    else:
-        settings.append(update)
-
-
 def _page(doc, header: str) -> None:
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
@@ -196,10 +231,30 @@ def _page(doc, header: str) -> None:
     section.different_first_page_header_footer = True
     top = section.header.paragraphs[0]
     top.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    top.add_run(header).font.size = Pt(9)
+    top.add_run(header).font.size = Pt(_role("header")[0])
+    top.style = _page_edge_style(doc, "header")
     foot = section.footer.paragraphs[0]
+    foot.style = _page_edge_style(doc, "footer")
     foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _page_field(foot.add_run())
+    foot.paragraph_format.space_before = Pt(6)  # the number never touches a table at the page foot
+    size = Pt(_role("page-number")[0])
+    foot.add_run("— ").font.size = size
+    run = foot.add_run()
+    run.font.size = size
+    _page_field(run)
+    foot.add_run(" —").font.size = size
+
+
+def _page_edge_style(doc, name: str):
+    """Word's built-in "header" or "footer" paragraph style (ids Header, Footer): single-spaced,
+    without the body's indent."""
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.element.set(qn("w:styleId"), name.capitalize())
+    style.base_style = doc.styles["Normal"]
+    style.paragraph_format.first_line_indent = Pt(0)
+    style.paragraph_format.line_spacing = 1.0
+    style.paragraph_format.space_after = Pt(0)
+    return style
 
 
 def _page_field(run) -> None:

@@ -1,5 +1,5 @@
 """The Quarto engine: the stitched document as a Quarto project, rendered by ``quarto render``
-with documented Quarto options only: html with embed-resources and the cover as
+with documented Quarto options only, all formats in one ``quarto render --to all``: html with embed-resources and the cover as
 include-before-body, docx with the reference document (then the same finishing step as the
 built-in engine), typst with the report's own template-partials (the same cover, contents,
 header and fonts as the built-in engine), and the same Lua filter (report.lua) for all three.
@@ -28,6 +28,7 @@ from .builtin import FILTER, READER, TEMPLATES
 from .docx_finish import finish as finish_docx
 from .docx_reference import write_reference_docx
 from .html_print import write_print_style
+from .pdf_pages import heading_pages
 
 OUTPUT_DIR = "_output"
 PARTIALS = ["typst-template.typ", "typst-show.typ"]
@@ -136,12 +137,14 @@ def _inspect(quarto: str, *_identity) -> dict:
 
 
 def _failure(fmt: str, why: str) -> RunFailure:
-    return RunFailure(f"Quarto 生成 {FORMAT_NAMES[fmt]}（report.{fmt}）失败：{why}。"
+    what = "HTML、PDF 和 Word" if fmt == "all" else f"{FORMAT_NAMES[fmt]}（report.{fmt}）"
+    return RunFailure(f"Quarto 生成 {what}失败：{why}。"
                       "可改用内置引擎重新生成：jixiao run … --engine builtin")
 
 
 def render(project: Path, out_dir: Path, formats: list[str]) -> dict[str, Path]:
-    """Run ``quarto render`` for each format, finish the Word file, copy the outputs to out_dir."""
+    """Run ``quarto render``, finish the Word file, copy the outputs to out_dir. All three
+    formats are one ``quarto render --to all`` (Quarto starts once); fewer are one call each."""
     found = inspect()
     if found["path"] is None:
         raise RunFailure("未找到 quarto 命令。请安装 Quarto，或改用 --engine builtin")
@@ -153,32 +156,43 @@ def render(project: Path, out_dir: Path, formats: list[str]) -> dict[str, Path]:
     stamp = frontmatter.timestamp(meta)
     if stamp is not None:
         env["SOURCE_DATE_EPOCH"] = str(stamp)
+    produced = {fmt: project / OUTPUT_DIR / f"report.{TARGETS[fmt][1]}" for fmt in formats}
+    for path in produced.values():
+        path.unlink(missing_ok=True)
+    if set(formats) == set(TARGETS):
+        _quarto(found["path"], project, env, "all", formats)
+    else:
+        for fmt in formats:
+            _quarto(found["path"], project, env, TARGETS[fmt][0], [fmt])
     made = {}
     for fmt in formats:
-        to, ext = TARGETS[fmt]
-        produced = project / OUTPUT_DIR / f"report.{ext}"
-        produced.unlink(missing_ok=True)
-        try:
-            done = subprocess.run([found["path"], "render", "report.qmd", "--to", to], cwd=project, env=env,
-                                  capture_output=True, text=True, timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            raise _failure(fmt, f"超过 {TIMEOUT} 秒仍未完成") from None
-        except OSError as exc:
-            raise _failure(fmt, f"无法运行 quarto（{exc.strerror or exc}）") from None
-        if done.returncode != 0:
-            raise _failure(fmt, "\n" + _error_lines(done.stderr))
-        if not produced.is_file():
-            raise _failure(fmt, f"quarto 没有写出 {OUTPUT_DIR}/report.{ext}")
+        if not produced[fmt].is_file():
+            raise _failure(fmt, f"quarto 没有写出 {OUTPUT_DIR}/{produced[fmt].name}")
         if fmt == "docx":
             try:
-                finish_docx(produced, meta)
+                pages = heading_pages(produced["pdf"]) if "pdf" in produced else []
+                finish_docx(produced[fmt], meta, pages)
             except Exception as exc:  # a Word file this Quarto wrote in a shape we do not know
                 raise _failure(fmt, f"无法整理 Quarto 写出的 Word 文件（{type(exc).__name__}: {exc}）") from None
         made[fmt] = out_dir / f"report.{fmt}"
-        shutil.copyfile(produced, made[fmt])
+        shutil.copyfile(produced[fmt], made[fmt])
     for scratch in (OUTPUT_DIR, ".quarto"):  # leave a clean project behind
         shutil.rmtree(project / scratch, ignore_errors=True)
     return made
+
+
+def _quarto(quarto: str, project: Path, env: dict, to: str, formats: list[str]) -> None:
+    """One ``quarto render report.qmd --to <to>``; a failure names the format(s)."""
+    fmt = formats[0] if len(formats) == 1 else "all"
+    try:
+        done = subprocess.run([quarto, "render", "report.qmd", "--to", to], cwd=project, env=env,
+                              capture_output=True, text=True, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise _failure(fmt, f"超过 {TIMEOUT} 秒仍未完成") from None
+    except OSError as exc:
+        raise _failure(fmt, f"无法运行 quarto（{exc.strerror or exc}）") from None
+    if done.returncode != 0:
+        raise _failure(fmt, "\n" + _error_lines(done.stderr))
 
 
 def _error_lines(stderr: str, keep: int = 15) -> str:

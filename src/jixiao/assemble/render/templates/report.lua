@@ -3,6 +3,8 @@
 --
 -- * A line break inside a paragraph between two East Asian characters is dropped (pandoc's
 --   east_asian_line_breaks, which Quarto does not apply to every format).
+-- * A document number's year is set in 〔〕 (GB/T 9704): 沪财绩[2014]22号 → 沪财绩〔2014〕22号,
+--   also from ［］, () and （）.
 -- * Lists become paragraphs numbered the Chinese way: （1）（2） under a heading, 1）2）
 --   under a heading that is itself numbered （N）, ①② one level deeper.
 -- * A table's last row that is a total (合计, 总计, 小计, 总分) spans the label columns.
@@ -10,7 +12,18 @@
 --   never wrap; long text columns share the rest of the text width. HTML keeps the
 --   browser's own layout and wraps each table in <div class="table-wrap"> (wide ones scroll).
 -- * For Typst, every table becomes a call of `jixiao-table` (typst-template.typ), which
---   repeats the caption as 续表, the header row and the group labels on a new page.
+--   repeats the caption as 续表 (续附表 for an annex's 附表), the header row and the group
+--   labels on a new page.
+-- * For Typst, a paragraph opening with a full-width bracket or quote 「（」 keeps the
+--   bracket's whole em: justification would squeeze its leading half and the paragraph
+--   would start left of the two-character indent.
+-- * The 落款 (GB/T 9704): a paragraph naming who seals the report (「…（盖章）：…」) and the
+--   date paragraph after it are set right-aligned with room for the seal above, kept on
+--   the page of the paragraph before them (div "signature" in HTML, style "Signature" in
+--   Word, jixiao-signature in Typst).
+-- * 附件: a level-1 heading 「附件：标题」 (or 「附：标题」) starts a new page with 「附件」
+--   (附件1, 附件2 … when there are several) top-left in 黑体 and the title centred; the
+--   附件说明 (「附件：1. 标题」) is set in the body before the 落款.
 
 local stringify = pandoc.utils.stringify
 
@@ -80,6 +93,25 @@ local function east_asian_breaks(inlines)
     end
   end
   return out
+end
+
+-- Document numbers ----------------------------------------------------------------------
+
+local YEAR_BRACKETS = { { "%[", "%]" }, { "［", "］" }, { "%(", "%)" }, { "（", "）" } }
+
+--- 沪财绩[2014]22号 → 沪财绩〔2014〕22号: a year of four digits in brackets right before a
+--- number and 号, after the issuer's characters.
+local function document_numbers(str)
+  local text = str.text
+  for _, pair in ipairs(YEAR_BRACKETS) do
+    text = text:gsub("(" .. utf8.charpattern .. ")" .. pair[1] .. "(%d%d%d%d)" .. pair[2] .. "(%d%d?%d?%d?号)",
+      function(before, year, number)
+        local code = utf8.codepoint(before)
+        if not wide(code) or before == "（" or before == "(" then return nil end
+        return before .. "〔" .. year .. "〕" .. number
+      end)
+  end
+  if text ~= str.text then return pandoc.Str(text) end
 end
 
 -- Lists ---------------------------------------------------------------------------------
@@ -289,7 +321,7 @@ end
 local function typst_table(tbl, widths)
   table_count = table_count + 1
   local caption = stringify(tbl.caption.long)
-  local number = caption:match("^(表%s*[%w%-%.]+)")
+  local number = caption:match("^(附表%s*[%w%-%.]+)") or caption:match("^(表%s*[%w%-%.]+)")
   local continued = number and ("续" .. number) or (caption ~= "" and caption .. "（续）" or "")
   local placed, body = grid(tbl)
   local columns, aligns = {}, {}
@@ -335,8 +367,175 @@ local function Table(tbl)
   return tbl
 end
 
+-- Opening punctuation -------------------------------------------------------------------
+
+local OPENING = { ["（"] = true, ["“"] = true, ["‘"] = true, ["《"] = true, ["〈"] = true, ["【"] = true,
+                  ["〔"] = true, ["「"] = true, ["『"] = true }
+
+--- The first character of a Typst paragraph, if an opening bracket, in a box one em wide.
+local function whole_opening(para)
+  if not FORMAT:match("typst") then return nil end
+  local first = para.content[1]
+  if not first or first.t ~= "Str" then return nil end
+  local head = first.text:match("^" .. utf8.charpattern)
+  if not head or not OPENING[head] then return nil end
+  local rest = first.text:sub(#head + 1)
+  local box = pandoc.RawInline("typst", '#box(width: 1em, align(right, [' .. head .. ']))')
+  para.content:remove(1)
+  if rest ~= "" then para.content:insert(1, pandoc.Str(rest)) end
+  para.content:insert(1, box)
+  return para
+end
+
+-- 落款 and 附件 ----------------------------------------------------------------------------
+
+-- Lua patterns work on bytes: the full-width colon 「：」 is matched as a string, not in a set.
+local COLONS = { "：", ":" }
+local ANNEX_LEADS = { "^附件%s*[%d一二三四五六七八九十]*%s*", "^附%s*" }
+
+--- Whether ``text`` is a line of a 落款: a short label (who seals, the date) ending in
+--- ``word``, a colon, and no sentence after it.
+local function labelled(text, word)
+  if text:find("。", 1, true) then return false end
+  for _, colon in ipairs(COLONS) do
+    local label = text:match("^(.-)" .. colon)
+    if label and label:sub(-#word) == word and not label:find("：", 1, true)
+        and utf8.len(label) - utf8.len(word) <= 8 then
+      return true
+    end
+  end
+  return false
+end
+
+local function sealed_text(text) return labelled(text, "（盖章）") end
+local function dated_text(text) return labelled(text, "日期") end
+local IDEOGRAPHIC_SPACE = utf8.char(0x3000)
+
+local function annex_title(block)
+  if block.t ~= "Header" or block.level ~= 1 then return nil end
+  local text = stringify(block)
+  for _, lead in ipairs(ANNEX_LEADS) do
+    for _, colon in ipairs(COLONS) do
+      local title = text:match(lead .. colon .. "%s*(.+)$")
+      if title then return title end
+    end
+  end
+  return nil
+end
+
+local function para_text(block)
+  return (block and (block.t == "Para" or block.t == "Plain")) and stringify(block) or nil
+end
+
+--- The Typst call setting ``blocks`` unbreakable: the last paragraph of the text, the
+--- 附件说明 and the 落款 lines (right-aligned) stay on one page.
+local function typst_closing(before, notes, lines)
+  local parts = {}
+  for _, block in ipairs(before) do table.insert(parts, typst_markup({ block })) end
+  local notes_code, lines_code = {}, {}
+  for _, inlines in ipairs(notes) do table.insert(notes_code, typst_markup({ pandoc.Plain(inlines) })) end
+  for _, block in ipairs(lines) do table.insert(lines_code, typst_markup({ pandoc.Plain(block.content) })) end
+  return pandoc.RawBlock("typst", "#jixiao-closing(before: (" .. table.concat(parts, ", ") .. (#parts > 0 and "," or "")
+    .. "), notes: (" .. table.concat(notes_code, ", ") .. (#notes_code > 0 and "," or "")
+    .. "), lines: (" .. table.concat(lines_code, ", ") .. (#lines_code > 0 and "," or "") .. "))")
+end
+
+--- The 附件说明 lines: 「附件：标题」, or 「附件：1. 标题」 and the next ones aligned under it.
+local function annex_notes(titles)
+  local notes = {}
+  for n, title in ipairs(titles) do
+    local lead = n == 1 and "附件：" or IDEOGRAPHIC_SPACE:rep(3)
+    local number = #titles > 1 and (n .. ". ") or ""
+    table.insert(notes, { pandoc.Str(lead .. number .. title) })
+  end
+  return notes
+end
+
+local function closing_blocks(before, notes, lines)
+  if FORMAT:match("typst") then
+    return pandoc.List({ typst_closing(before, notes, lines) })
+  end
+  local out = pandoc.List(before)
+  local style = FORMAT:match("docx") and "custom-style" or nil
+  if #notes > 0 then
+    local paras = pandoc.List()
+    for _, inlines in ipairs(notes) do paras:insert(pandoc.Para(inlines)) end
+    out:insert(pandoc.Div(paras, pandoc.Attr("", { "annex-notes" }, style and { [style] = "Annex Note" } or {})))
+  end
+  if #lines > 0 then
+    out:insert(pandoc.Div(lines, pandoc.Attr("", { "signature" }, style and { [style] = "Signature" } or {})))
+  end
+  return out
+end
+
+local function annex_heading(block, label, title)
+  if FORMAT:match("typst") then
+    return pandoc.List({ pandoc.RawBlock("typst", "#jixiao-annex(label: " .. typst_markup({ pandoc.Plain({ pandoc.Str(label) }) })
+      .. ", title: " .. typst_markup({ pandoc.Plain({ pandoc.Str(title) }) }) .. ")") })
+  end
+  local attrs = FORMAT:match("docx") and { ["custom-style"] = "Annex Label" } or {}
+  local header = pandoc.Header(1, { pandoc.Str(title) }, pandoc.Attr(block.identifier, { "annex", "unnumbered" }))
+  return pandoc.List({ pandoc.Div({ pandoc.Para({ pandoc.Str(label) }) }, pandoc.Attr("", { "annex-label" }, attrs)), header })
+end
+
+--- Set the 落款, the 附件说明 and the 附件 headings (see the top of this file).
+local function closing(doc)
+  local blocks = doc.blocks
+  local titles, first_annex = {}, nil
+  for i, block in ipairs(blocks) do
+    local title = annex_title(block)
+    if title then
+      table.insert(titles, title)
+      first_annex = first_annex or i
+    end
+  end
+  local sealed
+  for i = 1, (first_annex or #blocks + 1) - 1 do
+    local text = para_text(blocks[i])
+    if text and sealed_text(text) then sealed = i end
+  end
+  if not sealed and #titles == 0 then return doc end
+  local out = pandoc.List()
+  local stop = first_annex or #blocks + 1
+  local lines, signature_end = pandoc.List(), nil
+  if sealed then
+    lines:insert(blocks[sealed])
+    signature_end = sealed
+    local after = para_text(blocks[sealed + 1])
+    if after and dated_text(after) and sealed + 1 < stop then
+      lines:insert(blocks[sealed + 1])
+      signature_end = sealed + 1
+    end
+  end
+  -- the closing goes where the 落款 is, else just before the first 附件
+  local at = sealed or stop
+  local before = pandoc.List()
+  local start = at
+  if at > 1 and para_text(blocks[at - 1]) then
+    before:insert(blocks[at - 1])
+    start = at - 1
+  end
+  for i = 1, start - 1 do out:insert(blocks[i]) end
+  out:extend(closing_blocks(before, annex_notes(titles), lines))
+  for i = (signature_end or at - 1) + 1, stop - 1 do out:insert(blocks[i]) end
+  local n = 0
+  for i = stop, #blocks do
+    local title = annex_title(blocks[i])
+    if title then
+      n = n + 1
+      out:extend(annex_heading(blocks[i], #titles > 1 and ("附件" .. n) or "附件", title))
+    else
+      out:insert(blocks[i])
+    end
+  end
+  doc.blocks = out
+  return doc
+end
+
 return {
-  { Inlines = east_asian_breaks },
+  { Inlines = east_asian_breaks, Str = document_numbers },
   { Pandoc = chinese_lists },
+  { Para = whole_opening },
   { Table = Table },
+  { Pandoc = closing },
 }
