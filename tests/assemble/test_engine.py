@@ -37,7 +37,7 @@ def test_each_notebook_has_a_fresh_kernel_and_a_patched_module_does_not_leak(tmp
     (tmp_path / "elsewhere").mkdir()
     try:
         pm.execute_notebook(str(first), str(tmp_path / "out1.ipynb"), engine_name=engine.NAME,
-                            progress_bar=False, cwd=str(tmp_path), spare=True)
+                            progress_bar=False, cwd=str(tmp_path), spares=1)
         pm.execute_notebook(str(second), str(tmp_path / "out2.ipynb"), engine_name=engine.NAME,
                             progress_bar=False, cwd=str(tmp_path / "elsewhere"))
     finally:
@@ -80,7 +80,7 @@ def test_a_failing_notebook_does_not_spoil_the_next(tmp_path):
     try:
         try:
             pm.execute_notebook(str(bad), str(tmp_path / "o1.ipynb"), engine_name=engine.NAME, progress_bar=False,
-                                spare=True)
+                                spares=1)
         except pm.PapermillExecutionError as exc:
             assert exc.ename == "ValueError"
         else:

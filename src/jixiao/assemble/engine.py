@@ -127,12 +127,13 @@ def _engine():
                                      stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
             handover = kwargs.pop("handover", None)
             notebook_path = os.path.abspath(kwargs.get("input_path") or "")
-            spare = kwargs.pop("spare", False)
+            spares = int(kwargs.pop("spares", 0))
+            spare_after = bool(kwargs.pop("spare_after", False))
             kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
             final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
                                  kernel_name=kernel_name, log_output=log_output, stdout_file=stdout_file,
                                  stderr_file=stderr_file)
-            km = kernels.take(kernel_name, spare=spare)
+            km = kernels.take(kernel_name, 0 if spare_after else spares)
             client = Client(nb_man, km=km, **final)
             client.handover, client.notebook_path = handover, notebook_path
             try:
@@ -142,6 +143,8 @@ def _engine():
                 if client.kc is not None:
                     client.kc.stop_channels()
                 kernels.discard(km)
+                if spare_after:
+                    kernels.prepare(kernel_name, spares)
 
     return Engine
 

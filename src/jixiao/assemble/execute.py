@@ -10,6 +10,8 @@ from pathlib import Path
 from ..errors import RunFailure
 from .engine import NAME as ENGINE
 
+KERNEL = "python3"  # the chapters' kernel (the notebooks' kernelspec)
+
 
 @contextmanager
 def stderr_to(path: Path):
@@ -55,8 +57,9 @@ def execute_chapters(chapters, parameters: dict, cwd: Path, target: Path, log, p
                      spare_last: bool = False) -> list[Path]:
     """Run every chapter notebook into ``target`` with ``parameters``, each in a fresh kernel;
     return the executed paths. ``project_file``: the validated project this run wrote, handed
-    to each kernel by the engine. ``spare_last``: keep a warm kernel after the last chapter too
-    (the preview waits for the next edit)."""
+    to each kernel by the engine. Up to two kernels start ahead for the chapters to come;
+    ``spare_last``: a warm kernel started after the last chapter too (the preview waits for the next
+    edit, and the spare's start does not slow the chapter it follows)."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -71,9 +74,9 @@ def execute_chapters(chapters, parameters: dict, cwd: Path, target: Path, log, p
         try:
             with stderr_to(target / "kernel.log"):
                 pm.execute_notebook(str(chapter.notebook), str(executed), parameters=parameters,
-                                    kernel_name="python3", language="python", engine_name=ENGINE, progress_bar=False,
+                                    kernel_name=KERNEL, language="python", engine_name=ENGINE, progress_bar=False,
                                     request_save_on_cell_execute=False, cwd=str(cwd), handover=handover,
-                                    spare=spare_last or n < len(chapters))
+                                    spares=1 if spare_last else min(2, len(chapters) - n), spare_after=spare_last)
         except PapermillExecutionError as exc:
             kind, number = code_cell_number(executed, exc.cell_index)
             raise RunFailure(

@@ -1,9 +1,9 @@
-"""Fresh kernels without the wait: one spare kernel, started ahead and warmed up.
+"""Fresh kernels without the wait: spare kernels, started ahead and warmed up.
 
 A chapter runs in a kernel of its own, so nothing it does reaches the next chapter. Starting a
 kernel and importing pandas, matplotlib and jixiao takes about two seconds; ``take`` hands out
-the spare (started while the previous notebook ran, its imports done or under way in its own
-process) and, when asked, starts the next spare at once. Kernels talk over IPC sockets on POSIX,
+a spare (started while the previous notebooks ran, its imports done or under way in its own
+process) and keeps as many spares starting as the caller expects notebooks (two at most: two cores). Kernels talk over IPC sockets on POSIX,
 so parallel processes never race for TCP ports.
 """
 
@@ -22,7 +22,7 @@ import jixiao.pieces.chapter, jixiao.pieces.charts, jixiao.pieces.tables
 import matplotlib.pyplot, pandas
 """
 
-_spares: dict[str, tuple] = {}  # kernel name → (manager, the client that sent the warm-up)
+_spares: dict[str, list] = {}  # kernel name → [(manager, the client that sent the warm-up)], oldest first
 _folders: dict[int, str] = {}  # id(manager) → its socket folder, for every kernel not yet stopped
 _running: dict[int, AsyncKernelManager] = {}
 
@@ -42,22 +42,31 @@ def _start(kernel_name: str) -> tuple:
     return km, client
 
 
-def take(kernel_name: str, spare: bool = False) -> AsyncKernelManager:
-    """A started kernel of its own for one notebook; with ``spare``, the next one starts now."""
-    ready = _spares.pop(kernel_name, None)
-    if ready is not None:
-        km, client = ready
+def take(kernel_name: str, spares: int = 0) -> AsyncKernelManager:
+    """A started kernel of its own for one notebook (the oldest spare, else a new one); then
+    ``spares`` kernels are kept starting for the notebooks to come."""
+    km = None
+    waiting = _spares.setdefault(kernel_name, [])
+    while waiting and km is None:
+        candidate, client = waiting.pop(0)
         client.stop_channels()
-        if not run_sync(km.is_alive)():
-            discard(km)
-            ready = None
-    if ready is None:
+        if run_sync(candidate.is_alive)():
+            km = candidate
+        else:
+            discard(candidate)
+    if km is None:
         km, client = _start(kernel_name)
         client.stop_channels()
     _running[id(km)] = km
-    if spare:
-        _spares[kernel_name] = _start(kernel_name)
+    prepare(kernel_name, spares)
     return km
+
+
+def prepare(kernel_name: str, spares: int) -> None:
+    """Keep ``spares`` kernels starting (and warming up) for the notebooks to come."""
+    waiting = _spares.setdefault(kernel_name, [])
+    while len(waiting) < spares:
+        waiting.append(_start(kernel_name))
 
 
 def discard(km: AsyncKernelManager) -> None:
@@ -75,9 +84,10 @@ def discard(km: AsyncKernelManager) -> None:
 
 def shutdown() -> None:
     """Stop every kernel of this process, the spares included."""
-    for km, client in _spares.values():
-        client.stop_channels()
-        _running[id(km)] = km
+    for waiting in _spares.values():
+        for km, client in waiting:
+            client.stop_channels()
+            _running[id(km)] = km
     _spares.clear()
     for km in list(_running.values()):
         try:

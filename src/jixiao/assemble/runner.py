@@ -15,8 +15,8 @@ from ..form.output import form_files, write_files
 from ..inputs.params import publishable, read_yaml
 from ..markup import escape
 from ..project import load_project, project_from_mapping
-from . import cache
-from .execute import execute_chapters
+from . import cache, kernels
+from .execute import KERNEL, execute_chapters
 from .output import project_lock, recover, storage_problem, swap_in  # swap_in: also used by many/
 from .redact import personal_names, public_inputs, scrub_markdown, unlisted_warnings
 from .render import builtin as render_builtin
@@ -61,6 +61,7 @@ def run_project(params_path: Path, formats: list[str], engine: str, log=print, r
     if not set(formats) & set(FORMATS):
         return form_only(params_path, final, log)
     inputs = cache.fingerprint(params_path, engine)  # before running: what this report is made from
+    kernels.prepare(KERNEL, 2)  # the first chapters' kernels warm up while the inputs are validated
     project = load_project(params_path)
     publishable(project.params, str(params_path))
     if project.pending:

@@ -58,7 +58,9 @@ def use_style(project=None) -> None:
     chosen = fonts.sans()
     family = ["sans-serif"]
     if chosen:
-        font_manager.fontManager.addfont(str(chosen[1]))
+        if str(chosen[1]) not in _applied.setdefault("fonts", set()):  # reading a CJK font file takes a while
+            font_manager.fontManager.addfont(str(chosen[1]))
+            _applied["fonts"].add(str(chosen[1]))
         family = [chosen[0]]
     plt.rcParams.update({"font.family": family, "svg.hashsalt": "jixiao", "text.parse_math": False,
                          "text.usetex": False})
