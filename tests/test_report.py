@@ -376,7 +376,7 @@ def test_quarto_pdf_text_is_the_builtin_pdf_text(rendered, rendered_quarto):
     quarto = _pdf_pages(rendered_quarto / "report.pdf")
     assert quarto == builtin
     assert all(p.startswith("2018年上海市公共信用信息服务中心专项") for p in quarto[2:])
-    assert quarto[2].endswith("1") and quarto[3].endswith("2")
+    assert quarto[2].endswith("—1—") and quarto[3].endswith("—2—")  # 「— 1 —」, body from page 1
 
 
 def test_quarto_word_file_is_the_builtin_word_file(rendered, rendered_quarto):

@@ -206,7 +206,7 @@ def test_real_quarto_renders_in_a_hidden_build_folder(build):
     assert "2019年7月1日" in html and "Invalid Date" not in html and "（1）主管部门" in html
     pages = [re.sub(r"\s+", "", p.extract_text()) for p in PdfReader(str(made["pdf"])).pages]
     assert "2019年7月1日" in pages[0] and "InvalidDate" not in "".join(pages)
-    assert pages[2].startswith("测试项目") and pages[2].endswith("1")  # running header, body from page 1
+    assert pages[2].startswith("测试项目") and pages[2].endswith("—1—")  # running header, 「— 1 —」 from the body
     word = docx.Document(str(made["docx"]))
     assert [[c.text for c in row.cells] for row in word.tables[0].rows][1] == ["评价机构：", "某某咨询有限公司"]
     assert not (project / "_output").exists()  # the project is left clean
