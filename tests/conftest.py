@@ -28,6 +28,14 @@ def copy_example(target: Path) -> Path:
     return target / "params" / f"{EXAMPLE}.yaml"
 
 
+def copy_example_with_notebooks(target: Path) -> Path:
+    """The example copied into ``target`` with its own copy of the template's notebooks (which take
+    precedence there), as an analyst edits them; return the params path."""
+    params = copy_example(target)
+    shutil.copytree(ROOT / "notebooks", target / "notebooks")
+    return params
+
+
 def jixiao(*args, cwd=None, timeout=900):
     """Run the jixiao command as an analyst would."""
     return subprocess.run([sys.executable, "-m", "jixiao.cli", *map(str, args)], cwd=cwd,

@@ -11,20 +11,13 @@ import nbformat
 import yaml
 from pypdf import PdfReader
 
-from conftest import EXAMPLE, ROOT, copy_example, jixiao, run_chapter
+from conftest import EXAMPLE, ROOT, copy_example, copy_example_with_notebooks, jixiao, run_chapter
 
 sys.path.insert(0, str(ROOT / "tests" / "scoring"))
 
 from framework_projects import write_project  # noqa: E402
 
 CHINESE = "一二三四五六七八九十"
-
-
-def _project(tmp_path):
-    """A copy of the example with its own copy of the notebooks (which take precedence)."""
-    params = copy_example(tmp_path)
-    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
-    return params
 
 
 def _pdf_text(params) -> str:
@@ -43,7 +36,7 @@ def _cell_after(path, anchor: str, source: str) -> None:
 
 
 def test_change_one_sentence_of_the_conclusion(tmp_path):
-    params = _project(tmp_path)
+    params = copy_example_with_notebooks(tmp_path)
     path = tmp_path / "notebooks" / "03_conclusion.ipynb"
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
@@ -54,7 +47,7 @@ def test_change_one_sentence_of_the_conclusion(tmp_path):
 
 
 def test_add_a_paragraph_with_a_figure_from_facts(tmp_path):
-    params = _project(tmp_path)
+    params = copy_example_with_notebooks(tmp_path)
     _cell_after(tmp_path / "notebooks" / "05_findings.ipynb", 'C.text("experience")',
                 'C.say("全年归集数据 {{ num(facts.records_2018) }} 条，较上年增长 {{ growth(facts.records_2018, '
                 'facts.records_2017) }}。")')
@@ -63,7 +56,7 @@ def test_add_a_paragraph_with_a_figure_from_facts(tmp_path):
 
 
 def test_add_a_chart_from_a_data_table(tmp_path):
-    params = _project(tmp_path)
+    params = copy_example_with_notebooks(tmp_path)
     _cell_after(tmp_path / "notebooks" / "01_overview.ipynb", "#| tbl-cap: 项目预算明细表",
                 'rows = P.table("budget_lines")\n'
                 'amounts = [r.amount / 10000 for r in rows]\n'
@@ -74,7 +67,7 @@ def test_add_a_chart_from_a_data_table(tmp_path):
 
 
 def test_add_a_chapter_between_two_chapters(tmp_path):
-    params = _project(tmp_path)
+    params = copy_example_with_notebooks(tmp_path)
     special = nbformat.v4.new_notebook()
     special.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     special.cells = [

@@ -10,17 +10,10 @@ import shutil
 
 import matplotlib.image
 import nbformat
-import numpy
 import yaml
 from pypdf import PdfReader
 
-from conftest import EXAMPLE, ROOT, copy_example, jixiao
-
-
-def _project(root):
-    params = copy_example(root)
-    shutil.copytree(ROOT / "notebooks", root / "notebooks")
-    return params
+from conftest import EXAMPLE, ROOT, copy_example, copy_example_with_notebooks, jixiao
 
 
 def _edit(path, old, new):
@@ -47,7 +40,7 @@ def _pdf_text(params) -> str:
 
 
 def test_stories_of_one_project_in_the_pdf(tmp_path):
-    params = _project(tmp_path)
+    params = copy_example_with_notebooks(tmp_path)
     notebooks = tmp_path / "notebooks"
     md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
 
@@ -116,7 +109,7 @@ def test_one_project_has_its_own_chapter_wording_while_another_keeps_the_templat
 
 
 def test_check_finds_a_duplicate_fact_and_misspelt_names_with_file_and_cell(tmp_path):
-    params = _project(tmp_path)
+    params = copy_example_with_notebooks(tmp_path)
     text = params.read_text(encoding="utf-8")
     params.write_text(text.replace("facts:\n", "facts:\n  records_2018: 1\n", 1), encoding="utf-8")
     done = jixiao("check", params, cwd=tmp_path)

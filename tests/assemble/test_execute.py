@@ -1,18 +1,10 @@
 """Executing a project's chapters: each in a fresh kernel, so nothing one chapter changes reaches
 another; an error names the notebook and its own cell number."""
 
-import shutil
-
 import matplotlib.image
 import nbformat
 
-from conftest import EXAMPLE, ROOT, copy_example, jixiao
-
-
-def _project(root):
-    params = copy_example(root)
-    shutil.copytree(ROOT / "notebooks", root / "notebooks")
-    return params
+from conftest import EXAMPLE, copy_example_with_notebooks, jixiao
 
 
 def _insert_after(path, anchor, source):
@@ -23,7 +15,7 @@ def _insert_after(path, anchor, source):
 
 
 def test_a_module_patched_in_chapter_one_does_not_reach_chapter_three(tmp_path):
-    params = _project(tmp_path)
+    params = copy_example_with_notebooks(tmp_path)
     _insert_after(tmp_path / "notebooks" / "01_overview.ipynb", "C = open_chapter",
                   "charts.palette = lambda: ['#ff0000'] * 3\nimport matplotlib.pyplot as plt\n"
                   "plt.rcParams['axes.prop_cycle'] = plt.cycler(color=['#ff0000'])")
@@ -35,7 +27,7 @@ def test_a_module_patched_in_chapter_one_does_not_reach_chapter_three(tmp_path):
 
 
 def test_an_error_names_the_notebook_and_its_own_code_cell(tmp_path):
-    params = _project(tmp_path)
+    params = copy_example_with_notebooks(tmp_path)
     _insert_after(tmp_path / "notebooks" / "03_conclusion.ipynb", "C = open_chapter", "1 / 0")
     done = jixiao("run", params, "--to", "html", "--engine", "builtin", cwd=tmp_path)
     assert done.returncode == 2

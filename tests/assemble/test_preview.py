@@ -1,11 +1,9 @@
 """The preview rebuilds after an edit and re-executes only the chapters whose inputs changed."""
 
-import shutil
-
 import nbformat
 import pytest
 
-from conftest import ROOT, copy_example
+from conftest import copy_example_with_notebooks
 from jixiao.assemble.preview import Preview
 from jixiao.errors import InputError
 
@@ -13,9 +11,7 @@ from jixiao.errors import InputError
 @pytest.fixture
 def project(tmp_path):
     """The example with its own copy of the notebooks, as an analyst edits them."""
-    params = copy_example(tmp_path)
-    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
-    return params
+    return copy_example_with_notebooks(tmp_path)
 
 
 def _edit_notebook(path, old, new):

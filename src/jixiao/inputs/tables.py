@@ -276,8 +276,8 @@ def _empty(column: Column):
     return "" if column.kind == "text" else None
 
 
-def read_table(spec: TableSpec, path: Path, sheet: str | None = None) -> list[Row]:
-    """Read and type one table; the header row must name the spec's columns."""
+def _lines(spec: TableSpec, path: Path, sheet: str | None) -> Lines:
+    """The non-empty rows of a table file (CSV or Excel) as cleaned text, within the size limits."""
     if not path.is_file():
         raise InputError(f"{path}：{spec.title}文件不存在，请检查参数文件 data.{spec.name} 的路径")
     suffix = path.suffix.lower()
@@ -288,6 +288,12 @@ def read_table(spec: TableSpec, path: Path, sheet: str | None = None) -> list[Ro
     numbered = [(n, cells) for n, cells in ((n, [_clean(v) for v in r]) for n, r in raw) if any(cells)]
     if not numbered:
         raise InputError(f"{path}：{spec.title}是空的，至少需要表头一行")
+    return numbered
+
+
+def read_table(spec: TableSpec, path: Path, sheet: str | None = None) -> list[Row]:
+    """Read and type one table; the header row must name the spec's columns."""
+    numbered = _lines(spec, path, sheet)
     start = _header_row([r for _, r in numbered], spec)
     header = numbered[start][1]
     positions = {}
@@ -356,16 +362,7 @@ def read_own_table(name: str, path: Path, sheet: str | None = None) -> list[Row]
     columns; a cell that reads as a number (the one number parser) is a number, any other is text.
     The same size limits as the known tables."""
     spec = TableSpec(name, f"自定义表『{name}』", ())
-    if not path.is_file():
-        raise InputError(f"{path}：{spec.title}文件不存在，请检查参数文件 data.{name} 的路径")
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx", ".xlsm"):
-        raise InputError(f"{path}：不支持的文件类型『{suffix}』，{spec.title}请用 .csv 或 .xlsx")
-    check_size(path, limits.TABLE_BYTES, spec.title)
-    raw = _read_csv(path, spec) if suffix == ".csv" else _read_xlsx(path, sheet, spec)
-    numbered = [(n, cells) for n, cells in ((n, [_clean(v) for v in r]) for n, r in raw) if any(cells)]
-    if not numbered:
-        raise InputError(f"{path}：{spec.title}是空的，至少需要表头一行")
+    numbered = _lines(spec, path, sheet)
     line, header = numbered[0]
     while header and not header[-1]:
         header = header[:-1]

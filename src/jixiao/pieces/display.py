@@ -62,8 +62,13 @@ def _listed(value: str) -> tuple[str, ...]:
 _running: dict = {"options": {}}  # the options of the code cell running now (none between cells)
 
 
-def _cell_options(_shell) -> dict[str, str]:
-    return _running["options"]
+def _asked(kind: str, shell) -> tuple[str, dict] | None:
+    """(label, options) when the running cell's options ask for a table (tbl) or figure (fig)."""
+    options = _running["options"]
+    named = option_label(options)
+    if not named or named[0] != kind:
+        return None
+    return named[1] or f"{kind}-{shell.execution_count}", options
 
 
 def _watch_cells(shell) -> None:
@@ -112,11 +117,10 @@ def caption(shell, text: str) -> str:
 
 
 def _table(chapter, shell, value):
-    options = _cell_options(shell)
-    named = option_label(options)
-    if not named or named[0] != "tbl":
+    asked = _asked("tbl", shell)
+    if asked is None:
         return {}, {}
-    label = named[1] or f"table-{shell.execution_count}"
+    label, options = asked
     caption_text = caption(shell, options.get("tbl-cap", ""))
     body = chapter.markdown(value, _listed(options.get("totals", "")), _listed(options.get("merge", "")), label)
     markdown = f"{caption_line(label, caption_text)}\n\n{body}"
@@ -128,11 +132,10 @@ def _table(chapter, shell, value):
 
 
 def _figure(chapter, shell, fig):
-    options = _cell_options(shell)
-    named = option_label(options)
-    if not named or named[0] != "fig":
+    asked = _asked("fig", shell)
+    if asked is None:
         return {}, {}
-    label = named[1] or f"figure-{shell.execution_count}"
+    label, options = asked
     png = charts.png(fig)
     number = chapter.number_of("fig", label)
     encoded = base64.b64encode(png).decode("ascii")
