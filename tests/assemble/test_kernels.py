@@ -80,3 +80,33 @@ def test_without_a_zygote_kernels_start_as_jupyter_starts_them(clean, monkeypatc
 ])
 def test_only_ipython_kernels_are_forked(cmd, args):
     assert kernels._ipykernel_args(cmd) == args
+
+
+def test_a_killed_run_leaves_no_kernel_behind(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    script = ("import time\nfrom jixiao.assemble import kernels\nkm = kernels.take('python3', 1)\n"
+              "[zygote] = kernels._zygotes.values()\n"
+              "print(km.provisioner.process.pid, kernels._spares['python3'][0][0].provisioner.process.pid,"
+              " zygote.process.pid, flush=True)\ntime.sleep(120)\n")
+    run = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    pids = [int(p) for p in run.stdout.readline().split()]
+    run.kill()  # as the out-of-memory killer or `kill -9` would: no atexit
+    run.wait()
+    alive = pids
+    for _ in range(100):
+        alive = [p for p in pids if _exists(p)]
+        if not alive:
+            break
+        time.sleep(0.2)
+    assert alive == []
+
+
+def _exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

@@ -48,14 +48,15 @@ def kernel(request: dict) -> None:
         os.dup2(quiet, 1)  # not the zygote's answer pipe
         os.environ.clear()
         os.environ.update(request["env"])
-        os.environ["JPY_PARENT_PID"] = str(os.getppid())  # the kernel stops when the zygote does
+        os.environ["JPY_PARENT_PID"] = str(os.getppid())
         os.chdir(request["cwd"])
         if "numpy" in sys.modules:  # a fresh kernel's random numbers, not the zygote's
             sys.modules["numpy"].random.seed()
         sys.argv = [sys.executable, "-m", "ipykernel_launcher", *request["args"]]
         from ipykernel.kernelapp import IPKernelApp
 
-        IPKernelApp.launch_instance(argv=request["args"])
+        # The kernel stops when the zygote does (its default was read from JPY_PARENT_PID at import).
+        IPKernelApp.launch_instance(argv=[*request["args"], f"--IPKernelApp.parent_handle={os.getppid()}"])
     finally:
         os._exit(0)
 
