@@ -1,0 +1,30 @@
+"""The 意见采纳情况表: answers from a fixed list; an unanswered row is an error for the 终稿 and
+a reminder before it; a partly taken or refused comment without its reason is a warning."""
+
+from jixiao.inputs.comments import counts, review_comments
+from jixiao.inputs.tables import Row
+
+
+def _rows(*answers):
+    return [Row({"no": n, "unit": "某局", "comment": "意见", "answer": a, "note": note}, n + 1, "data/p/comments.csv")
+            for n, (a, note) in enumerate(answers, start=1)]
+
+
+def test_unanswered_is_an_error_for_the_final_report_only():
+    rows = _rows(("采纳", ""), ("", ""))
+    problems, warnings = review_comments(rows, "终稿")
+    assert problems == ["data/p/comments.csv 第 3 行（序号 2）：『采纳情况』为空；终稿中每条意见都须写明 采纳、部分采纳、未采纳 之一"]
+    problems, warnings = review_comments(rows, "征求意见稿")
+    assert problems == [] and "1 条意见尚未答复" in warnings[0] and "第 3 行" in warnings[0]
+
+
+def test_an_answer_outside_the_list_is_an_error_at_every_stage():
+    problems, _ = review_comments(_rows(("同意", "")), "征求意见稿")
+    assert problems == ["data/p/comments.csv 第 2 行（序号 1）：『采纳情况』为「同意」，应为 采纳、部分采纳、未采纳 之一"]
+
+
+def test_a_refusal_without_reason_is_a_warning_and_counts_add_up():
+    rows = _rows(("未采纳", ""), ("部分采纳", "理由"), ("采纳", ""), ("", ""))
+    problems, warnings = review_comments(rows, "送审稿")
+    assert problems == [] and "意见未采纳，『说明』为空" in warnings[0]
+    assert counts(rows) == {"合计": 4, "采纳": 1, "部分采纳": 1, "未采纳": 1, "未答复": 1}
