@@ -11,6 +11,7 @@ from pathlib import Path
 from ...config import output_dir
 from ...errors import InputError
 from ...inputs.params import read_yaml
+from .. import cache
 from ..output import project_lock
 from ..versions import COMPARISONS, CURRENT, folder_of
 from .changes import HEADER, Change, changes
@@ -28,9 +29,12 @@ class Comparison:
     folder: Path
     changes: list[Change]
     edits: int
+    stale: bool = False  # the current report was made from other inputs than the files as they are now
 
     def lines(self) -> list[str]:
         out = [f"✓ {self.old} → {self.new}：{self.edits} 处文字修订，{len(self.changes)} 项得分变动 → {self.folder}"]
+        if self.stale:
+            out.append("  ⚠ 当前报告生成之后输入又有改动：变动原因按现在的文件给出；请先 jixiao run 再比较")
         for c in self.changes:
             out.append(f"  - {c.item}：{c.old} → {c.new}（{c.why}）")
         return out
@@ -85,4 +89,15 @@ def compare_versions(params_path: Path, old: str, new: str = CURRENT) -> Compari
         for name, data in ((HTML, html.encode("utf-8")), (TABLE, _csv(rows))):
             (target / f".{name}.partial").write_bytes(data)
             (target / f".{name}.partial").replace(target / name)
-    return Comparison(old, new, target, rows, sum(1 for s in steps if s.kind != "same"))
+    return Comparison(old, new, target, rows, sum(1 for s in steps if s.kind != "same"),
+                      CURRENT in (old, new) and _stale(final, params_path))
+
+
+def _stale(final: Path, params_path: Path) -> bool:
+    """Whether output/<项目>/ was made from other inputs (parameter file, data, notebooks) than the present ones."""
+    try:
+        stored = json.loads((final / cache.RECORD).read_text(encoding="utf-8"))["inputs"]
+        now = cache.fingerprint(params_path, "builtin")
+        return any(stored.get(key) != now.get(key) for key in ("params", "data", "previous", "notebooks"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return False

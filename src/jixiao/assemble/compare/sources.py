@@ -44,9 +44,11 @@ class Sources:
         root = params_path.resolve().parent.parent
         try:
             data_dir = (params_path.parent / read_yaml(params_path)["data_dir"]).resolve()
-            shown_data = str(data_dir.relative_to(root)) if data_dir.is_relative_to(root) else str(data_dir)
         except (InputError, KeyError, TypeError):
-            data_dir, shown_data = None, "data"
+            data_dir = None
+        if data_dir is not None and not data_dir.is_relative_to(root):  # never read outside the project
+            data_dir = None
+        shown_data = data_dir.relative_to(root).as_posix() if data_dir is not None else "data"
         shown_params = f"{params_path.parent.name}/{params_path.name}"
         if current:
             return cls(params_path, data_dir, shown_params, shown_data)
