@@ -47,11 +47,10 @@ def _summary(folder: Path, name: str) -> dict:
         raise InputError(f"版本『{name}』中没有可读的 summary.json（{folder}）") from None
 
 
-def _author(sources: Sources, params_path: Path) -> str:
+def _author(sources: Sources, raw: dict) -> str:
     """The evaluator (评价机构) as the new version's parameter file names it; the implementing
     unit for a self-assessment."""
-    raw = sources.raw or read_yaml(params_path)
-    info = raw.get("project") or {}
+    info = (sources.raw or raw).get("project") or {}
     return str(info.get("evaluator") or info.get("implementing_unit") or "jixiao")
 
 
@@ -72,8 +71,9 @@ def compare_versions(params_path: Path, old: str, new: str = CURRENT) -> Compari
     for folder, name in ((old_folder, old), (new_folder, new)):
         if not (folder / "report.docx").is_file():
             raise InputError(f"版本『{name}』中没有 report.docx（{folder}）；请用包含 docx 的格式重新生成并保存该版本")
-    old_sources = Sources.of(old_folder, old == CURRENT, params_path)
-    new_sources = Sources.of(new_folder, new == CURRENT, params_path)
+    raw = read_yaml(params_path)
+    old_sources = Sources.of(old_folder, old == CURRENT, params_path, raw)
+    new_sources = Sources.of(new_folder, new == CURRENT, params_path, raw)
     new_summary = _summary(new_folder, new)
     rows = changes(_summary(old_folder, old), new_summary, old_sources, new_sources)
     target = final / COMPARISONS / f"{old}→{new}"
@@ -82,7 +82,7 @@ def compare_versions(params_path: Path, old: str, new: str = CURRENT) -> Compari
         date = f"{new_summary.get('report_date') or '2000-01-01'}T00:00:00Z"
         partial = target / f".{DOCX}.partial"
         steps = track(old_folder / "report.docx", new_folder / "report.docx", partial,
-                      _author(new_sources, params_path), date)
+                      _author(new_sources, raw), date)
         partial.replace(target / DOCX)
         title = f"{new_summary.get('project', '')} 修订对照"
         html = page(title, f"旧版本：{old}　新版本：{new}", steps, rows)

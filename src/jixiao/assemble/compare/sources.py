@@ -40,11 +40,13 @@ class Sources:
         self._tables: dict[str, list[Row] | None] = {}
 
     @classmethod
-    def of(cls, folder: Path, current: bool, params_path: Path) -> "Sources":
+    def of(cls, folder: Path, current: bool, params_path: Path, raw: dict | None) -> "Sources":
+        """A kept version's inputs (``current``: the project's own files); ``raw`` is the project's
+        parameter file as read now, which names the data folder the report shows."""
         root = params_path.resolve().parent.parent
         try:
-            data_dir = (params_path.parent / read_yaml(params_path)["data_dir"]).resolve()
-        except (InputError, KeyError, TypeError):
+            data_dir = (params_path.parent / raw["data_dir"]).resolve()
+        except (KeyError, TypeError):
             data_dir = None
         if data_dir is not None and not data_dir.is_relative_to(root):  # never read outside the project
             data_dir = None

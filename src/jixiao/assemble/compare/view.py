@@ -15,6 +15,8 @@ h1{font-size:1.4em}.legend{color:#555}"""
 
 
 def _pieces(old: str, new: str) -> str:
+    if old == new:
+        return escape(new).replace("\n", "<br>")
     out = []
     for kind, text in diff(old, new):
         text = escape(text).replace("\n", "<br>")
