@@ -14,7 +14,7 @@ import nbformat
 from lxml import etree
 from pypdf import PdfReader
 
-from conftest import copy_example_with_notebooks, jixiao
+from conftest import copy_example, copy_example_with_notebooks, jixiao, run_chapter
 from jixiao.assemble.compare.tracked import DOCUMENT, accepted_text, paragraph_text, q
 
 SENTENCE = ("对照指标体系逐项评分", "对照指标体系逐项核实评分")
@@ -84,6 +84,7 @@ def test_keep_edit_run_compare(tmp_path):
     assert (kept / "report.docx").is_file() and (kept / "输入" / "数据" / "indicators.csv").is_file()
     first = PdfReader(str(kept / "report.pdf")).pages[0].extract_text()
     assert "征求意见稿" in first.replace(" ", "")
+    assert "意见采纳情况表" not in (output / "report.md").read_text(encoding="utf-8")  # no comments, no annex
 
     again = jixiao("run", params, "--engine", "builtin", "--keep", "征求意见稿", cwd=tmp_path)
     assert again.returncode == 1 and "--replace" in again.stderr  # a kept name is never overwritten silently
@@ -123,3 +124,17 @@ def test_keep_edit_run_compare(tmp_path):
     assert "征求意见稿" not in PdfReader(str(output / "report.pdf")).pages[0].extract_text().replace(" ", "")
     listed = jixiao("versions", params, cwd=tmp_path)
     assert "征求意见稿" in listed.stdout and "90.71" in listed.stdout
+
+
+def test_the_comments_annex_lists_every_comment_with_its_answer(tmp_path):
+    params = copy_example(tmp_path)
+    (tmp_path / "data" / params.stem / "comments.csv").write_text(
+        "序号,提出单位,意见,采纳情况,说明\n1,上海市财政局,请补充专题报告清单。,采纳,已在 C103 的分析中补充。\n"
+        "2,上海市公共信用信息服务中心,请写明满意度调查样本量。,部分采纳,样本量已写入。\n"
+        "3,上海市发展和改革委员会,请删去第五章。,未采纳,第五章为评价规范要求的内容。\n", encoding="utf-8")
+    text = params.read_text(encoding="utf-8").replace("data:\n", "data:\n  comments: comments.csv\n", 1)
+    params.write_text(text, encoding="utf-8")
+    shown = run_chapter("08_comments", params, tmp_path)
+    assert "共收到意见 3 条，其中采纳 1 条、部分采纳 1 条、未采纳 1 条，逐条情况见下表。" in shown
+    assert "| 3 | 上海市发展和改革委员会 | 请删去第五章。 | 未采纳 | 第五章为评价规范要求的内容。 |" in shown
+    assert "⟦tbl:comments⟧ 意见采纳情况表" in shown
