@@ -32,3 +32,23 @@ def test_an_error_names_the_notebook_and_its_own_code_cell(tmp_path):
     done = jixiao("run", params, "--to", "html", "--engine", "builtin", cwd=tmp_path)
     assert done.returncode == 2
     assert "第 3 章「评价结论」（03_conclusion.ipynb）的第 3 个代码单元出错：ZeroDivisionError" in done.stdout + done.stderr
+
+
+def test_chapters_run_side_by_side_report_in_order_and_the_first_failure_in_the_outline_wins(tmp_path):
+    params = copy_example_with_notebooks(tmp_path)
+    # chapter 2 fails late, chapter 5 at once: chapter 5 may fail first, chapter 2 is still the one named
+    _insert_after(tmp_path / "notebooks" / "02_evaluation.ipynb", "C = open_chapter", "import time; time.sleep(3); 1 / 0")
+    _insert_after(tmp_path / "notebooks" / "05_findings.ipynb", "C = open_chapter", "raise KeyError('五')")
+    done = jixiao("run", params, "--to", "html", "--engine", "builtin", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "第 2 章「绩效评价工作情况」（02_evaluation.ipynb）" in done.stdout + done.stderr
+    assert "第 5 章" not in done.stdout + done.stderr
+
+
+def test_progress_is_printed_in_the_outline_order(tmp_path):
+    params = copy_example_with_notebooks(tmp_path)
+    _insert_after(tmp_path / "notebooks" / "01_overview.ipynb", "C = open_chapter", "import time; time.sleep(2)")
+    done = jixiao("run", params, "--to", "html", "--engine", "builtin", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    progress = [line.split("]")[0].strip() for line in done.stdout.splitlines() if line.startswith("  [")]
+    assert progress == [f"[{n}/6" for n in range(1, 7)]

@@ -1,5 +1,6 @@
-"""Executing the chapter notebooks of a project's outline with papermill, one after another,
-with progress, each in a fresh warm kernel (the ``jixiao`` papermill engine)."""
+"""Executing the chapter notebooks of a project's outline with papermill, each in a fresh warm
+kernel (the ``jixiao`` papermill engine), as many at once as there are cores (two at most),
+with progress."""
 
 import os
 import sys
@@ -8,9 +9,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import RunFailure
+from . import kernels
 from .engine import NAME as ENGINE
 
 KERNEL = "python3"  # the chapters' kernel (the notebooks' kernelspec)
+# Chapters run at once: one per core, two at most (a chapter is short; more kernels than that only
+# wait for each other). A batch's worker processes run one at a time (``many.batch``).
+AT_ONCE = min(2, os.cpu_count() or 1)
 
 
 @contextmanager
@@ -55,34 +60,81 @@ def code_cell_number(notebook: Path, cell_index: int) -> tuple[str, int]:
 
 def execute_chapters(chapters, parameters: dict, cwd: Path, target: Path, log, project_file: Path | None = None,
                      spare_last: bool = False) -> list[Path]:
-    """Run every chapter notebook into ``target`` with ``parameters``, each in a fresh kernel;
-    return the executed paths. ``project_file``: the validated project this run wrote, handed
-    to each kernel by the engine. Up to two kernels start ahead for the chapters to come;
-    ``spare_last``: a warm kernel started after the last chapter too (the preview waits for the next
-    edit, and the spare's start does not slow the chapter it follows)."""
+    """Run every chapter notebook into ``target`` with ``parameters``, each in a fresh kernel,
+    ``AT_ONCE`` at a time (chapters cannot see each other, so their order does not matter);
+    return the executed paths in the outline's order. ``project_file``: the validated project this
+    run wrote, handed to each kernel by the engine. Kernels start ahead for the chapters to come;
+    ``spare_last``: a warm kernel started after the last chapter too (the preview waits for the
+    next edit, and the spare's start does not slow the chapter it follows)."""
+    target.mkdir(parents=True, exist_ok=True)
+    at_once = max(1, min(AT_ONCE, len(chapters)))
+    done: dict[int, tuple[Path, float]] = {}
+    logged = 0
+
+    def finished(n: int, result: tuple[Path, float]) -> None:  # progress in the outline's order
+        nonlocal logged
+        done[n] = result
+        while logged + 1 in done:
+            logged += 1
+            log(f"  [{logged}/{len(chapters)}] {chapters[logged - 1].title}  {done[logged][1]:.1f} 秒")
+
+    with stderr_to(target / "kernel.log"):
+        if at_once == 1:
+            for n, chapter in enumerate(chapters, start=1):
+                finished(n, _execute(n, chapter, chapters, parameters, cwd, target, project_file, spare_last, 1))
+        else:
+            _concurrently(at_once, chapters, parameters, cwd, target, project_file, spare_last, finished)
+    return [done[n][0] for n in sorted(done)]
+
+
+def _concurrently(at_once, chapters, parameters, cwd, target, project_file, spare_last, finished) -> None:
+    """The chapters in ``at_once`` threads; the first failure in the outline's order is raised once
+    the chapters already running end, and no further chapter starts."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    pool = ThreadPoolExecutor(at_once, thread_name_prefix="jixiao-chapter")
+    futures = {pool.submit(_execute, n, chapter, chapters, parameters, cwd, target, project_file, spare_last,
+                           at_once): n for n, chapter in enumerate(chapters, start=1)}
+    failures = []
+    try:
+        for future in as_completed(futures):
+            if future.cancelled():
+                continue
+            if future.exception() is not None:
+                failures.append((futures[future], future.exception()))
+                for waiting in futures:
+                    waiting.cancel()
+            elif not failures:
+                finished(futures[future], future.result())
+    except BaseException:  # Ctrl-C: the running chapters' kernels are stopped, so their threads end
+        for future in futures:
+            future.cancel()
+        kernels.shutdown()
+        raise
+    finally:
+        pool.shutdown(wait=True)
+    if failures:
+        raise min(failures, key=lambda failure: failure[0])[1]
+
+
+def _execute(n, chapter, chapters, parameters, cwd, target, project_file, spare_last, at_once) -> tuple[Path, float]:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    target.mkdir(parents=True, exist_ok=True)
-    done = []
-    for n, chapter in enumerate(chapters, start=1):
-        executed = target / executed_name(n, chapter.notebook)
-        handover = None
-        if project_file is not None:
-            handover = {"project": str(project_file), "notebook": str(chapter.notebook), "chapter": chapter.number}
-        started = time.perf_counter()
-        try:
-            with stderr_to(target / "kernel.log"):
-                pm.execute_notebook(str(chapter.notebook), str(executed), parameters=parameters,
-                                    kernel_name=KERNEL, language="python", engine_name=ENGINE, progress_bar=False,
-                                    request_save_on_cell_execute=False, cwd=str(cwd), handover=handover,
-                                    spares=1 if spare_last else min(2, len(chapters) - n), spare_after=spare_last)
-        except PapermillExecutionError as exc:
-            kind, number = code_cell_number(executed, exc.cell_index)
-            raise RunFailure(
-                f"第 {n} 章「{chapter.title}」（{chapter.notebook.name}）的第 {number} 个{kind}出错："
-                f"{exc.ename}: {exc.evalue}\n已执行的笔记本保存在 {executed}，可在 Jupyter 中打开查看"
-            ) from None
-        log(f"  [{n}/{len(chapters)}] {chapter.title}  {time.perf_counter() - started:.1f} 秒")
-        done.append(executed)
-    return done
+    executed = target / executed_name(n, chapter.notebook)
+    handover = None
+    if project_file is not None:
+        handover = {"project": str(project_file), "notebook": str(chapter.notebook), "chapter": chapter.number}
+    started = time.perf_counter()
+    try:
+        pm.execute_notebook(str(chapter.notebook), str(executed), parameters=parameters,
+                            kernel_name=KERNEL, language="python", engine_name=ENGINE, progress_bar=False,
+                            request_save_on_cell_execute=False, cwd=str(cwd), handover=handover,
+                            spares=1 if spare_last else min(at_once, len(chapters) - n), spare_after=spare_last)
+    except PapermillExecutionError as exc:
+        kind, number = code_cell_number(executed, exc.cell_index)
+        raise RunFailure(
+            f"第 {n} 章「{chapter.title}」（{chapter.notebook.name}）的第 {number} 个{kind}出错："
+            f"{exc.ename}: {exc.evalue}\n已执行的笔记本保存在 {executed}，可在 Jupyter 中打开查看"
+        ) from None
+    return executed, time.perf_counter() - started

@@ -74,7 +74,11 @@ def _stop_on_sigterm(*_args) -> None:
 
 def _worker_signals() -> None:
     """In a worker: Ctrl-C is the parent's to handle; the parent's SIGTERM unwinds the worker
-    like a Ctrl-C, so its build folder is moved aside and its kernel stopped."""
+    like a Ctrl-C, so its build folder is moved aside and its kernel stopped. Projects already
+    run side by side, so a worker runs its chapters one at a time."""
+    from ..assemble import execute
+
+    execute.AT_ONCE = 1
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     logging.getLogger("asyncio").disabled = True  # cancelled cell tasks would print tracebacks

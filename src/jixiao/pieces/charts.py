@@ -67,6 +67,18 @@ def use_style(project=None) -> None:
     _applied["done"] = True
 
 
+def warm_up() -> None:
+    """Draw one small chart in the report's style and font, then put matplotlib's settings back.
+    The kernel zygote does this once, so that no chapter reads the CJK font file or loads the
+    PNG writer again."""
+    with plt.rc_context():
+        use_style()
+        fig, axes = plt.subplots(figsize=(1, 1))
+        axes.bar(["图表"], [1])
+        png(fig)
+    _applied["done"] = False
+
+
 def style() -> None:
     """The style for charts drawn outside a chapter (the portfolio report), applied once."""
     if not _applied["done"]:
