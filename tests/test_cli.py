@@ -151,7 +151,7 @@ def test_ctrl_c_prints_one_line_keeps_the_report_and_leaves_no_kernel(tmp_path):
     lines = []
     threading.Thread(target=lambda: lines.extend(run.stdout), daemon=True).start()
     deadline = time.monotonic() + 300
-    while not any("[1/6]" in line for line in lines) and time.monotonic() < deadline:
+    while not any("[1/7]" in line for line in lines) and time.monotonic() < deadline:
         time.sleep(0.1)
     kernels = _descendants(run.pid)
     assert kernels, "the kept kernel should be running by now"

@@ -34,6 +34,7 @@ CASES = {
     "bad_receipt_date__params.yaml": (1, ["『budget.receipts[1].date』", "日期格式"]),
     "sheet_missing__params.yaml": (1, ["找不到工作表『评分』", "Sheet"]),
     "chinese_dates__params.yaml": (0, ["总分 90.00"]),
+    "unknown_stage__params.yaml": (1, ["『stage』的值 '初稿'", "征求意见稿、送审稿、终稿"]),
     "duplicate_codes__indicators.csv": (1, ["第 5 行（指标 B101）", "与第 3 行重复"]),
     "score_above_max__indicators.csv": (1, ["第 2 行（指标 A101）", "评分值 45 超出范围", "满分值 40"]),
     "negative_score__indicators.csv": (1, ["第 2 行（指标 A101）", "评分值 -1 超出范围"]),

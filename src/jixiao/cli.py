@@ -1,4 +1,4 @@
-"""The ``jixiao`` command: ``run``, ``check`` and ``portfolio``. Exit codes: 0 ok, 1 invalid input,
+"""The ``jixiao`` command: ``run``, ``check``, ``versions``, ``compare``, ``portfolio`` … Exit codes: 0 ok, 1 invalid input,
 2 failure while running."""
 
 import argparse
@@ -68,6 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--redact", action="store_true",
                      help="另外生成公开版 public/report.*：遮盖人员姓名、电话号码和身份证号（表格和图表由遮盖后的数据重新生成）")
     run.add_argument("--verbose", action="store_true", help="出错时显示完整的 Python 调用栈")
+    run.add_argument("--keep", metavar="名称", help="生成后把本轮的报告和输入另存为版本 output/<项目>/版本/<名称>/，如 征求意见稿")
+    run.add_argument("--replace", action="store_true", help="与 --keep 同用：同名版本已存在时替换它")
     check = sub.add_parser("check", help="只校验参数文件和数据表，不生成报告")
     check.add_argument("params", nargs="+")
     check.add_argument("--redact", action="store_true",
@@ -88,6 +90,12 @@ def _parser() -> argparse.ArgumentParser:
                            help="输出格式，逗号分隔（默认 html,pdf）")
     portfolio.add_argument("--date", type=_iso_date,
                            help="封面日期，YYYY-MM-DD（默认取各项目报告日期中最晚者，并在封面注明）")
+    versions = sub.add_parser("versions", help="列出用 run --keep 保存的版本（日期、阶段、总分、评级）")
+    versions.add_argument("params", help="参数文件，如 params/shanghai-credit-2018.yaml")
+    compare = sub.add_parser("compare", help="比较两个版本：修订对照.docx（修订痕迹）、修订对照.html 和 变动情况.csv")
+    compare.add_argument("params", help="参数文件，如 params/shanghai-credit-2018.yaml")
+    compare.add_argument("old", help="旧版本名称，如 征求意见稿")
+    compare.add_argument("new", nargs="?", default="当前", help="新版本名称（默认「当前」：output/<项目>/ 中的报告）")
     form = sub.add_parser("form", help="项目支出绩效自评表：每个项目写 output/<项目>/自评表.*，或用 --out 写一个部门工作簿")
     form.add_argument("params", nargs="+", help="参数文件，如 params/*.yaml")
     form.add_argument("--out", help="部门工作簿（.xlsx）：每个项目一个工作表，另有「汇总」表，如 部门自评表.xlsx")
@@ -203,6 +211,8 @@ def run(args) -> int:
         print(f"✗ {fonts.missing()}", file=sys.stderr)
         return 2
     paths = list(dict.fromkeys(args.params))
+    if args.keep and not _keepable(paths, args):
+        return 1
     try:
         outcomes = run_batch(paths, args.to, engine, max(1, args.jobs), args.force, args.verbose, args.cluster,
                              redacted=args.redact)
@@ -210,12 +220,76 @@ def run(args) -> int:
         for message in exc.messages:
             print(f"✗ {message}", file=sys.stderr)
         return exc.exit_code
+    if args.keep:
+        _keep(outcomes, args.keep)
     if len(outcomes) > 1:
         print(table(outcomes))
     if skip_hint(outcomes):
         print(skip_hint(outcomes))
     report_failures(outcomes)
     return max(o.code for o in outcomes)
+
+
+def _keepable(paths: list[str], args) -> bool:
+    """``--keep``: a safe version name, not taken unless ``--replace``; said before anything runs."""
+    from .assemble.versions import check_keep
+
+    good = True
+    for path in paths:
+        try:
+            check_keep(Path(path), output_dir(Path(path)), args.keep, args.replace)
+        except InputError as exc:
+            print(f"✗ {exc.messages[0]}", file=sys.stderr)
+            good = False
+    return good
+
+
+def _keep(outcomes, name: str) -> None:
+    from .assemble.versions import keep
+
+    for o in outcomes:
+        if not o.code:
+            folder = keep(Path(o.path), output_dir(Path(o.path)), name)
+            print(f"✓ 版本『{name}』已保存 → {folder}")
+
+
+def versions(args) -> int:
+    from .assemble.versions import listed
+
+    try:
+        final = output_dir(Path(args.params))
+    except InputError as exc:
+        print(f"✗ {exc.messages[0]}", file=sys.stderr)
+        return 1
+    found = listed(final)
+    if not found:
+        print(f"{args.params}：还没有保存的版本（用 jixiao run {args.params} --keep 征求意见稿 保存）")
+        return 0
+    from .many.batch import _row
+    from .pieces.markdown import width
+
+    head = ["版本", "保存时间", "阶段", "报告日期", "总分", "评级"]
+    rows = [[v.name, v.kept.replace("T", " ")[:16], v.stage or "—", v.report_date or "—", v.total or "—",
+             v.grade or "—"] for v in found]
+    sizes = [max(width(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    print(f"{args.params}：{len(found)} 个版本（{final / '版本'}）")
+    for row in [head, ["-" * n for n in sizes], *rows]:
+        print(_row(row, sizes))
+    return 0
+
+
+def compare(args) -> int:
+    from .assemble.compare import compare_versions
+
+    try:
+        result = compare_versions(Path(args.params), args.old, args.new)
+    except JixiaoError as exc:
+        for message in exc.messages:
+            print(f"✗ {message}", file=sys.stderr)
+        return exc.exit_code
+    for line in result.lines():
+        print(line)
+    return 0
 
 
 def preview(args) -> int:
@@ -259,7 +333,8 @@ def _interrupted() -> int:
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     commands = {"check": lambda: check(args.params, args.redact), "new": lambda: new(args), "run": lambda: run(args),
-                "portfolio": lambda: portfolio(args), "preview": lambda: preview(args), "form": lambda: form(args)}
+                "portfolio": lambda: portfolio(args), "preview": lambda: preview(args), "form": lambda: form(args),
+                "versions": lambda: versions(args), "compare": lambda: compare(args)}
     # Ctrl-C stops nbclient mid-cell; the cell's coroutine, never awaited, would warn when collected
     warnings.filterwarnings("ignore", message=r"coroutine .* was never awaited", category=RuntimeWarning)
     try:

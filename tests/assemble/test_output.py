@@ -167,3 +167,28 @@ def test_a_full_disk_during_a_run_is_one_line_and_the_old_report_stays(tmp_path,
     outcome = batch.run_one(str(params), ["html"], "builtin", verbose=False)
     assert outcome.code == 2 and outcome.message.count("\n") == 0 and "磁盘已满" in outcome.message
     assert (final / "report.html").read_text(encoding="utf-8") == "上次的报告"
+
+
+KILL_AFTER_CARRY = KILL_AFTER_FIRST_RENAME  # the first rename of a swap with kept versions moves 版本/
+
+
+def test_a_swap_carries_the_kept_versions_into_the_new_folder(tmp_path):
+    final, build = tmp_path / "output" / "p", tmp_path / "output" / ".build-p"
+    _folder(final, "old")
+    _folder(final / "版本" / "征求意见稿", "draft")
+    _folder(build, "new")
+    swap_in(build, final)
+    assert (final / "report.html").read_text(encoding="utf-8") == "new"
+    assert (final / "版本" / "征求意见稿" / "report.html").read_text(encoding="utf-8") == "draft"
+
+
+def test_a_kill_after_moving_the_kept_versions_is_undone_by_recover(tmp_path):
+    final, build = tmp_path / "output" / "p", tmp_path / "output" / ".build-p"
+    _folder(final, "old")
+    _folder(final / "版本" / "征求意见稿", "draft")
+    _folder(build, "new")
+    done = subprocess.run([sys.executable, "-c", KILL_AFTER_CARRY, str(build), str(final)])
+    assert done.returncode == 9 and (build / "版本").is_dir() and not (final / "版本").exists()
+    recover(final)
+    assert (final / "版本" / "征求意见稿" / "report.html").read_text(encoding="utf-8") == "draft"
+    assert (final / "report.html").read_text(encoding="utf-8") == "old"

@@ -23,7 +23,7 @@ def _edit_notebook(path, old, new):
 
 def test_only_the_chapters_whose_inputs_changed_run_again(project, tmp_path):
     preview = Preview(project, tmp_path / "preview")
-    assert len(preview.build()) == 6
+    assert len(preview.build()) == 7
     assert preview.build() == []  # nothing changed
 
     _edit_notebook(tmp_path / "notebooks" / "01_overview.ipynb", "实施周期为", "合同约定的实施周期为")
@@ -41,7 +41,7 @@ def test_only_the_chapters_whose_inputs_changed_run_again(project, tmp_path):
 
     lines = tmp_path / "data" / "shanghai-credit-2018" / "budget_lines.csv"
     lines.write_text(lines.read_text(encoding="utf-8").replace("数据整理", "数据整理与清洗"), encoding="utf-8")
-    assert len(preview.build()) == 6  # the data every chapter sees
+    assert len(preview.build()) == 7  # the data every chapter sees
 
 
 def test_a_bad_edit_keeps_the_last_good_preview(project, tmp_path):

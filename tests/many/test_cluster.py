@@ -26,7 +26,7 @@ def test_batch_runs_on_the_cluster_and_comes_back(scheduler, synthetic):
         summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
         assert f"{path.stem}.yaml：完成  {summary['total']} {summary['grade']}" in done.stdout
         assert (folder / "report.html").stat().st_size > 0
-        assert len(list((folder / "notebooks").glob("*.ipynb"))) == 6
+        assert len(list((folder / "notebooks").glob("*.ipynb"))) == 7
     again = jixiao("run", *paths, "--to", "html", "--engine", "builtin", cwd=root)
     assert again.stdout.count("未变化，跳过") == 4, again.stdout
 

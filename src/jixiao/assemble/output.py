@@ -6,6 +6,9 @@ old report in ``.old-<name>/``; ``recover`` (run before every swap, by every run
 project and before a batch looks at the folder) puts it back. Runs of the same project
 take ``output/.lock-<name>`` (an OS file lock, released when the process ends however it
 ends), so a second run waits for the first instead of deleting its build folder.
+The kept versions (``版本/``) and comparisons (``修订对照/``) are no run's output: each swap
+moves them from the old folder into the new one first, and ``recover`` moves them back from
+a build folder a kill left them in.
 """
 
 import errno
@@ -18,6 +21,7 @@ from filelock import FileLock, Timeout
 
 from ..errors import RunFailure
 
+KEPT = ("版本", "修订对照")  # folders of output/<name>/ that runs carry over, never replace
 _locks: dict[str, FileLock] = {}  # one per lock file, so a process may take its own lock again
 _guard = threading.Lock()
 
@@ -76,16 +80,27 @@ def storage_problem(exc: BaseException, folder: Path) -> str | None:
     return None
 
 
+def _carry(source: Path, target: Path) -> None:
+    """Move the KEPT folders of ``source`` into ``target`` (renames: never a copy half made)."""
+    for name in KEPT:
+        if (source / name).is_dir() and not (target / name).exists():
+            (source / name).rename(target / name)
+
+
 def recover(final: Path) -> None:
     """Undo a swap that a kill interrupted: the old report comes back when the new one never
-    arrived; a leftover old copy beside a complete swap is removed. Call under the lock."""
+    arrived; a leftover old copy beside a complete swap is removed; kept versions a kill left
+    in the build folder go back. Call under the lock."""
     old = _old(final)
-    if not old.exists():
-        return
-    if final.exists():
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        old.rename(final)
+    if old.exists():
+        if final.exists():
+            _carry(old, final)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.rename(final)
+    build = final.parent / f".build-{final.name}"
+    if final.exists() and build.is_dir():
+        _carry(build, final)
 
 
 def settle(final: Path) -> None:
@@ -110,6 +125,7 @@ def swap_in(build: Path, final: Path) -> None:
         recover(final)
         old = _old(final)
         if final.exists():
+            _carry(final, build)  # a kill now: recover() moves them back from the build folder
             final.rename(old)
         build.rename(final)  # a kill before this line: recover() brings the old folder back
         shutil.rmtree(old, ignore_errors=True)

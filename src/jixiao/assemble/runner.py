@@ -12,7 +12,7 @@ from ..errors import InputError, JixiaoError, RunFailure
 from ..form.model import build_form
 from ..form.output import annexed as annexes_form
 from ..form.output import form_files, write_files
-from ..inputs.params import publishable, read_yaml
+from ..inputs.params import FINAL, publishable, read_yaml
 from ..markup import escape
 from ..project import load_project, project_from_mapping
 from . import cache, kernels
@@ -34,10 +34,12 @@ def metadata(project) -> dict:
     values = project.values
     info = values.project
     name = escape(info.name)
+    stage = "" if project.params.stage == FINAL else escape(project.params.stage)
     return {
         "title": f"{name}{escape(values.report.title)}",
-        "cover-title": [name, escape(values.report.title)],
-        "project": name,
+        "cover-title": [name, escape(values.report.title), *([f"（{stage}）"] if stage else [])],
+        "project": f"{name}（{stage}）" if stage else name,
+        **({"stage": stage} if stage else {}),
         "cover": [{"label": escape(label), "value": escape(info[key.removeprefix("project.")])}
                   for label, key in project.outline.cover],
         "date": escape(info.report_date),

@@ -11,6 +11,8 @@ def summary(project) -> dict:
         "project": project.info.name,
         "year": project.info.year,
         "framework": project.params.framework.name,
+        "stage": project.params.stage,
+        "report_date": str(project.info.report_date),
         **printed(project.card, project.style),
     }
 

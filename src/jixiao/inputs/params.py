@@ -201,8 +201,21 @@ class TableFile(Strict):
     sheet: str | None = None
 
 
+STAGES = ("征求意见稿", "送审稿", "终稿")  # review rounds; every stage but the last is marked on the pages
+FINAL = STAGES[-1]
+
+
+def stage_name(value):
+    """One of STAGES (a missing key is the final report)."""
+    text = unicodedata.normalize("NFKC", str(value)).strip() if value is not None else FINAL
+    if text not in STAGES:
+        raise PydanticCustomError("stage", f"应为 {'、'.join(STAGES)} 之一（评审阶段；不写即终稿）")
+    return text
+
+
 class Params(Strict):
     project: ProjectInfo
+    stage: str = Field(default=FINAL, description="评审阶段：征求意见稿、送审稿 或 终稿（默认）")
     budget: Budget
     evaluation: Evaluation
     framework: Framework
@@ -215,6 +228,8 @@ class Params(Strict):
     outline: str | None = Field(default=None, description="报告提纲：内置提纲名，或相对于参数文件的提纲文件")
     style: ReportStyle = Field(default_factory=ReportStyle, description="数字的印法")
     exhibits: list[Exhibit] = Field(default_factory=list, description="附在指标分析之后的表和图")
+
+    _stage = field_validator("stage", mode="plain")(stage_name)
 
 
 TOP_LEVEL_KEYS = tuple(Params.model_fields)

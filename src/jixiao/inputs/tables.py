@@ -59,6 +59,13 @@ SPECS = {
             Column("actual", "实际完成值", required=False),
             Column("deviation", "偏差原因", required=False),
         ), required=True),
+        TableSpec("comments", "意见采纳情况表", (
+            Column("no", "序号", "int"),
+            Column("unit", "提出单位"),
+            Column("comment", "意见"),
+            Column("answer", "采纳情况", required=False),  # 采纳/部分采纳/未采纳: inputs/comments.py
+            Column("note", "说明", required=False),
+        )),
         TableSpec("keypoints", "要点表", (
             Column("code", "指标编码"),
             Column("point", "要点"),

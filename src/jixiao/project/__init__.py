@@ -18,6 +18,7 @@ from ..config import DEFAULT_OUTLINE, notebooks_dir, project_root
 from ..errors import InputError
 from ..inputs import frameworks
 from ..inputs.chart_style import STYLE_FILE, read_chart_style
+from ..inputs.comments import review_comments
 from ..inputs.chapters import notebook_problems, read_asks
 from ..inputs.files import bidi_warnings, inside
 from ..inputs.outline import Outline, foreign_notebooks, outline_path, read_outline
@@ -145,6 +146,9 @@ def project_from_mapping(raw: dict, base_dir: Path, source: str, with_previous: 
     problems += _check_surveys(tables, card)
     problems += _check_exhibits(params, tables, card, source)
     problems += _check_cover(params, outline, source)
+    comment_problems, comment_warnings = review_comments(tables.get("comments", []), params.stage)
+    problems += comment_problems
+    warnings += comment_warnings
     if problems:
         raise InputError(problems)
     previous = _previous(params, base_dir, source) if with_previous and params.previous else None

@@ -70,7 +70,8 @@ def docx(source: Path, target: Path, pdf_pages=None) -> None:
     contents (pdf_pages.heading_pages), called once pandoc is done."""
     meta = frontmatter.read(source)
     reference = source.parent / "reference.docx"
-    write_reference_docx(reference, frontmatter.plain_keys(meta)["running-header"])
+    write_reference_docx(reference, frontmatter.plain_keys(meta)["running-header"],
+                         frontmatter.plain_keys(meta).get("stage", ""))
     _pandoc(source, "docx", target, ["--toc", "--toc-depth=3", f"--reference-doc={reference}",
                                       f"--resource-path={source.parent}"])
     finish_docx(target, meta, pdf_pages() if pdf_pages else [])

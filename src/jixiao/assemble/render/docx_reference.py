@@ -23,6 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from ... import fonts
+from .watermark import add_to_headers
 
 BODY_FONT = fonts.WORD_NAMES["仿宋"][0]
 HEADING_FONT = fonts.WORD_NAMES["黑体"][0]
@@ -58,8 +59,9 @@ SIZES = {
 TOC_STYLES = {"TOC1": ("toc 1", 0), "TOC2": ("toc 2", 1), "TOC3": ("toc 3", 2)}
 
 
-def write_reference_docx(target: Path, header: str = "") -> None:
-    """Write the reference document; ``header`` is the running header (the project name)."""
+def write_reference_docx(target: Path, header: str = "", watermark: str = "") -> None:
+    """Write the reference document; ``header`` is the running header (the project name),
+    ``watermark`` the review stage printed diagonally on every page (none for the final report)."""
     target.write_bytes(_default_reference())
     doc = Document(str(target))
     _default_fonts(doc)
@@ -73,6 +75,8 @@ def write_reference_docx(target: Path, header: str = "") -> None:
     _table_rules(doc)
     _font_table(doc)
     _page(doc, header)
+    if watermark:
+        add_to_headers(doc.sections[0], watermark)
     doc.save(str(target))
 
 

@@ -56,6 +56,8 @@ def template_keys(meta: dict) -> dict:
             "date-text": str(meta.get("date-text") or meta.get("date") or "")}
     if day is not None:
         keys["date-iso"] = day.isoformat()
+    if meta.get("stage"):  # a review stage before the final report: watermark (the header already says it)
+        keys["stage"] = str(meta["stage"])
     return keys
 
 

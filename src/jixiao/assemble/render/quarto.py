@@ -93,7 +93,8 @@ def write_project(build: Path, target: Path) -> Path:
     except RuntimeError as exc:
         raise RunFailure(f"pandoc 生成 Quarto 工程的封面 cover.html 失败：{exc}") from None
     write_print_style(meta, target / "print-style.html")
-    write_reference_docx(target / "reference.docx", frontmatter.plain_keys(meta)["running-header"])
+    write_reference_docx(target / "reference.docx", frontmatter.plain_keys(meta)["running-header"],
+                         frontmatter.plain_keys(meta).get("stage", ""))
     (target / "_quarto.yml").write_text(
         yaml.safe_dump(quarto_config(), allow_unicode=True, sort_keys=False), encoding="utf-8")
     return target
