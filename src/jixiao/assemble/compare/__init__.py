@@ -54,11 +54,20 @@ def _author(sources: Sources, raw: dict) -> str:
     return str(info.get("evaluator") or info.get("implementing_unit") or "jixiao")
 
 
+def _as_text(value) -> str:
+    """A cell Excel and WPS show as typed: text from the inputs that starts like a formula
+    (=, +, @, or - not before a digit) is kept as text by a leading apostrophe."""
+    value = str(value)
+    if value[:1] in ("=", "+", "@", "\t", "\r") or (value[:1] == "-" and not value[1:2].isdigit()):
+        return "'" + value
+    return value
+
+
 def _csv(rows: list[Change]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
-    writer.writerows([(c.item, c.old, c.new, c.why) for c in rows])
+    writer.writerows([tuple(_as_text(v) for v in (c.item, c.old, c.new, c.why)) for c in rows])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # Excel opens a BOM-marked CSV as UTF-8
 
 
