@@ -34,14 +34,15 @@ BLOCK_NUMBER = re.compile(r"^\s*[（(]?\d+[）).、．]")  # a heading's 1. or �
 STYLE = """<style>
 .jx-src { text-decoration: underline dotted rgba(90, 90, 90, 0.45); text-underline-offset: 0.2em;
   cursor: help; position: relative; }
-.jx-src:hover::after, .jx-src:focus::after { content: attr(data-src); position: absolute; left: 0; top: 1.5em;
-  z-index: 20; width: max-content; max-width: min(36em, 80vw); white-space: pre-line; text-align: left;
+.jx-src:hover::after, .jx-src:focus::after, .jx-src:target::after { content: attr(data-src); position: absolute; left: 50%; top: 1.5em;
+  transform: translateX(-50%); z-index: 20; width: max-content; max-width: min(28em, 90vw);
+  white-space: pre-line; overflow-wrap: anywhere; text-align: left;
   font: 0.8rem/1.45 var(--sans, sans-serif); font-weight: normal; text-indent: 0; color: #1f1f1f;
   background: #fffbe6; border: 1px solid #c9b458; border-radius: 3px; padding: 0.45em 0.6em;
   box-shadow: 0 2px 6px rgba(0, 0, 0, 0.15); }
 .jx-src:focus { outline: 1px dotted #c9b458; }
 @media print { .jx-src { text-decoration: none; cursor: auto; }
-  .jx-src::after, .jx-src:hover::after, .jx-src:focus::after { content: none; display: none; } }
+  .jx-src::after, .jx-src:hover::after, .jx-src:focus::after, .jx-src:target::after { content: none; display: none; } }
 </style>
 """
 
@@ -206,29 +207,39 @@ class Tracer:
                 best, score = sources, common
         return best
 
-    def find(self, number: str, window: str, offset: int, row_sources, codes: list[set[str]], before: str = "",
-             mentioned: set[str] | None = None) -> list[Source]:
+    def find(self, number: str, windows: list[tuple[str, int]], row_sources, codes: list[set[str]], before: str = "",
+             mentioned: set[str] | None = None, row_codes: list[set[str]] = ()) -> list[Source]:
         """The sources of one figure: a notebook's ``{eval}`` value (the value it names) or words, an
-        analyst's text it is typed in, a cell of the data row the table row shows, or the values printing
-        this number, narrowed by the codes around it."""
-        distinctive = len(window) > len(number) + 2
-        written = self.written.find(window, offset, number) if self.written and distinctive else None
-        if written is not None and written.name:
-            named = self.index.named.get(_dotted(written.name))
-            return [named] if named is not None else [written]
-        typed = self.index.typed(window, number) if distinctive else None
-        if typed is not None:
-            return [typed]
-        if written is not None:
-            return [written]
+        analyst's text it is typed in, a value of the indicator or dimension its table row or column
+        names (``row_codes``), a cell of the data row the table row shows, or the values printing this
+        number, narrowed by the codes around it (``codes``: the paragraph's, the heading's).
+        ``windows``: the figure with the characters around it, widest first, and its offset in each."""
+        windows = [(w, at) for w, at in windows if len(w) > len(number) + 2]  # distinctive enough to search
+        for window, offset in windows:
+            written = self.written.find(window, offset, number) if self.written else None
+            if written is not None and written.name:
+                named = self.index.named.get(_dotted(written.name))
+                return [named] if named is not None else [written]
+            typed = self.index.typed(window, number)
+            if typed is not None:
+                return [typed]
+            if written is not None:
+                return [written]
+        candidates = self.index.by_number.get(number, [])
+        for near in row_codes:
+            coded = [s for s in candidates if set(s.codes) & near] if near else []
+            if coded:
+                return self._narrowed(_ranked(coded, near, 99), before, mentioned)
         if row_sources and number in row_sources:
             return [row_sources[number]]
-        candidates = self.index.by_number.get(number, [])
+        filled = next((t for t in (self.index.filled(w) for w, _ in windows) if t is not None), None)
+        if filled is not None:  # printed by a placeholder of an analyst's text: one of the names it uses
+            mentioned = filled.placeholders
+            if not candidates and filled.calls:
+                return [Source(f"{filled.where} 中的占位符", "文字", {number},
+                               working="由占位符计算：" + "；".join(f"{{{{ {c} }}}}" for c in filled.calls[:4]))]
         if not candidates:
             return []
-        placeholders = self.index.filled(window) if distinctive else None
-        if placeholders:  # printed by a placeholder of an analyst's text: one of the names it uses
-            mentioned = placeholders
         for near in codes:
             if near:
                 coded = [s for s in candidates if set(s.codes) & near]
@@ -237,12 +248,31 @@ class Tracer:
                     break
         else:
             candidates = [s for s in candidates if not s.codes] or candidates
+        return self._narrowed(candidates, before, mentioned)
+
+    @staticmethod
+    def _narrowed(candidates: list[Source], before: str, mentioned: set[str] | None) -> list[Source]:
+        """The candidates the words before the figure name (满分, 得分), and the chapter mentions."""
+        direct = [s for s in candidates if not s.name.endswith(".working")]  # a working line quotes the values
+        candidates = direct or candidates
         labelled = [s for s in candidates if any(label in before for label in s.labels)]
         candidates = labelled or candidates
         if mentioned and len(candidates) > 1:  # a chapter prints only the names its cells mention
             named = [s for s in candidates if s.name and _mentioned(s.name, mentioned)]
             candidates = named or candidates
         return _distinct(candidates)
+
+
+def _around(text: str, start: int, end: int, left: int = 6, right: int = 3) -> tuple[int, int]:
+    """The span of a figure with up to ``left`` and ``right`` characters around it, stopping at
+    another figure's digits (those may be filled in, while the words around were typed)."""
+    begin = start
+    while begin > 0 and start - begin < left and not text[begin - 1].isdigit():
+        begin -= 1
+    stop = end
+    while stop < len(text) and stop - end < right and not text[stop].isdigit():
+        stop += 1
+    return begin, stop
 
 
 def _dotted(expression: str) -> str:
@@ -283,6 +313,7 @@ def trace(page: str, index: SourceIndex, written: Written | None = None) -> tupl
     heading_codes: set[str] = set()
     table, table_row, paragraph, headers = "", 0, 0, []
     row_cache: dict[int, object] = {}
+    seen: dict[int, str] = {}  # each block's text before the token being read
     out = []
     for n, token in enumerate(tokens):
         owner = owners[n]
@@ -338,14 +369,13 @@ def trace(page: str, index: SourceIndex, written: Written | None = None) -> tupl
             if structural(text, start, end, n == owner.first):
                 continue
             number = match.group(0)
-            begin = max(0, start - 6)
-            window = text[begin:min(len(text), end + 3)].translate(BRACKETS)
+            wide = (max(0, start - 6), min(len(text), end + 3))
+            windows = [(text[a:b].translate(BRACKETS), start - a) for a, b in (wide, _around(text, start, end))]
             row_label = _cells(tokens, owners, owner)[0] if owner.tag == "tr" else ""
-            codes = [tracer.codes_in(column) if owner.tag == "tr" else set(),
-                     tracer.codes_in(block_text) if owner.tag == "tr" else set(), tracer.codes_in(block_text),
-                     heading_codes]
-            before = f"{column} {row_label}" if owner.tag == "tr" else text[max(0, start - 8):start]
-            sources = tracer.find(number, window, start - begin, row_sources, codes, before, mentioned)
+            row_codes = [tracer.codes_in(column), tracer.codes_in(block_text)] if owner.tag == "tr" else []
+            codes = [tracer.codes_in(block_text), heading_codes]
+            before = f"{column} {row_label}" if owner.tag == "tr" else (seen.get(id(owner), "") + text[:start])[-8:]
+            sources = tracer.find(number, windows, row_sources, codes, before, mentioned, row_codes)
             if not sources:
                 continue
             records.append({"id": len(records) + 1, "text": number, "chapter": chapter, "section": section,
@@ -355,6 +385,7 @@ def trace(page: str, index: SourceIndex, written: Written | None = None) -> tupl
             pieces.append(f'<span class="jx-src" tabindex="0" id="src-{len(records)}" '
                           f'data-src="{htmllib.escape(tip, quote=True)}">{htmllib.escape(number)}</span>')
             last = end
+        seen[id(owner)] = seen.get(id(owner), "") + text
         if pieces:
             pieces.append(htmllib.escape(text[last:], quote=False))
             out.append("".join(pieces))

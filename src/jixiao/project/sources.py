@@ -93,6 +93,7 @@ class AnalystText:
     first: int | None
     rendered: str
     placeholders: set[str]
+    calls: list[str]  # the placeholders that compute a figure: {{ growth(facts.a, facts.b) }}
 
 
 class SourceIndex:
@@ -198,12 +199,12 @@ class SourceIndex:
             members = " + ".join(f"{i.code} {trimmed(i.counted)}" for i in _indicators(node))
             how = f"{code} 下各三级指标得分之和：{members}" if attribute == "score" else \
                 f"{code} 得分 ÷ 适用满分 × 100%" if attribute == "rate" else ""
-            return f"{self._indicator_file()} 中 {code} 下各三级指标的评分值", "评分", self._codes[code], "合计", how
+            return f"{self._indicator_file()} 中 {code} 下各三级指标的评分值", "评分", self._codes[code], "", how
         if head in ("total", "raw_total", "rate", "weight", "applicable_weight"):
             parts = " + ".join(f"{d.code} {fixed2(d.score)}" for d in card.dimensions if d.applicable)
             how = {"total": f"各一级指标得分之和：{parts}", "raw_total": f"各一级指标得分之和：{parts}",
                    "rate": "总得分 ÷ 适用满分 × 100%"}.get(head, "")
-            return f"{self._indicator_file()} 中全部三级指标的评分值", "评分", (), "合计", how
+            return f"{self._indicator_file()} 中全部三级指标的评分值", "评分", (), "", how
         if head == "rates":
             rate = self.project.params.framework.rates.get(rest.split(".")[0])
             if rate is not None:
@@ -291,8 +292,9 @@ class SourceIndex:
     def _text(self, where: str, raw: str, rendered: str, first: int | None = 0) -> None:
         """``first``: the file line before the text's first line (None: the text is one cell, not lines)."""
         placeholders = {w for match in PLACEHOLDER.finditer(raw) for w in re.findall(r"[A-Za-z_]\w*", match.group(0))}
+        calls = [" ".join(m.group(1).split()) for m in PLACEHOLDER.finditer(raw) if m.group(1) and "(" in m.group(1)]
         self.texts.append(AnalystText(where, [bare(line) for line in raw.splitlines()], first,
-                                      bare(" ".join(rendered.split())), placeholders))
+                                      bare(" ".join(rendered.split())), placeholders, list(dict.fromkeys(calls))))
 
     def typed(self, window: str, number: str) -> Source | None:
         """The analyst's text in which ``window`` (a figure with the characters around it) is typed."""
@@ -303,11 +305,11 @@ class SourceIndex:
                     return Source(place, "文字", {number})
         return None
 
-    def filled(self, window: str) -> set[str] | None:
-        """The names of the placeholders of the analyst's text that printed ``window`` (not typed there)."""
+    def filled(self, window: str) -> AnalystText | None:
+        """The analyst's text whose placeholders printed ``window`` (not typed there)."""
         for text in self.texts:
             if text.placeholders and window in text.rendered:
-                return text.placeholders
+                return text
         return None
 
     # one indicator, for jixiao explain
