@@ -1,6 +1,7 @@
 """Every figure of the HTML report traced to its source: tooltips, provenance.json, the coverage of
 the example's figures, print and the other formats untouched, nothing in the public copy."""
 
+import asyncio
 import html
 import json
 import re
@@ -192,4 +193,20 @@ def test_the_tooltip_shows_in_chromium_on_focus(rendered, tmp_path):
     title = html.unescape(re.search(r"<title>PROBE\|(.*?)</title>", done.stdout, re.S).group(1))
     before, after = title.split("|", 1)
     assert before == "none"  # nothing shown until hovered or tapped
-    assert after.startswith('"来源：')
+    assert after.startswith('"来源：')  # a tap focuses the figure
+
+
+def test_the_tooltip_shows_in_chromium_on_hover(rendered, tmp_path):
+    """The mouse moved onto a figure through the DevTools protocol (benchmarks/provenance_screenshot.py)."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if chromium is None:
+        pytest.skip("未安装 Chromium，跳过浏览器中的悬停提示测试")
+    from provenance_screenshot import _hover, section
+
+    page = (rendered / "report.html").read_text(encoding="utf-8")
+    figure = re.search(r'id="(src-\d+)"[^>]*>90.71</span>', page).group(1)
+    (tmp_path / "figure.html").write_text(section(page, figure), encoding="utf-8")
+    seen, png = asyncio.run(_hover(chromium, tmp_path, (tmp_path / "figure.html").as_uri(), figure))
+    assert seen["hovered"]
+    assert seen["tip"].startswith('"来源：') and "A 9.25 + B 26.98 + C 54.48" in seen["tip"]
+    assert png.startswith(b"\x89PNG") and len(png) > 10000
