@@ -86,3 +86,13 @@ def test_the_new_limits_are_documented_as_they_are():
                    f"{limits.TEXT_SECONDS} 秒", f"{limits.RENDER_SECONDS} 秒", f"{limits.SANITIZE_SECONDS} 秒", f"{limits.DATA_FOLDER_BYTES // limits.MB} MB",
                    f"{limits.BUNDLE_BYTES // limits.MB} MB", f"{limits.BUNDLE_FILES:,} 个文件"]:
         assert figure in section, figure
+
+
+def test_the_explain_example_is_what_explain_prints():
+    from jixiao.project import load_project
+    from jixiao.project.sources import SourceIndex
+
+    section = README.split("## 数字从哪里来", 1)[1].split("\n## ", 1)[0]
+    shown = section.split("$ jixiao explain params/shanghai-credit-2018.yaml C102\n", 1)[1].split("\n```", 1)[0]
+    index = SourceIndex(load_project(ROOT / "params" / "shanghai-credit-2018.yaml"), ROOT)
+    assert shown == "\n".join(index.explain("C102"))

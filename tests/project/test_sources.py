@@ -73,7 +73,7 @@ def test_explain_prints_score_rule_inputs_sources_and_working(index):
     assert "得分：" in text and "满分 5 分" in text
     assert "来源：data/shanghai-credit-2018/indicators.csv 第 25 行" in text
     assert "评分方法：完成率（比率法）" in text
-    assert "queries.year_total = 15,676,396（来源：data/shanghai-credit-2018/queries.csv「本年查询次数」列合计）" in text
+    assert "queries.year_total = 15,676,396（来源：data/shanghai-credit-2018/queries.csv 第 2–4 行「本年查询次数」列合计）" in text
     assert "facts.query_target = 2000000（来源：params/shanghai-credit-2018.yaml：facts.query_target）" in text
     assert "实际完成率 = 15,676,396 ÷ 2,000,000 = 783.82%" in text
 

@@ -8,6 +8,7 @@ to; ``assemble/provenance`` finds the figures of the finished HTML report in it,
 """
 
 import difflib
+import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,7 +18,8 @@ from ..errors import InputError
 from ..inputs.tables import SPECS
 from ..numeric import Amount, NumberError, Rate, Score, fixed2, parse_number, plain, thousands, trimmed, wan, yuan
 from ..scoring.rules import MANUAL, method_name
-from ..inputs.texts import split_sections
+from ..inputs.texts import read_text, split_sections
+from . import ANALYSIS_FILE
 from .vocabulary import BUDGET_WORDS, Names
 
 # A figure as the report prints it: 1,341 · 90.71 · 92.50% · 400.00 (the number part only).
@@ -188,7 +190,7 @@ class SourceIndex:
                 return f"{row}按「评分方法、评分参数」列算出的计算过程", "评分", self._codes[code], self.rule_text(ind), ""
             if attribute in ("score", "criterion", "lost"):
                 column = "评分值" if ind.rule == MANUAL else "评分方法、评分参数"
-                return (f"{row}「{column}」列", "评分", self._codes[code], self.rule_text(ind), ind.working or ind.reason)
+                return f"{row}「{column}」列", "评分", self._codes[code], self.rule_text(ind), ind.working
             return f"{row}「{_header('indicators', attribute)}」列", "数据表", self._codes[code], "", ""
         if head in ("dimensions", "groups"):
             code, _, attribute = rest.partition(".")
@@ -224,7 +226,8 @@ class SourceIndex:
                 row = next((r for r in rows if r.group == rest), None)
                 if row is not None:
                     return f"{file} 第 {row.line} 行「{_header('surveys', 'rate')}」列", "数据表", (), "", ""
-            return f"{file}「{_header(head, column)}」列合计", "数据表", (), "", ""
+            span = f" 第 {rows[0].line}–{rows[-1].line} 行" if len(rows) > 1 else ""
+            return f"{file}{span}「{_header(head, column)}」列合计", "数据表", (), "", ""
         if head == "responses":
             return f"满意度问卷答卷（data 中的 responses 表）：{rest} 的满意答卷 ÷ 有效答卷", "数据表", (), "", ""
         return f"{params}：{path}", "参数文件", (), "", ""
@@ -268,16 +271,16 @@ class SourceIndex:
         project = self.project
         data_dir = Path(project.data_dir)
         for key, value in project.params.texts.items():
-            path = data_dir / value if str(value).endswith(".md") else None
-            if path is not None and path.is_file():
-                raw, where = path.read_text(encoding="utf-8", errors="replace"), self.shown(path)
-            else:
-                raw, where = str(value), f"{self.shown(project.source)} texts.{key}"
+            where = f"{project.source} texts.{key}"
+            raw = read_text(value, data_dir, where)  # the project's own gate: a file inside the data folder
+            named = str(value).strip()
+            shown = self.shown(data_dir / named) if named.endswith(".md") and raw != value else \
+                f"{self.shown(project.source)} texts.{key}"
             clean = project.texts.get(key)
-            self._text(where, raw, clean.text if clean is not None else raw)
-        analysis = data_dir / "analysis.md"
-        sections = split_sections(analysis.read_text(encoding="utf-8", errors="replace")) if analysis.is_file() else {}
-        lines = analysis.read_text(encoding="utf-8", errors="replace").splitlines() if sections else []
+            self._text(shown, raw, clean.text if clean is not None else raw)
+        analysis = data_dir / ANALYSIS_FILE
+        text = read_text(ANALYSIS_FILE, data_dir, str(analysis)) if os.path.lexists(analysis) else ""
+        sections, lines = split_sections(text), text.splitlines()
         for ind in project.card.indicators:
             clean = project.analyses.get(ind.code)
             rendered = clean.text if clean is not None else ""
