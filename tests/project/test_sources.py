@@ -64,7 +64,7 @@ def test_a_figure_typed_in_a_text_names_its_file_and_line(index):
 
 def test_a_figure_a_placeholder_printed_is_not_taken_for_typed(index):
     assert index.typed("年归集数据16,995,805条", "16,995,805") is None
-    assert "facts" in index.filled("年归集数据16,995,805条").placeholders
+    assert "facts" in index.filled("年归集数据16,995,805条", "16,995,805").placeholders
 
 
 def test_explain_prints_score_rule_inputs_sources_and_working(index):

@@ -18,7 +18,8 @@ import nbformat
 from ..markup import EVAL
 from ..inputs.tables import SPECS
 from ..pieces.tables import shares
-from ..project.sources import BRACKETS, FIGURE, Source, SourceIndex, bare
+from .. import limits
+from ..project.sources import BRACKETS, FIGURE, Source, SourceIndex, bare, figures
 from .stitch import SKIP_TAGS, value_markdown
 
 FILE = "provenance.json"
@@ -129,12 +130,16 @@ class Written:
     def __init__(self, executed: list[Path], shown):
         self.cells: list[tuple[str, str, list[tuple[int, int, str]]]] = []
         self.code: list[tuple[str, str]] = []
+        self.cells_with: dict[str, list[int]] = {}  # a figure → the Markdown cells printing it
+        self.code_with: dict[str, list[int]] = {}  # a figure → the code cells writing it
         self.mentions: dict[str, set[str]] = {}  # a chapter's first heading → the names its cells mention
         for path in executed:
-            nb = nbformat.read(path, as_version=4)
+            # The run's own executed notebooks, read as plain JSON (validating them again costs a tenth of a second).
+            cells = [nbformat.from_dict(c) for c in json.loads(path.read_text(encoding="utf-8"))["cells"]]
             markdown = code = 0
             mentioned, title = set(), None
-            for cell in nb.cells:
+            for cell in cells:
+                cell.source = "".join(cell.source) if isinstance(cell.source, list) else cell.source
                 markdown += cell.cell_type == "markdown"
                 code += cell.cell_type == "code"
                 if SKIP_TAGS & set(cell.metadata.get("tags", [])):
@@ -145,6 +150,8 @@ class Written:
                     title = title or _title(self.cells[-1][1])
                 elif cell.cell_type == "code":
                     self.code.append((f"{shown(path.name)} 第 {code} 个代码单元", bare(cell.source)))
+                    for figure in dict.fromkeys(figures(cell.source)):
+                        self.code_with.setdefault(figure, []).append(len(self.code) - 1)
             self.mentions[title or path.name] = mentioned
 
     def _markdown(self, where: str, cell) -> None:
@@ -158,11 +165,16 @@ class Written:
             text += value
             last = match.end()
         self.cells.append((where, text + bare(cell.source[last:]), spans))
+        for figure in dict.fromkeys(figures(self.cells[-1][1])):
+            self.cells_with.setdefault(figure, []).append(len(self.cells) - 1)
 
-    def find(self, window: str, offset: int, number: str) -> Source | None:
+    def find(self, window: str, offset: int, number: str, budget) -> Source | None:
         """Where the figure at ``offset`` of ``window`` was written: an ``{eval}`` value (its
         expression), the words of a Markdown cell, or a code cell's template text."""
-        for where, text, spans in self.cells:
+        for n in self.cells_with.get(number, ()):
+            where, text, spans = self.cells[n]
+            if not budget.spend(len(text)):
+                return None
             at = text.find(window)
             if at < 0:
                 continue
@@ -171,7 +183,10 @@ class Written:
                 if start <= position < end:
                     return Source(f"{where}：{{eval}}`{expression}`", "笔记本", {number}, name=expression)
             return Source(f"{where}（章节文字）", "笔记本", {number})
-        for where, text in self.code:
+        for n in self.code_with.get(number, ()):
+            where, text = self.code[n]
+            if not budget.spend(len(text)):
+                return None
             if window in text:
                 return Source(f"{where}（文字模板）", "笔记本", {number})
         return None
@@ -216,7 +231,7 @@ class Tracer:
         ``windows``: the figure with the characters around it, widest first, and its offset in each."""
         windows = [(w, at) for w, at in windows if len(w) > len(number) + 2]  # distinctive enough to search
         for window, offset in windows:
-            written = self.written.find(window, offset, number) if self.written else None
+            written = self.written.find(window, offset, number, self.index.budget) if self.written else None
             if written is not None and written.name:
                 named = self.index.named.get(_dotted(written.name))
                 return [named] if named is not None else [written]
@@ -232,7 +247,7 @@ class Tracer:
                 return self._narrowed(_ranked(coded, near, 99), before, mentioned)
         if row_sources and number in row_sources:
             return [row_sources[number]]
-        filled = next((t for t in (self.index.filled(w) for w, _ in windows) if t is not None), None)
+        filled = next((t for t in (self.index.filled(w, number) for w, _ in windows) if t is not None), None)
         if filled is not None:  # printed by a placeholder of an analyst's text: one of the names it uses
             mentioned = filled.placeholders
             if not candidates and filled.calls:
@@ -314,6 +329,7 @@ def trace(page: str, index: SourceIndex, written: Written | None = None) -> tupl
     table, table_row, paragraph, headers = "", 0, 0, []
     row_cache: dict[int, object] = {}
     seen: dict[int, str] = {}  # each block's text before the token being read
+    block_texts: dict[int, str] = {}
     out = []
     for n, token in enumerate(tokens):
         owner = owners[n]
@@ -331,7 +347,9 @@ def trace(page: str, index: SourceIndex, written: Written | None = None) -> tupl
             out.append(token)
             continue
         text = htmllib.unescape(token)
-        block_text = htmllib.unescape(owner.text())
+        if id(owner) not in block_texts:
+            block_texts[id(owner)] = htmllib.unescape(owner.text())
+        block_text = block_texts[id(owner)]
         heading = owner.tag in ("h1", "h2", "h3", "h4", "h5", "h6")
         if heading and n == owner.first:
             title = " ".join(block_text.split())
@@ -351,10 +369,11 @@ def trace(page: str, index: SourceIndex, written: Written | None = None) -> tupl
         row_sources, place = None, ""
         if owner.tag == "tr":
             if id(owner) not in row_cache:
-                row_cache[id(owner)] = tracer.row_of(_cells(tokens, owners, owner))
-            row_sources = row_cache[id(owner)]
+                row_cells = _cells(tokens, owners, owner)
+                row_cache[id(owner)] = row_cells, tracer.row_of(row_cells)
+            row_cells, row_sources = row_cache[id(owner)]
             if table_row == 1 and not headers:
-                headers = _cells(tokens, owners, owner)
+                headers = row_cells
             column = headers[cells[n]] if 0 <= cells[n] < len(headers) else ""
             place = f"{table or '表'} 第 {max(table_row - 1, 1)} 行" + (f"「{column.strip()}」列" if column.strip() else "")
         elif owner.tag == "caption":
@@ -369,9 +388,11 @@ def trace(page: str, index: SourceIndex, written: Written | None = None) -> tupl
             if structural(text, start, end, n == owner.first):
                 continue
             number = match.group(0)
+            if len(records) >= limits.TRACED_FIGURES:
+                break
             wide = (max(0, start - 6), min(len(text), end + 3))
             windows = [(text[a:b].translate(BRACKETS), start - a) for a, b in (wide, _around(text, start, end))]
-            row_label = _cells(tokens, owners, owner)[0] if owner.tag == "tr" else ""
+            row_label = row_cells[0] if owner.tag == "tr" and row_cells else ""
             row_codes = [tracer.codes_in(column), tracer.codes_in(block_text)] if owner.tag == "tr" else []
             codes = [tracer.codes_in(block_text), heading_codes]
             before = f"{column} {row_label}" if owner.tag == "tr" else (seen.get(id(owner), "") + text[:start])[-8:]
@@ -428,16 +449,20 @@ def add_shares(index: SourceIndex, project) -> None:
                     working="本行金额 ÷ 合计（两位小数，最大余数法使各行合计为 100.00%）"))
 
 
-def write(html_file: Path, project, root: Path, executed: list[Path]) -> Path:
-    """Trace ``html_file`` in place and write ``provenance.json`` beside it; return that file.
-    ``executed``: the chapters' executed notebooks (their ``{eval}`` values and words)."""
+def sources(project, root: Path, executed: list[Path]) -> tuple[SourceIndex, Written]:
+    """What the figures are looked up in: the project's sources and the chapters' executed notebooks
+    (their ``{eval}`` values and words). Built while the report renders."""
     index = SourceIndex(project, root)
     add_shares(index, project)
     notebooks = {c.notebook.name: index.shown(c.notebook) for c in project.outline.chapters}
-    written = Written(executed, lambda name: notebooks.get(name, f"notebooks/{name}"))
-    page, records = trace(html_file.read_text(encoding="utf-8"), index, written)
+    return index, Written(executed, lambda name: notebooks.get(name, f"notebooks/{name}"))
+
+
+def write(html_file: Path, looked_up: tuple[SourceIndex, Written]) -> Path:
+    """Trace ``html_file`` in place and write ``provenance.json`` beside it; return that file."""
+    page, records = trace(html_file.read_text(encoding="utf-8"), *looked_up)
     html_file.write_text(page, encoding="utf-8")
     target = html_file.parent / FILE
-    target.write_text(json.dumps({"report": html_file.name, "figures": records}, ensure_ascii=False, indent=1),
-                      encoding="utf-8")
+    listing = {"report": html_file.name, "complete": len(records) < limits.TRACED_FIGURES, "figures": records}
+    target.write_text(json.dumps(listing, ensure_ascii=False, indent=1), encoding="utf-8")
     return target

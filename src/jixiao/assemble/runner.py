@@ -4,6 +4,7 @@ half-written report behind."""
 
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .. import fonts
@@ -132,9 +133,12 @@ def _build(project, params_path: Path, build: Path, formats, engine, log, redact
         scrub(source)
     quarto_dir = render_quarto.write_project(build, build / "quarto")
     log(f"{params_path}：生成 {'、'.join(formats)}（{engine} 引擎）")
-    _render(source, quarto_dir, build, formats, engine)
-    if traced and "html" in formats:
-        provenance.write(build / "report.html", project, project_root(params_path), executed)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the sources are read while pandoc and Typst render
+        looked_up = pool.submit(provenance.sources, project, project_root(params_path), executed) \
+            if traced and "html" in formats else None
+        _render(source, quarto_dir, build, formats, engine)
+        if looked_up is not None:
+            provenance.write(build / "report.html", looked_up.result())
     if redacted:
         public_report(project, params_path, build, formats, engine, log)
     write_summary(project, build / "summary.json")

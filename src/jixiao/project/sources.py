@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from .. import limits
 from ..errors import InputError
 from ..inputs.tables import SPECS
 from ..numeric import Amount, NumberError, Rate, Score, fixed2, parse_number, plain, thousands, trimmed, wan, yuan
@@ -96,6 +97,26 @@ class AnalystText:
     rendered: str
     placeholders: set[str]
     calls: list[str]  # the placeholders that compute a figure: {{ growth(facts.a, facts.b) }}
+    lines_with: dict[str, list[int]] = field(default_factory=dict)  # a figure → the lines typing it
+    printed: set[str] = field(default_factory=set)  # the figures of the printed text
+
+    def __post_init__(self):
+        for n, line in enumerate(self.lines):
+            for figure in dict.fromkeys(figures(line)):
+                self.lines_with.setdefault(figure, []).append(n)
+        self.printed = set(figures(self.rendered))
+
+
+class Budget:
+    """Characters a search may still read (limits.TRACE_SEARCH_CHARS): hostile texts full of figures
+    cannot make tracing take long; past the budget, figures are found by their values only."""
+
+    def __init__(self, chars: int = limits.TRACE_SEARCH_CHARS):
+        self.left = chars
+
+    def spend(self, chars: int) -> bool:
+        self.left -= chars
+        return self.left >= 0
 
 
 class SourceIndex:
@@ -103,12 +124,15 @@ class SourceIndex:
 
     def __init__(self, project, root: Path):
         self.project, self.root = project, Path(root)
+        self._root, self._shown = self.root.resolve(), {}
         self.sources: list[Source] = []
         self.by_number: dict[str, list[Source]] = {}
         self.named: dict[str, Source] = {}
         self.rows: list[tuple[dict[str, Source], set[str]]] = []  # a data row: its cells' sources by text
         self.table_rows: dict[str, list[dict[str, Source]]] = {}  # the same, by table
         self.texts: list[AnalystText] = []
+        self.typing: dict[str, list[tuple[AnalystText, int]]] = {}  # a figure → the text lines typing it
+        self.budget = Budget()
         self._codes = {}
         card = project.card
         for ind in card.indicators:
@@ -134,11 +158,14 @@ class SourceIndex:
         self.codes = sorted({c for codes in self._codes.values() for c in codes}, key=len, reverse=True)
 
     def shown(self, path) -> str:
-        path = Path(path)
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return path.name
+        """A file as the report's reader is told it: relative to the project folder (else its name)."""
+        key = str(path)
+        if key not in self._shown:
+            try:
+                self._shown[key] = Path(path).resolve().relative_to(self._root).as_posix()
+            except ValueError:
+                self._shown[key] = Path(path).name
+        return self._shown[key]
 
     def add(self, source: Source, by_number: bool = True) -> Source:
         """Keep a source; ``by_number``: found by its numbers alone (a data cell is found by its row)."""
@@ -296,23 +323,31 @@ class SourceIndex:
         """``first``: the file line before the text's first line (None: the text is one cell, not lines)."""
         placeholders = {w for match in PLACEHOLDER.finditer(raw) for w in re.findall(r"[A-Za-z_]\w*", match.group(0))}
         calls = [" ".join(m.group(1).split()) for m in PLACEHOLDER.finditer(raw) if m.group(1) and "(" in m.group(1)]
-        self.texts.append(AnalystText(where, [bare(line) for line in raw.splitlines()], first,
-                                      bare(" ".join(rendered.split())), placeholders, list(dict.fromkeys(calls))))
+        text = AnalystText(where, [bare(line) for line in raw.splitlines()], first, bare(" ".join(rendered.split())),
+                           placeholders, list(dict.fromkeys(calls)))
+        self.texts.append(text)
+        for figure, lines in text.lines_with.items():
+            self.typing.setdefault(figure, []).extend((text, n) for n in lines)
 
     def typed(self, window: str, number: str) -> Source | None:
         """The analyst's text in which ``window`` (a figure with the characters around it) is typed."""
-        for text in self.texts:
-            for n, line in enumerate(text.lines, start=1):
-                if window in line:
-                    place = text.where if text.first is None else f"{text.where} 第 {text.first + n} 行"
-                    return Source(place, "文字", {number})
+        for text, n in self.typing.get(number, ()):
+            line = text.lines[n]
+            if not self.budget.spend(len(line)):
+                return None
+            if window in line:
+                place = text.where if text.first is None else f"{text.where} 第 {text.first + n + 1} 行"
+                return Source(place, "文字", {number})
         return None
 
-    def filled(self, window: str) -> AnalystText | None:
+    def filled(self, window: str, number: str) -> AnalystText | None:
         """The analyst's text whose placeholders printed ``window`` (not typed there)."""
         for text in self.texts:
-            if text.placeholders and window in text.rendered:
-                return text
+            if text.placeholders and number in text.printed:
+                if not self.budget.spend(len(text.rendered)):
+                    return None
+                if window in text.rendered:
+                    return text
         return None
 
     # one indicator, for jixiao explain
