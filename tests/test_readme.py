@@ -57,7 +57,8 @@ def test_input_limits_are_documented_as_they_are():
                    f"各 {limits.TABLE_ROWS_BY_NAME['budget_lines']} 行",
                    f"问卷答卷表 {limits.TABLE_ROWS_BY_NAME['responses']:,} 行", f"其余表 {limits.TABLE_ROWS:,} 行",
                    f"{limits.TEXT_BYTES // limits.MB} MB", f"10^{limits.NUMBER_MAX_EXPONENT}",
-                   f"10^{limits.NUMBER_MIN_EXPONENT}", f"{limits.NUMBER_DIGITS} 位有效数字"]:
+                   f"10^{limits.NUMBER_MIN_EXPONENT}", f"{limits.NUMBER_DIGITS} 位有效数字",
+                   f"最多 {limits.TRACED_FIGURES:,} 个数字带来源提示", f"最多搜索 {limits.TRACE_SEARCH_CHARS:,} 字"]:
         assert figure in section, figure
     assert limits.TABLE_ROWS_BY_NAME["budget_lines"] == limits.TABLE_ROWS_BY_NAME["queries"] \
         == limits.TABLE_ROWS_BY_NAME["surveys"]

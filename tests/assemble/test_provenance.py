@@ -210,3 +210,21 @@ def test_the_tooltip_shows_in_chromium_on_hover(rendered, tmp_path):
     assert seen["hovered"]
     assert seen["tip"].startswith('"来源：') and "A 9.25 + B 26.98 + C 54.48" in seen["tip"]
     assert png.startswith(b"\x89PNG") and len(png) > 10000
+
+
+def test_a_report_full_of_figures_is_traced_up_to_the_limit(index, monkeypatch):
+    from jixiao import limits
+
+    monkeypatch.setattr(limits, "TRACED_FIGURES", 50)
+    page, records = trace("<html><head></head><body><p>" + "、".join(["90.71"] * 300) + "</p></body></html>", index)
+    assert len(records) == 50 and page.count('class="jx-src"') == 50
+    assert page.count("90.71") == 300  # the rest printed as they were
+
+
+def test_searching_texts_stops_at_its_budget(tmp_path):
+    from jixiao.project.sources import Budget
+
+    index = SourceIndex(load_project(copy_example(tmp_path)), tmp_path)
+    assert index.typed("2014年4月30日", "30") is not None
+    index.budget = Budget(10)
+    assert index.typed("2014年4月30日", "30") is None  # past the budget: found by value only, never slowly
