@@ -73,7 +73,7 @@ def _parse(page: str):
     """The page's tokens, and for each text token the innermost block holding it (None when it is
     outside the report's text: head, style, script, contents)."""
     tokens = [m.group(0) for m in TOKEN.finditer(page)]
-    owners, stack, skipping, current = [], [], 0, None
+    owners, stack, skipping = [], [], 0
     table_cells: list = []  # for each token: the column of the table cell holding it
     cell, spanned, taken = -1, {}, set()  # spanned: column → rows a row span above still covers
     for n, token in enumerate(tokens):
@@ -355,7 +355,7 @@ def trace(page: str, index: SourceIndex, written: Written | None = None) -> tupl
             title = " ".join(block_text.split())
             if owner.tag == "h1":
                 chapter, section = title, ""
-                mentioned = next((words for heading, words in written.mentions.items() if heading in title), None) \
+                mentioned = next((words for first, words in written.mentions.items() if first in title), None) \
                     if written else None
             else:
                 section = title
@@ -372,10 +372,11 @@ def trace(page: str, index: SourceIndex, written: Written | None = None) -> tupl
                 row_cells = _cells(tokens, owners, owner)
                 row_cache[id(owner)] = row_cells, tracer.row_of(row_cells)
             row_cells, row_sources = row_cache[id(owner)]
-            if table_row == 1 and not headers:
+            if table_row == 1 and not headers and "<th" in "".join(tokens[owner.start:owner.start + 3]):
                 headers = row_cells
             column = headers[cells[n]] if 0 <= cells[n] < len(headers) else ""
-            place = f"{table or '表'} 第 {max(table_row - 1, 1)} 行" + (f"「{column.strip()}」列" if column.strip() else "")
+            shown_row = "表头" if headers and table_row == 1 else f"第 {table_row - 1 if headers else table_row} 行"
+            place = f"{table or '表'} {shown_row}" + (f"「{column.strip()}」列" if column.strip() else "")
         elif owner.tag == "caption":
             place = f"{table} 标题"
         elif heading:
@@ -401,7 +402,8 @@ def trace(page: str, index: SourceIndex, written: Written | None = None) -> tupl
                 continue
             records.append({"id": len(records) + 1, "text": number, "chapter": chapter, "section": section,
                             "place": place, "sources": [s.record() for s in sources]})
-            tip = "\n".join(s.tip() for s in sources)
+            tip = sources[0].tip() if len(sources) == 1 else \
+                f"输入中有 {len(sources)} 处是这个数值，可能的来源：\n" + "\n".join(s.tip() for s in sources)
             pieces.append(htmllib.escape(text[last:start], quote=False))
             pieces.append(f'<span class="jx-src" tabindex="0" id="src-{len(records)}" '
                           f'data-src="{htmllib.escape(tip, quote=True)}">{htmllib.escape(number)}</span>')
