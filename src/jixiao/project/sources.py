@@ -225,14 +225,20 @@ class SourceIndex:
                 next(g for d in card.dimensions for g in d.groups if g.code == code)
             if attribute in ("weight", "applicable_weight"):
                 return f"{self._indicator_file()} 中 {code} 下各三级指标的满分值之和", "数据表", self._codes[code], "", ""
-            members = " + ".join(f"{i.code} {trimmed(i.counted)}" for i in _indicators(node))
-            how = f"{code} 下各三级指标得分之和：{members}" if attribute == "score" else \
-                f"{code} 得分 ÷ 适用满分 × 100%" if attribute == "rate" else ""
+            style = self.project.style
+            members = " + ".join(f"{i.code} {style.score(i.score)}" for i in _indicators(node) if i.applicable)
+            how = f"{code} 下各三级指标得分之和：{members}" if attribute == "score" and node.applicable else \
+                f"{code} 得分 {style.score(node.score)} ÷ 适用满分 {plain(node.applicable_weight)} × 100%" \
+                if attribute == "rate" and node.applicable else ""
             return f"{self._indicator_file()} 中 {code} 下各三级指标的评分值", "评分", self._codes[code], "", how
         if head in ("total", "raw_total", "rate", "weight", "applicable_weight"):
-            parts = " + ".join(f"{d.code} {fixed2(d.score)}" for d in card.dimensions if d.applicable)
-            how = {"total": f"各一级指标得分之和：{parts}", "raw_total": f"各一级指标得分之和：{parts}",
-                   "rate": "总得分 ÷ 适用满分 × 100%"}.get(head, "")
+            style = self.project.style
+            parts = "各一级指标得分之和：" + " + ".join(f"{d.code} {style.score(d.score)}" for d in card.dimensions
+                                                     if d.applicable)
+            rescaled = (f"按百分制折算：{style.score(card.raw_total)} ÷ {plain(card.applicable_weight)} × "
+                        f"{plain(card.weight)}（{parts}）")
+            how = {"total": rescaled if card.rescaled else parts, "raw_total": parts,
+                   "rate": f"总得分 {style.score(card.raw_total)} ÷ 适用满分 {plain(card.applicable_weight)} × 100%"}.get(head, "")
             return f"{self._indicator_file()} 中全部三级指标的评分值", "评分", (), "", how
         if head == "rates":
             rate = self.project.params.framework.rates.get(rest.split(".")[0])
