@@ -175,3 +175,26 @@ def test_check_says_which_text_is_too_deep_or_too_large(example, payload, words)
     background.write_text(payload + "\n", encoding="utf-8")
     done = jixiao("check", example)
     _assert_clean_failure(done, "texts.background", words)
+
+
+def test_explain_prints_an_indicator_score_rule_inputs_and_working(example):
+    done = jixiao("explain", example, "C102", cwd=example.parent.parent)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "指标 C102 查询服务使用次数（产出数量）（C 项目绩效 / C1 项目产出）"
+    assert "评分方法：完成率（比率法）" in lines
+    assert any(line.startswith("  queries.year_total = 15,676,396（来源：data/shanghai-credit-2018/queries.csv")
+               for line in lines)
+    assert any("15,676,396 ÷ 2,000,000 = 783.82%" in line for line in lines)
+
+
+def test_explain_an_unknown_code_suggests_the_close_ones(example):
+    done = jixiao("explain", example, "C1020", cwd=example.parent.parent)
+    _assert_clean_failure(done, "没有编码为『C1020』的三级指标", "是否想写 C102")
+    assert done.stdout == ""
+
+
+def test_explain_a_broken_project_says_what_to_fix(example):
+    _replace(example.parent.parent / "data" / "shanghai-credit-2018" / "indicators.csv", "A,A1,A101,项目目标的适应性,1.5,1.5",
+             "A,A1,A101,项目目标的适应性,1.5,9")
+    _assert_clean_failure(jixiao("explain", example, "A101", cwd=example.parent.parent), "A101")

@@ -57,7 +57,8 @@ def test_input_limits_are_documented_as_they_are():
                    f"各 {limits.TABLE_ROWS_BY_NAME['budget_lines']} 行",
                    f"问卷答卷表 {limits.TABLE_ROWS_BY_NAME['responses']:,} 行", f"其余表 {limits.TABLE_ROWS:,} 行",
                    f"{limits.TEXT_BYTES // limits.MB} MB", f"10^{limits.NUMBER_MAX_EXPONENT}",
-                   f"10^{limits.NUMBER_MIN_EXPONENT}", f"{limits.NUMBER_DIGITS} 位有效数字"]:
+                   f"10^{limits.NUMBER_MIN_EXPONENT}", f"{limits.NUMBER_DIGITS} 位有效数字",
+                   f"最多 {limits.TRACED_FIGURES:,} 个数字带来源提示", f"最多搜索 {limits.TRACE_SEARCH_CHARS:,} 字"]:
         assert figure in section, figure
     assert limits.TABLE_ROWS_BY_NAME["budget_lines"] == limits.TABLE_ROWS_BY_NAME["queries"] \
         == limits.TABLE_ROWS_BY_NAME["surveys"]
@@ -86,3 +87,13 @@ def test_the_new_limits_are_documented_as_they_are():
                    f"{limits.TEXT_SECONDS} 秒", f"{limits.RENDER_SECONDS} 秒", f"{limits.SANITIZE_SECONDS} 秒", f"{limits.DATA_FOLDER_BYTES // limits.MB} MB",
                    f"{limits.BUNDLE_BYTES // limits.MB} MB", f"{limits.BUNDLE_FILES:,} 个文件"]:
         assert figure in section, figure
+
+
+def test_the_explain_example_is_what_explain_prints():
+    from jixiao.project import load_project
+    from jixiao.project.sources import SourceIndex
+
+    section = README.split("## 数字从哪里来", 1)[1].split("\n## ", 1)[0]
+    shown = section.split("$ jixiao explain params/shanghai-credit-2018.yaml C102\n", 1)[1].split("\n```", 1)[0]
+    index = SourceIndex(load_project(ROOT / "params" / "shanghai-credit-2018.yaml"), ROOT)
+    assert shown == "\n".join(index.explain("C102"))

@@ -1,4 +1,5 @@
-"""The ``jixiao`` command: ``run``, ``check``, ``versions``, ``compare``, ``portfolio`` … Exit codes: 0 ok, 1 invalid input,
+"""The ``jixiao`` command: ``run``, ``check``, ``versions``, ``compare``, ``explain``, ``portfolio`` and the rest.
+Exit codes: 0 ok, 1 invalid input,
 2 failure while running."""
 
 import argparse
@@ -100,7 +101,25 @@ def _parser() -> argparse.ArgumentParser:
     form.add_argument("params", nargs="+", help="参数文件，如 params/*.yaml")
     form.add_argument("--out", help="部门工作簿（.xlsx）：每个项目一个工作表，另有「汇总」表，如 部门自评表.xlsx")
     form.add_argument("--jobs", type=int, default=1, help="同时读取的项目数（默认 1）")
+    explain = sub.add_parser("explain", help="说明一个三级指标的得分从哪里来：评分方法、输入数据及其来源、计算过程")
+    explain.add_argument("params", help="参数文件，如 params/shanghai-credit-2018.yaml")
+    explain.add_argument("code", help="三级指标编码，如 C102")
     return parser
+
+
+def explain(args) -> int:
+    from .config import project_root
+    from .project.sources import SourceIndex
+
+    try:
+        project = load_project(args.params)
+        lines = SourceIndex(project, project_root(Path(args.params))).explain(args.code)
+    except InputError as exc:
+        for message in exc.messages:
+            print(f"✗ {message}", file=sys.stderr)
+        return 1
+    print("\n".join(lines))
+    return 0
 
 
 def form(args) -> int:
@@ -334,7 +353,7 @@ def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     commands = {"check": lambda: check(args.params, args.redact), "new": lambda: new(args), "run": lambda: run(args),
                 "portfolio": lambda: portfolio(args), "preview": lambda: preview(args), "form": lambda: form(args),
-                "versions": lambda: versions(args), "compare": lambda: compare(args)}
+                "versions": lambda: versions(args), "compare": lambda: compare(args), "explain": lambda: explain(args)}
     # Ctrl-C stops nbclient mid-cell; the cell's coroutine, never awaited, would warn when collected
     warnings.filterwarnings("ignore", message=r"coroutine .* was never awaited", category=RuntimeWarning)
     try:

@@ -39,6 +39,9 @@ TEXTS_CHARS = 1_000_000  # characters of all texts and indicator analyses of a r
 RENDER_SECONDS = 300  # one format's pandoc or Typst run (the watchdog)
 SANITIZE_SECONDS = 120  # pandoc reading or writing all the texts of a project for check
 
+TRACED_FIGURES = 20_000  # figures of one HTML report given a source tooltip (provenance.json)
+TRACE_SEARCH_CHARS = 50_000_000  # characters of texts searched while tracing them (some 0.1 s)
+
 NUMBER_DIGITS = 15  # significant digits kept (as Excel keeps them)
 NUMBER_MAX_EXPONENT = 15  # |x| < 10^15: larger is not an amount or a score
 NUMBER_MIN_EXPONENT = -10  # non-zero |x| ≥ 10^-10: smaller is not typed on purpose

@@ -4,6 +4,7 @@ half-written report behind."""
 
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .. import fonts
@@ -15,7 +16,7 @@ from ..form.output import form_files, write_files
 from ..inputs.params import FINAL, publishable, read_yaml
 from ..markup import escape
 from ..project import load_project, project_from_mapping
-from . import cache, kernels
+from . import cache, kernels, provenance
 from .execute import KERNEL, execute_chapters
 from .output import project_lock, recover, storage_problem, swap_in  # swap_in: also used by many/
 from .redact import personal_names, public_inputs, scrub_markdown, unlisted_warnings
@@ -119,7 +120,10 @@ def _write_form(form, folder: Path, log) -> None:
     write_files(folder, form_files(form))
 
 
-def _build(project, params_path: Path, build: Path, formats, engine, log, redacted, scrub=None) -> None:
+def _build(project, params_path: Path, build: Path, formats, engine, log, redacted, scrub=None,
+           traced: bool = True) -> None:
+    """``traced``: the HTML shows each figure's source and provenance.json lists them (never in the
+    public copy: its sources would name the files and the masked values)."""
     log(f"{params_path}：执行章节笔记本")
     project.save(build / PROJECT_FILE)
     parameters = {"params_file": str(params_path.resolve())}
@@ -131,7 +135,12 @@ def _build(project, params_path: Path, build: Path, formats, engine, log, redact
         scrub(source)
     quarto_dir = render_quarto.write_project(build, build / "quarto")
     log(f"{params_path}：生成 {'、'.join(formats)}（{engine} 引擎）")
-    _render(source, quarto_dir, build, formats, engine)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the sources are read while pandoc and Typst render
+        looked_up = pool.submit(provenance.sources, project, project_root(params_path), executed) \
+            if traced and "html" in formats else None
+        _render(source, quarto_dir, build, formats, engine)
+        if looked_up is not None:
+            provenance.write(build / "report.html", looked_up.result())
     if redacted:
         public_report(project, params_path, build, formats, engine, log)
     write_summary(project, build / "summary.json")
@@ -169,7 +178,7 @@ def public_report(project, params_path: Path, build: Path, formats, engine, log)
         raise RunFailure(["遮盖后的公开版输入无法通过校验（多半是两个名称遮盖后相同）：", *exc.messages]) from None
     (build / "public").mkdir()
     _build(public, copy, build / "public", formats, engine, lambda line: log(line.replace(str(copy), "公开版")),
-           redacted=False, scrub=lambda source: scrub_markdown(source, names))
+           redacted=False, scrub=lambda source: scrub_markdown(source, names), traced=False)
     shutil.rmtree(work)
     # The executed notebooks hold the texts before the last masking pass (a name written across
     # Markdown marks or as character references is only masked there): not part of the copy.
