@@ -4,6 +4,7 @@ import json
 import re
 import shutil
 import subprocess
+from decimal import Decimal
 
 import docx
 import pytest
@@ -77,8 +78,12 @@ def test_pdf_score_detail_reads_as_the_reference(rendered):
     pages, and the 合计 row whose label is centred across the three label columns."""
     report = read_report(rendered / "report.pdf")
     table = detail(report)
-    assert [(r.code, r.max, r.score) for r in table.rows] == [(g["code"], g["max"], g["score"]) for g in golden()]
-    assert (table.total.code, table.total.max, table.total.score) == ("合计", "100", "90.71")
+    assert [(r.code, Decimal(r.max), Decimal(r.score)) for r in table.rows] == [
+        (g["code"], Decimal(g["max"]), Decimal(g["score"])) for g in golden()]
+    # one number of decimals per column (the reference's trimmed 1.5 · 2 · 0.75 aligned as 1.5 · 2.0 and 0.75 · 2.00)
+    assert {len(r.max.partition(".")[2]) for r in table.rows} == {1}
+    assert {len(r.score.partition(".")[2]) for r in table.rows} == {2}
+    assert (table.total.code, table.total.max, table.total.score) == ("合计", "100.0", "90.71")
     changed = report.replace("90.71", "90.72", nth=2, cells=True)  # 表 3-1's 得分 and 得分率, then this 合计
     assert detail_table(changed) == ["『项目绩效评分结果表』: scores add up to 90.71, 合计 says 90.72"]
 
