@@ -12,6 +12,7 @@
 -- * Column widths follow the content: short cells (a code and name, 100.00%, ≥200万人次)
 --   never wrap; long text columns share the rest of the text width. HTML keeps the
 --   browser's own layout and wraps each table in <div class="table-wrap"> (wide ones scroll).
+-- * HTML: a cross-reference 「表 3-1」 never breaks across lines (span.ref).
 -- * No lone line at a page's foot or head: a list's first two and last two items, a
 --   paragraph introducing a list and its first item, a one-line paragraph closing a section
 --   and the paragraph before it stay together (keep_lone_lines).
@@ -413,6 +414,52 @@ local function whole_opening(para)
   return para
 end
 
+-- Cross-references ----------------------------------------------------------------------
+
+--- HTML: a reference 「表 3-1」「图 2-1」「附表 1」 in a paragraph is one unbreakable span
+--- (span.ref, white-space: nowrap), so a narrow screen never leaves 「表」 at a line's end.
+local REFERENCE_WORDS = { "附表", "表", "图" }
+
+--- The text before a reference word that ``text`` ends with, and the word; or nil.
+local function reference_lead(text)
+  for _, word in ipairs(REFERENCE_WORDS) do
+    if #text >= #word and text:sub(-#word) == word then return text:sub(1, -#word - 1), word end
+  end
+  return nil
+end
+
+local function unbroken_references(para)
+  if not FORMAT:match("html") then return nil end
+  local inlines = pandoc.List(para.content)
+  local out, changed = pandoc.List(), false
+  local i = 1
+  while i <= #inlines do
+    local here, gap, after = inlines[i], inlines[i + 1], inlines[i + 2]
+    local lead, word
+    if here.t == "Str" then lead, word = reference_lead(here.text) end
+    local number = lead and gap and gap.t == "Space" and after and after.t == "Str" and after.text:match("^%d+%-?%d*")
+    if number then
+      if lead ~= "" then out:insert(pandoc.Str(lead)) end
+      out:insert(pandoc.Span({ pandoc.Str(word), pandoc.Space(), pandoc.Str(number) }, pandoc.Attr("", { "ref" })))
+      local rest = after.text:sub(#number + 1)
+      changed = true
+      if rest ~= "" then
+        inlines[i + 2] = pandoc.Str(rest) -- read again: it may end with the next reference word
+        i = i + 2
+      else
+        i = i + 3
+      end
+    else
+      out:insert(here)
+      i = i + 1
+    end
+  end
+  if changed then
+    para.content = out
+    return para
+  end
+end
+
 -- Lone lines ----------------------------------------------------------------------------
 
 -- A paragraph no longer than this (in ems of body text) fits on one line of the page.
@@ -623,6 +670,7 @@ return {
   { Inlines = east_asian_breaks, Str = document_numbers },
   { Pandoc = chinese_lists },
   { Para = whole_opening },
+  { Para = unbroken_references },
   { Table = Table },
   { Pandoc = closing },
   { Pandoc = keep_lone_lines },
