@@ -51,10 +51,14 @@ def test_printed_captions_stay_with_their_tables(tmp_path):
                    capture_output=True, timeout=300, check=True)
     # NFKC: the extracted text spells some characters as Kangxi radicals (⽬ for 目)
     pages = [unicodedata.normalize("NFKC", p.extract_text()) for p in PdfReader(str(tmp_path / "printed.pdf")).pages]
+    # the cover and the contents carry no number and do not count: the body starts at — 1 —
+    body = next(n for n, p in enumerate(pages) if "表 9-0 " in p)
+    assert body >= 2 and not any("—" in p for p in pages[:body])
+    assert re.search(r"^— ?1 ?—$", pages[body], re.M)
     for k in offsets:
         caption = next(n for n, p in enumerate(pages) if f"表 9-{k} " in p)
         assert f"T{k}R00" in pages[caption], f"表 9-{k} 的表题和表头留在页底"
-        assert "测试项目" in pages[caption] and re.search(rf"^— ?{caption + 1} ?—$", pages[caption], re.M)
+        assert "测试项目" in pages[caption] and re.search(rf"^— ?{caption + 1 - body} ?—$", pages[caption], re.M)
     last = next(n for n, p in enumerate(pages) if "T0R27" in p)
     assert "T0R00" not in pages[last] and "T0R26" in pages[last], "表 9-0 的最后一行单独留在续页"
 
