@@ -7,6 +7,7 @@ import subprocess
 from decimal import Decimal
 
 import docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 import pytest
 import yaml
 from pypdf import PdfReader
@@ -411,3 +412,58 @@ def test_pdf_has_no_forward_reference_to_a_later_chapters_table(rendered):
     from report_checks import forward_references
 
     assert forward_references(read_report(rendered / "report.pdf")) == []
+
+
+# --- publication, third pass (issue 19, items 8) ----------------------------------------
+
+SCORE_LINE = "根据评价标准该指标评分为"
+
+
+def _body_lines(path) -> list[list[str]]:
+    """Each page's text lines after the cover and contents, the running header left out."""
+    pages = []
+    for page in PdfReader(str(path)).pages[2:]:
+        lines = [_squeeze(line) for line in page.extract_text().splitlines() if line.strip()]
+        pages.append([line for line in lines if line != "2018年上海市公共信用信息服务中心专项"])
+    return pages
+
+
+def _libreoffice_pdf(rendered, tmp_path):
+    subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(rendered / "report.docx")],
+                   capture_output=True, timeout=300, check=True)
+    return tmp_path / "report.pdf"
+
+
+def test_no_score_line_alone_at_a_page_head_in_the_pdf_word_and_libreoffice(rendered, tmp_path):
+    """A section's closing score line 「根据评价标准该指标评分为 …」 never opens a page alone: in the
+    PDF and in the Word file as LibreOffice lays it out, a page that opens with it opens with the
+    line before it too; in the Word XML the paragraph before each score line keeps with it."""
+    for path in [rendered / "report.pdf"] + ([_libreoffice_pdf(rendered, tmp_path)] if SOFFICE else []):
+        lone = [n for n, lines in enumerate(_body_lines(path), 1) if lines and lines[0].startswith(SCORE_LINE)]
+        assert lone == [], (path.name, lone)
+    paragraphs = docx.Document(str(rendered / "report.docx")).paragraphs
+    scored = [n for n, p in enumerate(paragraphs) if p.text.startswith(SCORE_LINE)]
+    assert len(scored) == 38
+    before = {paragraphs[n - 1].style.name for n in scored if not paragraphs[n - 1].style.name.startswith("Heading")}
+    assert before == {"Keep With Next"}
+
+
+def test_total_rows_bold_and_number_columns_right_aligned_in_pdf_and_word(rendered):
+    """合计 rows are bold in every table (the PDF's bold faces, Word's w:b), their label spanning
+    the label columns; numbers sit right-aligned in their cells."""
+    bold, regular = set(), set()
+    for page in PdfReader(str(rendered / "report.pdf")).pages:
+        def visit(text, cm, tm, font, size):
+            if text.strip() in ("合计", "4,000,000.00", "100.0") and font:
+                (bold if "Bold" in str(font.get("/BaseFont")) else regular).add(text.strip())
+        page.extract_text(visitor_text=visit)
+    assert bold == {"合计", "4,000,000.00", "100.0"}
+    document = docx.Document(str(rendered / "report.docx"))
+    totals = [row for table in document.tables for row in table.rows if row.cells[0].text.strip() == "合计"]
+    assert len(totals) >= 3
+    for row in totals:
+        runs = [r for cell in row.cells for p in cell.paragraphs for r in p.runs if r.text.strip()]
+        assert runs and all(r.bold for r in runs), [r.text for r in runs]
+    detail = next(t for t in document.tables if t.rows[0].cells[-1].text == "评分值")
+    assert {c.paragraphs[0].alignment for row in detail.rows[1:] for c in row.cells[-2:]} == {WD_ALIGN_PARAGRAPH.RIGHT}

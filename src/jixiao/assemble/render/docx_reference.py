@@ -164,6 +164,9 @@ def _paragraph_styles(doc) -> None:
     doc.styles["Subtitle"].paragraph_format.space_before = Pt(0)
     doc.styles["Subtitle"].paragraph_format.space_after = Cm(3)
     doc.styles["Date"].paragraph_format.space_before = Cm(3)
+    for name in ("Captioned Figure", "Figure"):  # a chart never touches the table above it
+        doc.styles[name].paragraph_format.space_before = Pt(12)
+        doc.styles[name].paragraph_format.keep_with_next = True  # and stays with its caption
 
 
 def _closing_styles(doc) -> None:
