@@ -470,3 +470,18 @@ def test_total_rows_bold_and_number_columns_right_aligned_in_pdf_and_word(render
         assert runs and all(r.bold for r in runs), [r.text for r in runs]
     detail = next(t for t in document.tables if t.rows[0].cells[-1].text == "评分值")
     assert {c.paragraphs[0].alignment for row in detail.rows[1:] for c in row.cells[-2:]} == {WD_ALIGN_PARAGRAPH.RIGHT}
+
+
+def test_pdf_no_table_cell_ends_with_a_lone_character(rendered):
+    """表 1-2, 表 3-2 and 附表 1 used to leave one character alone on a cell's last line
+    (「社会意／义」); the PDF's cells break lines so that none does (a line of its own holding a
+    single CJK character)."""
+    import unicodedata
+
+    lone = []
+    for n, page in enumerate(PdfReader(str(rendered / "report.pdf")).pages, 1):
+        for line in page.extract_text().splitlines():
+            text = _squeeze(line)
+            if len(text) == 1 and unicodedata.east_asian_width(text) == "W":
+                lone.append((n, text))
+    assert lone == []
