@@ -277,7 +277,7 @@ def test_pdf_score_table_continues_with_caption_group_labels_and_total(rendered)
     names = {"A": "A项目决策", "B": "B项目管理", "C": "C项目绩效"}
     assert names[dimension] in following and group in following.replace(first_code.group(0), "", 1)
     typ = (rendered / "report.typ").read_text(encoding="utf-8")
-    assert "colspan: 3, align: center, body: [合计]" in typ
+    assert "colspan: 3, align: center, body: text(weight: \"bold\", [合计])" in typ
 
 
 def test_pdf_every_continued_table_is_captioned_as_such(rendered):
@@ -317,7 +317,7 @@ def test_docx_lists_at_body_size(rendered):
     document = docx.Document(str(rendered / "report.docx"))
     items = [p for p in document.paragraphs if re.match(r"（\d+）|\d+）", p.text) and "Heading" not in p.style.name]
     assert len(items) > 20
-    assert {p.style.name for p in items} <= {"Body Text", "First Paragraph"}
+    assert {p.style.name for p in items} <= {"Body Text", "First Paragraph", "Keep With Next"}  # (a list's edges keep together)
     assert not [p for p in document.paragraphs if p.style.name == "Compact"]
 
 
