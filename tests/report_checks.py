@@ -343,10 +343,18 @@ def columns(cells: list[Piece]) -> list[Column]:
                    min(c.x for c in group), max(c.x + text_width(c) for c in group)) for group in groups]
 
 
+NUMBER_CELL = re.compile(r"[-−+]?[\d,]*\.?\d+%?")
+
+
 def column_of(piece: Piece, cols: list[Column]) -> int:
-    """A cell's column: how many header texts end before it starts. Headers are centred and
-    cells left-aligned or centred, so a cell starts no later than its own header text ends
-    and at least two cell paddings after the header text to its left ends."""
+    """A cell's column. Headers are centred. A text cell, left-aligned or centred, starts no
+    later than its own header text ends and at least two cell paddings after the header text
+    to its left ends: its column is how many header texts end before it starts. A number,
+    right-aligned or centred, ends no earlier than its own header text starts and before the
+    next one starts: its column is how many header texts start before it ends, less one."""
+    if NUMBER_CELL.fullmatch(piece.text.strip()):
+        end = piece.x + text_width(piece)
+        return max(min(sum(c.start < end for c in cols) - 1, len(cols) - 1), 0)
     return min(sum(c.end < piece.x for c in cols), len(cols) - 1)
 
 

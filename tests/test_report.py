@@ -4,8 +4,10 @@ import json
 import re
 import shutil
 import subprocess
+from decimal import Decimal
 
 import docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 import pytest
 import yaml
 from pypdf import PdfReader
@@ -77,8 +79,12 @@ def test_pdf_score_detail_reads_as_the_reference(rendered):
     pages, and the 合计 row whose label is centred across the three label columns."""
     report = read_report(rendered / "report.pdf")
     table = detail(report)
-    assert [(r.code, r.max, r.score) for r in table.rows] == [(g["code"], g["max"], g["score"]) for g in golden()]
-    assert (table.total.code, table.total.max, table.total.score) == ("合计", "100", "90.71")
+    assert [(r.code, Decimal(r.max), Decimal(r.score)) for r in table.rows] == [
+        (g["code"], Decimal(g["max"]), Decimal(g["score"])) for g in golden()]
+    # one number of decimals per column (the reference's trimmed 1.5 · 2 · 0.75 aligned as 1.5 · 2.0 and 0.75 · 2.00)
+    assert {len(r.max.partition(".")[2]) for r in table.rows} == {1}
+    assert {len(r.score.partition(".")[2]) for r in table.rows} == {2}
+    assert (table.total.code, table.total.max, table.total.score) == ("合计", "100.0", "90.71")
     changed = report.replace("90.71", "90.72", nth=2, cells=True)  # 表 3-1's 得分 and 得分率, then this 合计
     assert detail_table(changed) == ["『项目绩效评分结果表』: scores add up to 90.71, 合计 says 90.72"]
 
@@ -271,7 +277,7 @@ def test_pdf_score_table_continues_with_caption_group_labels_and_total(rendered)
     names = {"A": "A项目决策", "B": "B项目管理", "C": "C项目绩效"}
     assert names[dimension] in following and group in following.replace(first_code.group(0), "", 1)
     typ = (rendered / "report.typ").read_text(encoding="utf-8")
-    assert "colspan: 3, align: center, body: [合计]" in typ
+    assert "colspan: 3, align: center, body: text(weight: \"bold\", [合计])" in typ
 
 
 def test_pdf_every_continued_table_is_captioned_as_such(rendered):
@@ -311,7 +317,7 @@ def test_docx_lists_at_body_size(rendered):
     document = docx.Document(str(rendered / "report.docx"))
     items = [p for p in document.paragraphs if re.match(r"（\d+）|\d+）", p.text) and "Heading" not in p.style.name]
     assert len(items) > 20
-    assert {p.style.name for p in items} <= {"Body Text", "First Paragraph"}
+    assert {p.style.name for p in items} <= {"Body Text", "First Paragraph", "Keep With Next"}  # (a list's edges keep together)
     assert not [p for p in document.paragraphs if p.style.name == "Compact"]
 
 
@@ -406,3 +412,76 @@ def test_pdf_has_no_forward_reference_to_a_later_chapters_table(rendered):
     from report_checks import forward_references
 
     assert forward_references(read_report(rendered / "report.pdf")) == []
+
+
+# --- publication, third pass (issue 19, items 8) ----------------------------------------
+
+SCORE_LINE = "根据评价标准该指标评分为"
+
+
+def _body_lines(path) -> list[list[str]]:
+    """Each page's text lines after the cover and contents, the running header left out."""
+    pages = []
+    for page in PdfReader(str(path)).pages[2:]:
+        lines = [_squeeze(line) for line in page.extract_text().splitlines() if line.strip()]
+        pages.append([line for line in lines if line != "2018年上海市公共信用信息服务中心专项"])
+    return pages
+
+
+def _libreoffice_pdf(rendered, tmp_path):
+    subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(rendered / "report.docx")],
+                   capture_output=True, timeout=300, check=True)
+    return tmp_path / "report.pdf"
+
+
+def test_no_score_line_alone_at_a_page_head_in_the_pdf_word_and_libreoffice(rendered, tmp_path):
+    """A section's closing score line 「根据评价标准该指标评分为 …」 never opens a page alone: in the
+    PDF and in the Word file as LibreOffice lays it out, a page that opens with it opens with the
+    line before it too; in the Word XML the paragraph before each score line keeps with it.
+    (A score line right after a table or chart may still open a page.)"""
+    for path in [rendered / "report.pdf"] + ([_libreoffice_pdf(rendered, tmp_path)] if SOFFICE else []):
+        lone = [n for n, lines in enumerate(_body_lines(path), 1) if lines and lines[0].startswith(SCORE_LINE)]
+        assert lone == [], (path.name, lone)
+    paragraphs = docx.Document(str(rendered / "report.docx")).paragraphs
+    scored = [n for n, p in enumerate(paragraphs) if p.text.startswith(SCORE_LINE)]
+    assert len(scored) == 38
+    # (a score line right after a heading, a table or a chart follows no paragraph of its own)
+    before = {paragraphs[n - 1].style.name for n in scored
+              if not paragraphs[n - 1].style.name.startswith(("Heading", "Table Caption", "Image Caption"))}
+    assert before == {"Keep With Next"}
+
+
+def test_total_rows_bold_and_number_columns_right_aligned_in_pdf_and_word(rendered):
+    """合计 rows are bold in every table (the PDF's bold faces, Word's w:b), their label spanning
+    the label columns; numbers sit right-aligned in their cells."""
+    bold, regular = set(), set()
+    for page in PdfReader(str(rendered / "report.pdf")).pages:
+        def visit(text, cm, tm, font, size):
+            if text.strip() in ("合计", "4,000,000.00", "100.0") and font:
+                (bold if "Bold" in str(font.get("/BaseFont")) else regular).add(text.strip())
+        page.extract_text(visitor_text=visit)
+    assert bold == {"合计", "4,000,000.00", "100.0"}
+    document = docx.Document(str(rendered / "report.docx"))
+    totals = [row for table in document.tables for row in table.rows if row.cells[0].text.strip() == "合计"]
+    assert len(totals) >= 3
+    for row in totals:
+        runs = [r for cell in row.cells for p in cell.paragraphs for r in p.runs if r.text.strip()]
+        assert runs and all(r.bold for r in runs), [r.text for r in runs]
+    detail = next(t for t in document.tables if t.rows[0].cells[-1].text == "评分值")
+    assert {c.paragraphs[0].alignment for row in detail.rows[1:] for c in row.cells[-2:]} == {WD_ALIGN_PARAGRAPH.RIGHT}
+
+
+def test_pdf_no_table_cell_ends_with_a_lone_character(rendered):
+    """表 1-2, 表 3-2 and 附表 1 used to leave one character alone on a cell's last line
+    (「社会意／义」); the PDF's cells break lines so that none does (a line of its own holding a
+    single CJK character)."""
+    import unicodedata
+
+    lone = []
+    for n, page in enumerate(PdfReader(str(rendered / "report.pdf")).pages, 1):
+        for line in page.extract_text().splitlines():
+            text = _squeeze(line)
+            if len(text) == 1 and unicodedata.east_asian_width(text) == "W":
+                lone.append((n, text))
+    assert lone == []

@@ -49,8 +49,8 @@ def _iso_date(text: str) -> date:
 
 def _portfolio_formats(text: str) -> list[str]:
     chosen = _formats(text)
-    if "docx" in chosen:
-        raise argparse.ArgumentTypeError("汇总报告只生成 html、pdf")
+    if FORM in chosen:
+        raise argparse.ArgumentTypeError("汇总报告只生成 html、pdf、docx")
     return chosen
 
 
@@ -87,8 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--port", type=int, default=8000, help="本机端口（默认 8000）")
     portfolio = sub.add_parser("portfolio", help="多个项目、多个年度的汇总报告（output/portfolio/）")
     portfolio.add_argument("params", nargs="+", help="参数文件，如 params/*.yaml")
-    portfolio.add_argument("--to", type=_portfolio_formats, default=["html", "pdf"],
-                           help="输出格式，逗号分隔（默认 html,pdf）")
+    portfolio.add_argument("--to", type=_portfolio_formats, default=["html", "pdf", "docx"],
+                           help="输出格式，逗号分隔：html、pdf、docx（默认全部）")
     portfolio.add_argument("--date", type=_iso_date,
                            help="封面日期，YYYY-MM-DD（默认取各项目报告日期中最晚者，并在封面注明）")
     versions = sub.add_parser("versions", help="列出用 run --keep 保存的版本（日期、阶段、总分、评级）")

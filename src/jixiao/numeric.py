@@ -241,6 +241,11 @@ class Style:
     def amount(value) -> str:
         return f"{wan(value)}万元"
 
+    def score_column(self, values) -> list[str]:
+        """Scores of one table column: two decimals, or in the trimmed style the decimals the
+        column needs, the same in every cell (``aligned``); ``None`` stays None."""
+        return aligned(values) if self.scores == "trimmed" else [None if v is None else fixed2(v) for v in values]
+
     def show(self, value) -> str:
         """Any value as the report prints it, by its type."""
         if isinstance(value, Score):
@@ -254,6 +259,18 @@ class Style:
         if isinstance(value, (int, Decimal)):
             return plain(value)
         return str(value)
+
+
+def aligned(values) -> list[str]:
+    """Numbers of one table column printed with one number of decimals, the most any of them
+    needs after two-place rounding (1.5, 2, 0.75 → 1.50, 2.00, 0.75; 5, 4.4, 100 → 5.0, 4.4,
+    100.0), with thousands separators when one of them reaches 1,000. ``None`` stays None."""
+    numbers = [None if v is None else round2(v) for v in values]
+    places = max((len(trimmed(n).partition(".")[2]) for n in numbers if n is not None), default=0)
+    big = any(n is not None and abs(n) >= 1000 for n in numbers)
+    step = Decimal(1).scaleb(-places)
+    return [None if n is None else format(n.quantize(step, rounding=ROUND_HALF_UP), ",f" if big else "f")
+            for n in numbers]
 
 
 def plain(value) -> str:

@@ -86,3 +86,44 @@ def test_invalid_project_is_reported_in_chinese(example):
     done = jixiao("portfolio", example, cwd=example.parent.parent)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "一级指标权重合计为 90" in done.stderr
+
+
+def test_rates_chart_has_no_title_inside_the_image():
+    """图 3-1: what the chart shows is its caption's; the frameworks are told apart by colour
+    in a legend under the plot, not by panel titles."""
+    from jixiao.many.portfolio import rates_chart
+
+    rows = [{"framework": f, "code": c, "name": n, "rate": r} for f, c, n, r in [
+        ("框架甲", "A", "决策", "92.50%"), ("框架甲", "B", "管理", "89.93%"), ("框架乙", "A", "投入", "80.00%")]]
+    fig = rates_chart(rows)
+    assert [ax.get_title(loc) for ax in fig.axes for loc in ("left", "center", "right")] == [""] * 3
+    assert not fig.texts or all(t.get_text() == "" for t in fig.texts)
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["框架甲", "框架乙"]
+    assert len(fig.axes) == 1
+
+
+def test_points_lost_keep_indicator_codes_and_one_decimal_policy(synthetic):
+    """表 4-1 names each indicator with its codes in the projects; 满分合计 prints one number of
+    decimals in every row; the body ends with the 落款 (Word style Signature, right-aligned)."""
+    import docx
+
+    folder = _portfolio(synthetic)
+    data = json.loads((folder / "portfolio.json").read_text(encoding="utf-8"))
+    markdown = (folder / "portfolio.md").read_text(encoding="utf-8")
+    table = markdown.split("表 4-1")[1].split("# 五")[0]
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in table.splitlines() if line.startswith("| ")][1:]
+    assert [r[0] for r in rows] == [f"{'、'.join(p['codes'])} {p['indicator']}" for p in data["points_lost"]]
+    assert all(re.fullmatch(r"[A-Z]\d+(、[A-Z]\d+)* .+", r[0]) for r in rows)
+    assert len({len(r[2].partition(".")[2]) for r in rows}) == 1
+    document = docx.Document(str(folder / "portfolio.docx"))
+    closing = [p for p in document.paragraphs if p.style.name == "Signature"]
+    assert [p.text.split("：")[0] for p in closing] == ["评价机构（盖章）", "报告日期"]
+    assert "上海大华工程造价咨询有限公司" in closing[0].text
+    reader = PdfReader(str(folder / "portfolio.pdf"))
+    last = re.sub(r"\s+", "", reader.pages[-1].extract_text())
+    assert "评价机构（盖章）：" in last and last.rstrip("—0123456789").endswith(f"报告日期：{data_date(data)}")
+
+
+def data_date(data) -> str:
+    y, m, d = map(int, max(p["report_date"] for p in data["projects"]).split("-"))
+    return f"{y}年{m}月{d}日"

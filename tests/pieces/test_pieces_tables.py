@@ -88,3 +88,40 @@ def test_the_framework_table_fills_every_weight_total(example_project):
     """合计 carries the level-1 and the level-2 weight totals and the indicator count."""
     total = tables.indicator_system(example_project).splitlines()[-2]
     assert [c.strip() for c in total.split("|")[1:-1]] == ["合计", "100", "", "100", "38"]
+
+
+def _grid_column(markdown: str, n: int) -> list[str]:
+    """The filled cells of a grid table's column n (content lines only)."""
+    lines = [line for line in markdown.splitlines() if line.startswith("|") and "+-" not in line][1:]
+    return [cell for cell in (line.split("|")[n + 1].strip() for line in lines) if cell]
+
+
+def _decimals(texts: list[str]) -> set[int]:
+    return {len(t.partition(".")[2]) for t in texts}
+
+
+def test_every_number_column_has_one_decimal_policy(example_project):
+    """The example prints scores trimmed (4.4, 0.75, 2): in 表 3-2 each column takes the decimals
+    its figures need, the same in every cell, 合计 included (1.5 beside 2.0; 4.40 beside 0.75),
+    right-aligned; the figures keep their values."""
+    detail = tables.score_detail(example_project)
+    maxima, scores = _grid_column(detail, 3), _grid_column(detail, 4)
+    assert _decimals(maxima) == {1} and _decimals(scores) == {2}
+    assert "4.40" in scores and maxima[-1] == "100.0" and scores[-1] == "90.71"
+    rule = next(line for line in detail.splitlines() if line.startswith("+:="))
+    assert [seg[-1] for seg in rule.strip("+").split("+")][3:] == [":", ":"]  # 满分值, 评分值 right-aligned
+    annex = tables.scoring_standards(example_project)
+    assert _decimals(_grid_column(annex, 1)) == {1}
+    summary = tables.score_summary(example_project).splitlines()[1]
+    assert summary.count(":|") == 4  # the dimension columns right-aligned
+
+
+def test_aligned_gives_a_column_one_number_of_decimals():
+    from decimal import Decimal
+
+    from jixiao.numeric import aligned
+
+    assert aligned([Decimal("1.5"), 2, Decimal("0.75"), None]) == ["1.50", "2.00", "0.75", None]
+    assert aligned([5, Decimal("4.4"), 100]) == ["5.0", "4.4", "100.0"]
+    assert aligned([1, 2, 38]) == ["1", "2", "38"]
+    assert aligned([1200, Decimal("0.5")]) == ["1,200.0", "0.5"]

@@ -1,14 +1,14 @@
 """The portfolio view: one report over many projects and years.
 
 ``jixiao portfolio params/*.yaml`` reads the projects (no notebooks run) and writes
-``output/portfolio/``: ``portfolio.html``, ``portfolio.pdf``, ``portfolio.md`` with
-``figures/``, and ``portfolio.json``. It holds the totals and grades of every project,
+``output/portfolio/``: ``portfolio.html``, ``portfolio.pdf``, ``portfolio.docx``,
+``portfolio.md`` with ``figures/``, and ``portfolio.json``. It holds the totals and grades of every project,
 the grade distribution (each total mapped to the common 优/良/中/差 band, since frameworks
 name their grades differently), the score rates of each level-1 dimension grouped by
 framework, the indicators where most points are lost, and each project's year-on-year
 change (projects with the same name apart from a leading "YYYY年"). The cover carries a
 title and the portfolio's date: ``--date``, or else the latest report date of the projects,
-said as such.
+said as such; the body ends with a 落款 as the project reports set it.
 """
 
 import json
@@ -23,17 +23,18 @@ import yaml
 
 from .. import fonts
 from ..assemble.render import builtin as render_builtin
+from ..assemble.render.pdf_pages import heading_pages
 from ..assemble.runner import swap_in
 from ..assemble.numbering import Block, number
 from ..assemble.stitch import figure_markdown
 from ..config import project_root
 from ..errors import InputError
 from ..inputs import frameworks
-from ..inputs.params import DEFAULT_GRADES
-from ..numeric import HUNDRED, fixed2, month_text, trimmed
+from ..inputs.params import DEFAULT_GRADES, PENDING
+from ..numeric import HUNDRED, aligned, fixed2, month_text, trimmed
 from ..pieces.markdown import SPAN, grid_table, pipe_table
 from ..project import Project, load_project
-from ..markup import refer
+from ..markup import escape, refer
 from ..scoring.tree import branch_score, grade_for, rate_text
 
 FOLDER = "portfolio"
@@ -102,6 +103,8 @@ def summarize(loaded: list[tuple[str, Project]]) -> dict:
         "grade": p.card.grade,
         "band": band(p.card.total),
         "report_date": p.info.report_date.isoformat() if p.info.dated else None,
+        "evaluator": p.info.evaluator if p.info.evaluator not in (None, PENDING) else None,
+        "implementing_unit": p.info.implementing_unit,
         "dimensions": [{"code": d.code, "name": d.name, "weight": trimmed(d.weight),
                         "applicable_weight": trimmed(d.applicable_weight), "score": branch_score(d, p.style),
                         "rate": rate_text(d)} for d in p.card.dimensions],
@@ -130,13 +133,15 @@ def summarize(loaded: list[tuple[str, Project]]) -> dict:
                    "rate": f"{fixed2(s * HUNDRED / w)}%"} for (f, c, n), (k, w, s) in dims.items()]
 
     lost = defaultdict(lambda: [0, Decimal(0), Decimal(0)])  # indicator name -> projects, max, lost
+    codes = defaultdict(dict)  # indicator name -> its codes in the projects, in order
     for p in projects:
         for i in p.card.indicators:
             lost[i.name][0] += 1
             lost[i.name][1] += i.max
             lost[i.name][2] += i.lost
+            codes[i.name][i.code] = None
     ranked = sorted(((n, c, m, x) for n, (c, m, x) in lost.items() if x > 0), key=lambda r: (-r[3], r[0]))
-    points_lost = [{"indicator": n, "projects": c, "max": trimmed(m), "lost": fixed2(x),
+    points_lost = [{"indicator": n, "codes": list(codes[n]), "projects": c, "max": trimmed(m), "lost": fixed2(x),
                     "lost_rate": f"{fixed2(x * HUNDRED / m)}%"} for n, c, m, x in ranked[:TOP_LOST]]
 
     series = defaultdict(list)
@@ -166,28 +171,31 @@ def _frameworks_in_order(dimensions: list[dict]) -> list[str]:
 
 
 def rates_chart(dimensions: list[dict]):
-    """Horizontal bars of each level-1 dimension's score rate, one panel per framework."""
+    """Horizontal bars of each level-1 dimension's score rate, one colour per framework named in
+    a legend under the plot (no title inside the image: the caption says what it shows)."""
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
 
     from ..pieces.charts import WIDTH, palette, style
 
     style()
     groups = _frameworks_in_order(dimensions)
-    sizes = [sum(1 for d in dimensions if d["framework"] == g) for g in groups]
-    fig, axes = plt.subplots(len(groups), 1, sharex=True, squeeze=False,
-                             figsize=(WIDTH, 0.42 * sum(sizes) + 0.55 * len(groups) + 0.6),
-                             gridspec_kw={"height_ratios": sizes})
-    for n, (group, ax) in enumerate(zip(groups, axes[:, 0])):
-        rows = [d for d in dimensions if d["framework"] == group]
-        names = [f"{d['code']} {d['name']}" for d in rows][::-1]
-        values = [float(d["rate"][:-1]) for d in rows][::-1]
-        bars = ax.barh(names, values, color=palette()[n % len(palette())], height=0.6)
-        ax.bar_label(bars, labels=[d["rate"] for d in rows][::-1], padding=3, fontsize=9)
-        ax.set_title(group, fontsize=10, loc="left")
-        ax.set_xlim(0, 110)
-        ax.tick_params(axis="y", labelsize=9)
-    axes[-1, 0].set_xlabel("得分率（%）")
-    fig.tight_layout()
+    colours = {g: palette()[n % len(palette())] for n, g in enumerate(groups)}
+    rows = [d for g in groups for d in dimensions if d["framework"] == g][::-1]
+    legend = 0.25 * len(groups) + 0.1 if len(groups) > 1 else 0  # inches under the plot
+    height = 0.42 * len(rows) + 0.9 + legend
+    fig, ax = plt.subplots(figsize=(WIDTH, height))
+    bars = ax.barh(range(len(rows)), [float(d["rate"][:-1]) for d in rows],
+                   color=[colours[d["framework"]] for d in rows], height=0.6)
+    ax.set_yticks(range(len(rows)), [f"{d['code']} {d['name']}" for d in rows])
+    ax.bar_label(bars, labels=[d["rate"] for d in rows], padding=3, fontsize=9)
+    ax.set_xlim(0, 110)
+    ax.tick_params(axis="y", labelsize=9)
+    ax.set_xlabel("得分率（%）")
+    if len(groups) > 1:
+        fig.legend(handles=[Patch(color=colours[g], label=g) for g in groups], fontsize=8, loc="lower center",
+                   ncol=1, frameon=False)
+    fig.tight_layout(rect=(0, legend / height, 1, 1))
     return fig
 
 
@@ -216,8 +224,8 @@ def bands_chart(grades: list[dict]):
     return fig
 
 
-def markdown(data: dict, figures: Path) -> str:
-    """The report body: five chapters of tables and charts."""
+def markdown(data: dict, figures: Path, day: date) -> str:
+    """The report body: five chapters of tables and charts, and the 落款 dated ``day``."""
     rows = data["projects"]
     years = sorted({r["year"] for r in rows})
     span = f"{years[0]}年" if len(years) == 1 else f"{years[0]}—{years[-1]}年"
@@ -226,8 +234,9 @@ def markdown(data: dict, figures: Path) -> str:
     dimension_rows = []
     for group in _frameworks_in_order(data["dimensions"]):
         members = [d for d in data["dimensions"] if d["framework"] == group]
-        dimension_rows += [[group if n == 0 else SPAN, f"{d['code']} {d['name']}", str(d["projects"]), d["weight"],
-                            d["score"], d["rate"]] for n, d in enumerate(members)]
+        weights = aligned([Decimal(d["weight"]) for d in members])
+        dimension_rows += [[group if n == 0 else SPAN, f"{d['code']} {d['name']}", str(d["projects"]), w,
+                            d["score"], d["rate"]] for n, (d, w) in enumerate(zip(members, weights))]
     parts = [
         "# 一、总体情况",
         f"本报告汇总 {data['count']} 个项目（{span}）的绩效评价结果，平均得分 {fixed2(mean)} 分，"
@@ -249,9 +258,11 @@ def markdown(data: dict, figures: Path) -> str:
                    "dimensions", "各一级指标得分率", "llrrrr"),
         _figure(figures, rates_chart(data["dimensions"]), "dimensions-chart", "各一级指标得分率（按指标框架）"),
         "# 四、失分最多的指标",
-        f"按三级指标名称合并各项目的失分（满分值 − 评分值），列出失分最多的 {len(data['points_lost'])} 项。",
+        f"按三级指标名称合并各项目的失分（满分值 − 评分值），列出失分最多的 {len(data['points_lost'])} 项；"
+        "同名指标在各项目中的编号不同时，编号都列出。",
         pipe_table(["三级指标", "涉及项目数", "满分合计", "失分合计", "失分率"],
-                   [[r["indicator"], str(r["projects"]), r["max"], r["lost"], r["lost_rate"]] for r in data["points_lost"]],
+                   [[f"{'、'.join(r['codes'])} {r['indicator']}", str(r["projects"]), m, r["lost"], r["lost_rate"]]
+                    for r, m in zip(data["points_lost"], aligned([Decimal(r["max"]) for r in data["points_lost"]]))],
                    "points-lost", "失分最多的三级指标", "lrrrr") if data["points_lost"] else "各项目均未失分。",
         "# 五、同一项目的年度变化",
     ]
@@ -263,7 +274,21 @@ def markdown(data: dict, figures: Path) -> str:
                                 "同一项目各年度得分", "lcrcr"))
     else:
         parts.append("所汇总的项目中没有跨年度的同名项目。")
+    parts.append("本汇总报告的数据取自各项目的参数文件和数据表，各项目的评价结论以其评价报告为准。")
+    parts += signature(data, day)
     return number([Block("markdown", "\n\n".join(parts))])
+
+
+def signature(data: dict, day: date) -> list[str]:
+    """The 落款 as the project reports set it (report.lua): who seals, then the date. The
+    evaluators of the projects seal it (several in one line, 、 between them); without any, the
+    implementing units of the self-assessments."""
+    evaluators = list(dict.fromkeys(r["evaluator"] for r in data["projects"] if r["evaluator"]))
+    if evaluators:
+        signer = f"评价机构（盖章）：{'、'.join(evaluators)}"
+    else:
+        signer = f"项目单位（盖章）：{'、'.join(dict.fromkeys(r['implementing_unit'] for r in data['projects']))}"
+    return [escape(signer), f"报告日期：{month_text(day.isoformat())}"]
 
 
 def front_matter(data: dict, on: date | None) -> dict:
@@ -299,13 +324,19 @@ def write_portfolio(paths: list[str], formats: list[str], on: date | None = None
     build = final.parent / f".build-{FOLDER}"
     shutil.rmtree(build, ignore_errors=True)
     build.mkdir(parents=True)
-    body = markdown(data, build / "figures")
     meta = front_matter(data, on)
+    body = markdown(data, build / "figures", date.fromisoformat(meta["date-iso"]))
     source = build / "portfolio.md"
     source.write_text(f"---\n{yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)}---\n\n{body}\n",
                       encoding="utf-8")
-    for fmt in formats:
-        render_builtin.RENDERERS[fmt](source, build / f"portfolio.{fmt}")
+    for fmt in sorted(formats, key=lambda f: f == "docx"):  # Word's contents take the PDF's page numbers
+        if fmt == "docx":
+            made = build / "portfolio.pdf"
+            pages = (lambda: heading_pages(made)) if made.exists() else None
+            render_builtin.docx(source, build / "portfolio.docx", pages)
+            (build / "reference.docx").unlink(missing_ok=True)
+        else:
+            render_builtin.RENDERERS[fmt](source, build / f"portfolio.{fmt}")
     (build / "portfolio.json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     swap_in(build, final)
     return final

@@ -3,7 +3,8 @@ where asked.
 
 A column whose filled cells are all numbers is a number column: right-aligned, whole numbers with
 thousands separators (1,341), others with two decimals (38,600,000.00); scores and rates of the
-vocabulary print as the report prints them (90.71, 92.50%). Empty cells print 「—」.
+vocabulary print as the report prints them (90.71, 92.50%), a column of scores with one number
+of decimals. Empty cells print 「—」.
 """
 
 import math
@@ -64,6 +65,12 @@ def frame_markdown(frame, style: Style = Style(), totals=(), merge=(), where: st
     whole = [all(_whole(v) for r in rows for v in [r[i]] if not _empty(v)) if numeric[i] else False
              for i in range(len(columns))]
     body = [[_cell(v, whole[i], style) for i, v in enumerate(r)] for r in rows]
+    for i in range(len(columns)):  # a column of scores: one number of decimals (4.40 beside 5.00)
+        filled = [r[i] for r in rows if not _empty(r[i])]
+        if filled and all(isinstance(v, Score) for v in filled):
+            shown = style.score_column([None if _empty(r[i]) else r[i] for r in rows])
+            for row, text in zip(body, shown):
+                row[i] = text or "—"
     if totals:
         first_text = next((i for i, n in enumerate(numeric) if not n), 0)
         total = ["" for _ in columns]

@@ -10,7 +10,7 @@ from itertools import groupby
 
 from ..scoring.rules import method_name
 from ..inputs.tables import SPECS
-from ..numeric import Style, plain, yuan
+from ..numeric import Style, aligned, plain, yuan
 from .markdown import SPAN, grid_table, pipe_table
 
 TOTAL = "合计"
@@ -63,6 +63,13 @@ def data_table(project, name: str, merge: tuple[str, ...] = (), totals: tuple[st
         if share:
             total_row[-1] = project.style.rate(100) if rows else "—"
         body.append(total_row)
+    for i, c in enumerate(columns):  # decimals as the column needs them, the same in every cell
+        if c.kind == "number":
+            values = [r.get(c.key) for r in rows]
+            if totals:
+                values.append(sum((v or 0 for v in values), 0) if c.key in totals else None)
+            for row, text in zip(body, aligned([None if v in (None, "") else v for v in values])):
+                row[i] = row[i] if text is None else text
     if merge:
         for i, c in enumerate(columns):
             if c.key in merge:
@@ -88,14 +95,17 @@ def shares(values: list[Decimal]) -> list[Decimal]:
 def indicator_system(project) -> str:
     """The framework: level-1 and level-2 indicators with weights and the number of level-3 indicators."""
     card = project.card
-    body = []
-    for dim in card.dimensions:
-        for n, group in enumerate(dim.groups):
-            body.append([dim.label if n == 0 else SPAN, plain(dim.weight) if n == 0 else SPAN,
-                         group.label, plain(group.weight), str(len(group.indicators))])
     level2 = sum((g.weight for d in card.dimensions for g in d.groups), Decimal(0))
-    body.append([TOTAL, plain(card.weight), "", plain(level2), str(len(card.indicators))])
-    return grid_table(["一级指标", "权重", "二级指标", "权重", "三级指标数"], body, align="lclcc")
+    groups = [(dim, n, group) for dim in card.dimensions for n, group in enumerate(dim.groups)]
+    weights1 = aligned([dim.weight for dim, n, _ in groups if n == 0] + [card.weight])
+    weights2 = aligned([group.weight for _, _, group in groups] + [level2])
+    body, k = [], 0
+    for m, (dim, n, group) in enumerate(groups):
+        body.append([dim.label if n == 0 else SPAN, weights1[k] if n == 0 else SPAN,
+                     group.label, weights2[m], str(len(group.indicators))])
+        k += n == 0
+    body.append([TOTAL, weights1[-1], "", weights2[-1], str(len(card.indicators))])
+    return grid_table(["一级指标", "权重", "二级指标", "权重", "三级指标数"], body, align="lrlrr")
 
 
 def score_summary(project) -> str:
@@ -126,50 +136,58 @@ def score_summary(project) -> str:
     body.append(["得分率"] + [rate(d) for d in dims] + [style.rate(v.rate)])
     if rescaled:
         body.append(["折算总分"] + ["" for _ in dims] + [style.score(v.total)])
-    return pipe_table(headers, body, align="l" + "c" * (len(headers) - 1))
-
-
-def _score(ind, style) -> str:
-    return style.score(ind.score) if ind.applicable else "不适用"
+    return pipe_table(headers, body, align="l" + "r" * (len(headers) - 1))
 
 
 def score_detail(project) -> str:
     """Every level-3 indicator under its level-1 and level-2 parents, with full marks and score;
     with weighted 0–100 criteria also each criterion's 百分制得分; with 不适用 indicators, after
-    the 合计 of the scores, the total rescaled to the full marks and how."""
+    the 合计 of the scores, the total rescaled to the full marks and how. Each number column
+    prints its figures with one number of decimals (``aligned``, ``Style.score_column``)."""
     card, style = project.card, project.style
     criteria = any(i.weighted for i in card.indicators)
+    inds = card.indicators
+    total = card.raw_total if card.rescaled else card.total
+    maxima = aligned([i.max for i in inds] + [card.weight, card.weight])
+    scores = style.score_column([i.score if i.applicable else None for i in inds] + [total, card.total])
+    marks = style.score_column([i.criterion if i.weighted and i.applicable else None for i in inds])
     body = []
+    n = 0
     for dim in card.dimensions:
         for g_n, group in enumerate(dim.groups):
             for i_n, ind in enumerate(group.indicators):
                 row = [dim.label if g_n == 0 and i_n == 0 else SPAN, group.label if i_n == 0 else SPAN,
-                       ind.label, plain(ind.max)]
+                       ind.label, maxima[n]]
                 if criteria:
-                    row.append(style.score(ind.criterion) if ind.weighted and ind.applicable else "—")
-                body.append(row + [_score(ind, style)])
-    body.append([TOTAL, "", "", plain(card.weight)] + ([""] if criteria else []) +
-                [style.score(card.raw_total if card.rescaled else card.total)])
+                    row.append(marks[n] or "—")
+                body.append(row + [scores[n] or "不适用"])
+                n += 1
+    body.append([TOTAL, "", "", maxima[-2]] + ([""] if criteria else []) + [scores[-2]])
     if card.rescaled:
         how = f"按百分制折算：{style.score(card.raw_total)} ÷ {plain(card.applicable_weight)} × {plain(card.weight)}"
-        body.append(["折算总分", "", how, plain(card.weight)] + ([""] if criteria else []) + [style.score(card.total)])
+        body.append(["折算总分", "", how, maxima[-1]] + ([""] if criteria else []) + [scores[-1]])
     headers = ["一级指标", "二级指标", "三级指标", "满分值"] + (["百分制得分"] if criteria else []) + ["评分值"]
-    return grid_table(headers, body, align="lllc" + ("c" if criteria else "") + "c")
+    return grid_table(headers, body, align="lllr" + ("r" if criteria else "") + "r")
 
 
-def _change(style, now, before) -> str:
-    """The change with its sign: +1.20, −0.12 (the minus sign of the working lines, U+2212)."""
-    delta = now - before
-    return ("+" if delta > 0 else "") + style.score(delta).replace("-", "−")
+def _changes(style, pairs) -> list[str]:
+    """Each (now, before) change with its sign, one number of decimals for the column: +1.20,
+    −0.12 (the minus sign of the working lines, U+2212); — where there is nothing to compare."""
+    shown = style.score_column([None if p is None else p[0] - p[1] for p in pairs])
+    return ["—" if p is None else ("+" if p[0] > p[1] else "") + text.replace("-", "−")
+            for p, text in zip(pairs, shown)]
 
 
 def yoy_dimensions(project) -> str:
     """Level-1 scores of last year and this year, and the change."""
     now, before, style = project.card, project.previous.card, project.style
     old = {d.code: d for d in before.dimensions}
-    body = [[d.label, style.score(old[d.code].score) if d.code in old else "—", style.score(d.score),
-             _change(style, d.score, old[d.code].score) if d.code in old else "—"] for d in now.dimensions]
-    body.append(["总分", style.score(before.total), style.score(now.total), _change(style, now.total, before.total)])
+    earlier = style.score_column([old[d.code].score if d.code in old else None for d in now.dimensions] + [before.total])
+    later = style.score_column([d.score for d in now.dimensions] + [now.total])
+    changes = _changes(style, [(d.score, old[d.code].score) if d.code in old else None for d in now.dimensions]
+                       + [(now.total, before.total)])
+    labels = [d.label for d in now.dimensions] + ["总分"]
+    body = [[label, a or "—", b, c] for label, a, b, c in zip(labels, earlier, later, changes)]
     return pipe_table(["一级指标", "上年得分", "本年得分", "变化"], body, align="lrrr")
 
 
@@ -177,12 +195,14 @@ def yoy_indicators(project) -> str:
     """Level-3 scores of last year and this year, and the change."""
     style = project.style
     old = {i.code: i for i in project.previous.card.indicators}
-    body = []
-    for i in project.card.indicators:
-        before = old.get(i.code)
-        both = before is not None and before.applicable and i.applicable
-        body.append([i.label, _score(before, style) if before else "—", _score(i, style),
-                     _change(style, i.score, before.score) if both else "—"])
+    inds = project.card.indicators
+    before = [old.get(i.code) for i in inds]
+    earlier = style.score_column([b.score if b is not None and b.applicable else None for b in before])
+    later = style.score_column([i.score if i.applicable else None for i in inds])
+    changes = _changes(style, [(i.score, b.score) if b is not None and b.applicable and i.applicable else None
+                               for i, b in zip(inds, before)])
+    body = [[i.label, a or ("—" if b is None else "不适用"), c or "不适用", d]
+            for i, b, a, c, d in zip(inds, before, earlier, later, changes)]
     return pipe_table(["三级指标", "上年得分", "本年得分", "变化"], body, align="lrrr")
 
 
@@ -198,5 +218,7 @@ def scoring_standards(project) -> str:
     apply) and standard (the indicator table's 评分标准)."""
     standards = {r.code: r.standard for r in project.table("indicators")}
     methods = {i.code: _method(i, standards.get(i.code, "")) for i in project.card.indicators}
-    body = [[f"{r.code} {r.name}", plain(r.max), methods[r.code], r.standard or "—"] for r in project.table("indicators")]
-    return grid_table(["三级指标", "满分值", "评分方法", "评分标准"], body, align="lcll")
+    rows = project.table("indicators")
+    maxima = aligned([r.max for r in rows])
+    body = [[f"{r.code} {r.name}", m, methods[r.code], r.standard or "—"] for r, m in zip(rows, maxima)]
+    return grid_table(["三级指标", "满分值", "评分方法", "评分标准"], body, align="lrll")

@@ -115,7 +115,9 @@ def test_lists_are_body_paragraphs(made):
     document = docx.Document(str(made))
     items = [p for p in document.paragraphs if p.text.startswith("（")]
     assert [p.text for p in items[-2:]] == ["（1）主管部门", "（2）项目单位"]
-    assert all(p.style.name in ("Body Text", "First Paragraph") for p in items[-2:])
+    # the first item keeps with the last (report.lua: no lone list item at a page foot or head)
+    assert [p.style.name for p in items[-2:]] == ["Keep With Next", "Body Text"]
+    assert document.styles["Keep With Next"].base_style.name == "Body Text"
     assert not [p for p in document.paragraphs if p.style.name == "Compact"]  # only inside tables
 
 

@@ -3,6 +3,7 @@
 import zipfile
 
 import docx
+import docx.shared
 from docx.oxml.ns import qn
 
 from jixiao.assemble.render.docx_reference import BODY_FONT, HEADING_FONT, write_reference_docx
@@ -65,3 +66,17 @@ def test_word_takes_the_one_typography(tmp_path):
     assert footer.style.style_id == "Footer" and footer.text.replace(" ", "") == "——"
     table = zipfile.ZipFile(target).read("word/fontTable.xml").decode("utf-8")
     assert '<w:font w:name="楷体_GB2312"><w:altName w:val="楷体"/>' in table
+
+
+def test_a_chart_keeps_room_from_the_table_above_and_stays_with_its_caption(tmp_path):
+    """A figure paragraph (pandoc's "Captioned Figure", "Figure") has 12 pt above it, so a chart
+    right under a table never touches it, and keeps with its caption; "Keep With Next" is a body
+    paragraph that stays on the page of the next one (report.lua's lone lines)."""
+    target = tmp_path / "reference.docx"
+    write_reference_docx(target, "某项目")
+    styles = docx.Document(str(target)).styles
+    for name in ("Captioned Figure", "Figure"):
+        assert styles[name].paragraph_format.space_before == docx.shared.Pt(12)
+        assert styles[name].paragraph_format.keep_with_next
+    keep = styles["Keep With Next"]
+    assert keep.base_style.name == "Body Text" and keep.paragraph_format.keep_with_next

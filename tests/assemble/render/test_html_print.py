@@ -51,10 +51,14 @@ def test_printed_captions_stay_with_their_tables(tmp_path):
                    capture_output=True, timeout=300, check=True)
     # NFKC: the extracted text spells some characters as Kangxi radicals (⽬ for 目)
     pages = [unicodedata.normalize("NFKC", p.extract_text()) for p in PdfReader(str(tmp_path / "printed.pdf")).pages]
+    # the cover and the contents carry no number and do not count: the body starts at — 1 —
+    body = next(n for n, p in enumerate(pages) if "表 9-0 " in p)
+    assert body >= 2 and not any("—" in p for p in pages[:body])
+    assert re.search(r"^— ?1 ?—$", pages[body], re.M)
     for k in offsets:
         caption = next(n for n, p in enumerate(pages) if f"表 9-{k} " in p)
         assert f"T{k}R00" in pages[caption], f"表 9-{k} 的表题和表头留在页底"
-        assert "测试项目" in pages[caption] and re.search(rf"^— ?{caption + 1} ?—$", pages[caption], re.M)
+        assert "测试项目" in pages[caption] and re.search(rf"^— ?{caption + 1 - body} ?—$", pages[caption], re.M)
     last = next(n for n, p in enumerate(pages) if "T0R27" in p)
     assert "T0R00" not in pages[last] and "T0R26" in pages[last], "表 9-0 的最后一行单独留在续页"
 
@@ -75,3 +79,53 @@ def test_html_takes_the_one_typography(tmp_path):
     builtin.html(tmp_path / "report.md", tmp_path / "report.html")
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "jixiao-latin" in html and "http" not in style
+
+
+MEASURE = """<script>
+addEventListener("load", () => {
+  const wrap = document.querySelector(".table-wrap"), img = document.querySelector("figure img");
+  const refs = [...document.querySelectorAll("span.ref")].map(s => s.getClientRects().length);
+  parent.postMessage(JSON.stringify({
+    page: document.documentElement.scrollWidth, view: document.documentElement.clientWidth,
+    wrap: [wrap.scrollWidth, wrap.clientWidth], img: img.getBoundingClientRect().width, refs: refs}), "*");
+});
+</script>"""
+# Headless Chromium's window is at least 500 px wide: the report is measured in a 390 px frame.
+PHONE = """<!DOCTYPE html><html><body style="margin:0">
+<iframe src="report.html" width="390" height="2000" style="border:0"></iframe>
+<script>addEventListener("message", e => document.body.setAttribute("data-measured", e.data));</script>
+</body></html>"""
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="未安装 Chromium，无法检查窄屏上的版面")
+def test_a_phone_scrolls_tables_and_charts_inside_and_keeps_references_whole(tmp_path):
+    """At 390 px: the page itself never scrolls sideways; a wide score table scrolls inside its
+    wrapper, a chart is shown at a readable width (scrolling inside its figure), and every
+    「表 3-1」 reference stays on one line wherever the text wraps."""
+    import json
+
+    from PIL import Image
+
+    (tmp_path / "figures").mkdir()
+    Image.new("RGB", (1600, 600), (60, 90, 140)).save(tmp_path / "figures" / "chart.png")
+    rows = [[f"第{n // 4}组" if n % 4 == 0 else SPAN, f"C{n:03d} 指标名称比较长的一个三级指标", "5.0", "4.40"]
+            for n in range(12)]
+    words = "".join(f"第{n}句话引用表 3-{n}，" + "正文" * (n % 5) for n in range(1, 40))
+    source = tmp_path / "report.md"
+    source.write_text("---\ntitle: 测试\nproject: 测试项目\n---\n\n# 一、正文\n\n" + words + "\n\n: 表 3-2 评分表\n\n"
+                      + grid_table(["一级指标", "三级指标", "满分值", "评分值"], rows)
+                      + "\n\n![图 3-1 得分率](figures/chart.png){width=100%}\n", encoding="utf-8")
+    builtin.html(source, tmp_path / "report.html")
+    page = tmp_path / "report.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>"), encoding="utf-8")
+    (tmp_path / "phone.html").write_text(PHONE, encoding="utf-8")
+    done = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                           "--disable-background-networking", "--window-size=800,2100", "--virtual-time-budget=5000",
+                           "--dump-dom", (tmp_path / "phone.html").as_uri()],
+                          capture_output=True, text=True, timeout=300, check=True)
+    found = re.search(r'data-measured="([^"]+)"', done.stdout)
+    measured = json.loads(found.group(1).replace("&quot;", '"'))
+    assert measured["page"] <= measured["view"] <= 390, measured
+    assert measured["wrap"][0] > measured["wrap"][1], "评分表应在表格内横向滚动"
+    assert measured["img"] >= 500, "图应按可读的宽度显示（在图内横向滚动）"
+    assert len(measured["refs"]) == 39 and set(measured["refs"]) == {1}, "「表 3-n」被拆在两行"

@@ -3,6 +3,7 @@ column widths from content, Typst tables, East Asian line breaks."""
 
 import json
 import re
+import zipfile
 
 import pypandoc
 
@@ -46,11 +47,22 @@ TOTAL = """: 表 1-1 预算
 """
 
 
-def test_total_row_spans_the_label_columns():
-    html = convert(TOTAL, "html5")
-    assert '<td colspan="2" style="text-align: center;">合计</td>' in html
+def test_total_row_spans_the_label_columns_in_bold():
+    html = " ".join(convert(TOTAL, "html5").split())
+    assert '<td colspan="2" class="total" style="text-align: center;"><strong>合计</strong></td>' in html
+    assert '<td class="total" style="text-align: right;"><strong>100</strong></td>' in html
     typ = convert(TOTAL, "typst")
-    assert "colspan: 2, align: center, body: [合计]" in typ
+    assert 'colspan: 2, align: center, body: text(weight: "bold", [合计])' in typ
+    assert 'body: text(weight: "bold", [100])' in typ
+    assert 'body: text(weight: "bold", [数据归集])' not in typ
+
+
+def test_every_total_row_is_bold_and_only_the_last_spans():
+    """表 3-2 with 不适用 indicators: the 合计 row and the 折算总分 row after it are both bold;
+    折算总分 keeps its own column (its working stands beside it)."""
+    table = TOTAL.replace("|  | 合计 | 100 |", "|  | 合计 | 100 |\n| 折算总分 |  | 90 |")
+    html = convert(table, "html5")
+    assert "<strong>合计</strong>" in html and "<strong>折算总分</strong>" in html and "colspan" not in html
 
 
 def test_a_row_that_is_not_a_total_is_left_alone():
@@ -152,3 +164,32 @@ def test_an_annex_table_continues_as_xu_fubiao():
     typ = convert(TOTAL.replace(": 表 1-1 预算", ": 附表 1 预算"), "typst")
     assert "continued: [续附表 1]," in typ
     assert "continued: [续表 1-1]," in convert(TOTAL, "typst")
+
+
+LONE = ("### 1. 情况\n\n主要包括：\n\n- 甲\n- 乙\n- 丙\n- 丁\n\n" + "很长的一段分析文字。" * 8
+        + "\n\n根据评价标准该指标评分为 2 分（满分 2 分）。\n\n### 2. 下一节\n\n" + "另一段很长的文字。" * 10
+        + "\n\n" + "第二段很长的文字，不是一行能写完的。" * 4 + "\n\n### 3. 再下一节\n\n正文。\n")
+
+
+def test_no_lone_line_at_a_page_foot_or_head(tmp_path):
+    """Typst: the list's introduction and first two items, its last two items, and the one-line
+    score line with the paragraph before it each become one paragraph (the second part on a new
+    indented line), so the widow and orphan rules keep two lines on either side of a break; a
+    long last paragraph of a section stays on its own. Word: the first of each pair takes the
+    style "Keep With Next"; HTML: div.keep-with-next."""
+    typ = convert(LONE, "typst").replace("#box(width: 1em, align(right, [（]))", "（")
+    joint = "#linebreak()#h(2em)"
+    text = "\n".join(line for line in typ.splitlines() if not line.startswith(("=", "<")))
+    paragraphs = [p.replace("\n", " ") for p in text.split("\n\n") if p.strip()]
+    assert paragraphs[0].count(joint) == 2 and "主要包括：" in paragraphs[0] and "（2）" in paragraphs[0]
+    assert joint in paragraphs[1] and "（3）" in paragraphs[1] and "（4）" in paragraphs[1]
+    assert paragraphs[2].endswith("根据评价标准该指标评分为 2 分（满分 2 分）。") and joint in paragraphs[2]
+    assert not any(joint in p for p in paragraphs[3:])
+    target = tmp_path / "lone.docx"
+    pypandoc.convert_text(LONE, "docx", format=READER, outputfile=str(target),
+                          extra_args=[f"--lua-filter={TEMPLATES / FILTER}"])
+    with zipfile.ZipFile(target) as docx:
+        xml = docx.read("word/document.xml").decode("utf-8")
+    assert len(re.findall(r"<w:pStyle w:val=\"KeepWithNext\" ?/>", xml)) == 4
+    html = convert(LONE, "html5")
+    assert html.count('<div class="keep-with-next">') == 4 and "jixiao-list" not in html

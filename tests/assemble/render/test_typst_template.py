@@ -110,7 +110,7 @@ def test_a_short_table_is_never_split(tmp_path):
 def test_total_row_spans_the_label_columns(tmp_path):
     typ = tmp_path / "report.typ"
     render(tmp_path, grouped_table())
-    assert "(x: 0, y: 54, rowspan: 1, colspan: 2, align: center, body: [合计])" in typ.read_text(encoding="utf-8")
+    assert "(x: 0, y: 54, rowspan: 1, colspan: 2, align: center, body: text(weight: \"bold\", [合计]))" in typ.read_text(encoding="utf-8")
 
 
 def _chart(path: Path, height: int) -> None:

@@ -72,6 +72,7 @@ def write_reference_docx(target: Path, header: str = "", watermark: str = "") ->
     _east_asian_font(doc.styles["Heading 2"], FAMILY_FONT[fonts.ROLES["heading2"][0]])
     _paragraph_styles(doc)
     _closing_styles(doc)
+    _keep_style(doc)
     _table_rules(doc)
     _font_table(doc)
     _page(doc, header)
@@ -167,6 +168,9 @@ def _paragraph_styles(doc) -> None:
     doc.styles["Subtitle"].paragraph_format.space_before = Pt(0)
     doc.styles["Subtitle"].paragraph_format.space_after = Cm(3)
     doc.styles["Date"].paragraph_format.space_before = Cm(3)
+    for name in ("Captioned Figure", "Figure"):  # a chart never touches the table above it
+        doc.styles[name].paragraph_format.space_before = Pt(12)
+        doc.styles[name].paragraph_format.keep_with_next = True  # and stays with its caption
 
 
 def _closing_styles(doc) -> None:
@@ -192,6 +196,14 @@ def _closing_styles(doc) -> None:
     label.paragraph_format.space_after = Pt(12)
     label.font.size = Pt(16)
     _east_asian_font(label, HEADING_FONT)
+
+
+def _keep_style(doc) -> None:
+    """"Keep With Next" (report.lua): a body paragraph kept on the page of the next one, so a
+    list's last item or a section's closing line never stands alone at a page's head."""
+    keep = doc.styles.add_style("Keep With Next", WD_STYLE_TYPE.PARAGRAPH)
+    keep.base_style = doc.styles["Body Text"]
+    keep.paragraph_format.keep_with_next = True
 
 
 def _table_rules(doc) -> None:

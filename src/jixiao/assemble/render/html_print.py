@@ -1,7 +1,9 @@
 """The HTML report's typography and printed page: the fonts and sizes of every format
 (jixiao.fonts: each role's font chain for Windows, macOS and Linux, sizes in 号 relative to
 the body), and the running header and page numbers 「— 1 —」 in the page margins (CSS
-``@page`` margin boxes), none on the cover. The rest of the print rules (captions kept with
+``@page`` margin boxes), none on the cover and the contents, which are not counted: the body
+starts at page 1 (a named page whose ``counter-increment: page 0`` Chromium honours). Chromium
+has no ``target-counter()``, so the printed contents list the headings without page numbers. The rest of the print rules (captions kept with
 their tables, the contents on its own pages) are in templates/report.css."""
 
 from pathlib import Path
@@ -49,6 +51,10 @@ def print_style(meta: dict) -> str:
             "border-bottom: 0.5pt solid #5a5a5a; vertical-align: bottom; padding-bottom: 2mm; }\n"
             "    @bottom-center { content: \"— \" counter(page) \" —\"; font-size: 14pt; } }\n"
             "  @page :first { @top-center { content: none; border: none; } @bottom-center { content: none; } }\n"
+            # the cover and the contents are pages of their own that do not count: the body starts at 1
+            "  @page jixiao-front { counter-increment: page 0; @top-center { content: none; border: none; }\n"
+            "    @bottom-center { content: none; } }\n"
+            "  .cover, nav#TOC { page: jixiao-front; }\n"
             "}\n</style>\n")
 
 

@@ -7,10 +7,15 @@
 --   also from ［］, () and （）.
 -- * Lists become paragraphs numbered the Chinese way: （1）（2） under a heading, 1）2）
 --   under a heading that is itself numbered （N）, ①② one level deeper.
--- * A table's last row that is a total (合计, 总计, 小计, 总分) spans the label columns.
+-- * A table's total rows (合计, 总计, 小计, 总分, 折算总分) are bold; the last one spans the
+--   label columns.
 -- * Column widths follow the content: short cells (a code and name, 100.00%, ≥200万人次)
 --   never wrap; long text columns share the rest of the text width. HTML keeps the
 --   browser's own layout and wraps each table in <div class="table-wrap"> (wide ones scroll).
+-- * HTML: a cross-reference 「表 3-1」 never breaks across lines (span.ref).
+-- * No lone line at a page's foot or head: a list's first two and last two items, a
+--   paragraph introducing a list and its first item, a one-line paragraph closing a section
+--   and the paragraph before it stay together (keep_lone_lines).
 -- * For Typst, every table becomes a call of `jixiao-table` (typst-template.typ), which
 --   repeats the caption as 续表 (续附表 for an annex's 附表), the header row and the group
 --   labels on a new page.
@@ -126,6 +131,7 @@ local function list_start(heading)
 end
 
 local numbered
+local LIST_CLASS = "jixiao-list" -- a list's paragraphs until keep_lone_lines unwraps them
 
 --- The blocks of one list item with its number in front of the first paragraph.
 local function item_blocks(blocks, label, level)
@@ -154,7 +160,7 @@ local function list_paragraphs(list, level)
   for n, item in ipairs(list.content) do
     out:extend(item_blocks(item, style(start + n - 1), level))
   end
-  return out
+  return pandoc.List({ pandoc.Div(out, pandoc.Attr("", { LIST_CLASS })) })
 end
 
 --- Replace the lists among ``blocks`` (and inside their containers) by numbered paragraphs;
@@ -229,44 +235,63 @@ local function grid(tbl)
   return placed, body
 end
 
-local TOTALS = { "^合%s*计$", "^总%s*计$", "^小%s*计$", "^总%s*分$" }
+local TOTALS = { "^合%s*计$", "^总%s*计$", "^小%s*计$", "^总%s*分$", "^折算总分$" }
+local SPANNED = 4 -- the first four may span the label columns (折算总分 keeps its own column)
 
+--- The rank of ``text`` in TOTALS, or nil.
 local function is_total(text)
-  for _, pattern in ipairs(TOTALS) do
-    if text:match(pattern) then return true end
+  for n, pattern in ipairs(TOTALS) do
+    if text:match(pattern) then return n end
   end
-  return false
+  return nil
 end
 
---- The last body row: a total label with empty cells beside it becomes one cell spanning
---- the label columns.
-local function span_total_row(tbl)
-  local last
-  for _, part in ipairs(tbl.bodies) do
-    if #part.body > 0 then last = part.body[#part.body] end
-  end
-  if not last then return end
-  local cells = last.cells
-  local label, empties = nil, 0
-  local n = 0
-  for i, cell in ipairs(cells) do
-    local text = stringify(cell.contents)
-    if text == "" then
-      empties = empties + 1
-    elseif is_total(text) and not label then
-      label = i
-    else
-      break
+--- The cell's text in bold: Strong in every format but Typst, where the cell is marked
+--- "total" and set in the bold face of the table's own font (typst_table).
+local function embolden(cell)
+  cell.attr.classes:insert("total")
+  if FORMAT:match("typst") then return end
+  cell.contents = cell.contents:walk({
+    Plain = function(b) return pandoc.Plain({ pandoc.Strong(b.content) }) end,
+    Para = function(b) return pandoc.Para({ pandoc.Strong(b.content) }) end,
+  })
+end
+
+--- Total rows (合计, 总计, 小计, 总分, 折算总分 as a row's first filled cell) in bold; the
+--- last body row, when a total whose label has empty cells beside it, becomes one cell
+--- spanning the label columns, centred.
+local function total_rows(tbl)
+  local rows = pandoc.List()
+  for _, part in ipairs(tbl.bodies) do rows:extend(part.body) end
+  for r, row in ipairs(rows) do
+    local cells = row.cells
+    local label, empties, n = nil, 0, 0
+    for i, cell in ipairs(cells) do
+      local text = stringify(cell.contents)
+      if text == "" and not label then
+        empties = empties + 1
+      elseif is_total(text) and not label then
+        label = i
+      elseif text == "" then
+        empties = empties + 1
+      else
+        break
+      end
+      n = i
     end
-    n = i
+    if label then
+      for _, cell in ipairs(cells) do embolden(cell) end
+      local spans = is_total(stringify(cells[label].contents)) <= SPANNED
+      if spans and r == #rows and empties > 0 and n < #cells and #cells >= #tbl.colspecs then
+        local merged = cells[label]
+        merged.col_span = n
+        merged.alignment = "AlignCenter"
+        local rest = pandoc.List({ merged })
+        for i = n + 1, #cells do rest:insert(cells[i]) end
+        row.cells = rest
+      end
+    end
   end
-  if not label or empties == 0 or n == #cells or #cells < #tbl.colspecs then return end
-  local merged = cells[label]
-  merged.col_span = n
-  merged.alignment = "AlignCenter"
-  local rest = pandoc.List({ merged })
-  for i = n + 1, #cells do rest:insert(cells[i]) end
-  last.cells = rest
 end
 
 --- Column widths as fractions of the text width, from the cells' content.
@@ -333,8 +358,10 @@ local function typst_table(tbl, widths)
   for _, p in ipairs(placed) do
     local cell = p.cell
     local align = cell.alignment ~= "AlignDefault" and ALIGN[cell.alignment] or "auto"
+    local body = typst_markup(cell.contents)
+    if cell.attr.classes:includes("total") then body = "text(weight: \"bold\", " .. body .. ")" end
     local entry = string.format("(x: %d, y: %d, rowspan: %d, colspan: %d, align: %s, body: %s)",
-      p.x, p.y, cell.row_span, cell.col_span, align, typst_markup(cell.contents))
+      p.x, p.y, cell.row_span, cell.col_span, align, body)
     table.insert(p.part == "head" and head or cells, entry)
   end
   local code = table.concat({
@@ -354,7 +381,7 @@ local function typst_table(tbl, widths)
 end
 
 local function Table(tbl)
-  span_total_row(tbl)
+  total_rows(tbl)
   if FORMAT:match("html") then
     for c, spec in ipairs(tbl.colspecs) do tbl.colspecs[c] = { spec[1], pandoc.ColWidthDefault } end
     return pandoc.Div({ tbl }, pandoc.Attr("", { "table-wrap" }))
@@ -385,6 +412,113 @@ local function whole_opening(para)
   if rest ~= "" then para.content:insert(1, pandoc.Str(rest)) end
   para.content:insert(1, box)
   return para
+end
+
+-- Cross-references ----------------------------------------------------------------------
+
+--- HTML: a reference 「表 3-1」「图 2-1」「附表 1」 in a paragraph is one unbreakable span
+--- (span.ref, white-space: nowrap), so a narrow screen never leaves 「表」 at a line's end.
+local REFERENCE_WORDS = { "附表", "表", "图" }
+
+--- The text before a reference word that ``text`` ends with, and the word; or nil.
+local function reference_lead(text)
+  for _, word in ipairs(REFERENCE_WORDS) do
+    if #text >= #word and text:sub(-#word) == word then return text:sub(1, -#word - 1), word end
+  end
+  return nil
+end
+
+local function unbroken_references(para)
+  if not FORMAT:match("html") then return nil end
+  local inlines = pandoc.List(para.content)
+  local out, changed = pandoc.List(), false
+  local i = 1
+  while i <= #inlines do
+    local here, gap, after = inlines[i], inlines[i + 1], inlines[i + 2]
+    local lead, word
+    if here.t == "Str" then lead, word = reference_lead(here.text) end
+    local number = lead and gap and gap.t == "Space" and after and after.t == "Str" and after.text:match("^%d+%-?%d*")
+    if number then
+      if lead ~= "" then out:insert(pandoc.Str(lead)) end
+      out:insert(pandoc.Span({ pandoc.Str(word), pandoc.Space(), pandoc.Str(number) }, pandoc.Attr("", { "ref" })))
+      local rest = after.text:sub(#number + 1)
+      changed = true
+      if rest ~= "" then
+        inlines[i + 2] = pandoc.Str(rest) -- read again: it may end with the next reference word
+        i = i + 2
+      else
+        i = i + 3
+      end
+    else
+      out:insert(here)
+      i = i + 1
+    end
+  end
+  if changed then
+    para.content = out
+    return para
+  end
+end
+
+-- Lone lines ----------------------------------------------------------------------------
+
+-- A paragraph no longer than this (in ems of body text) fits on one line of the page.
+local ONE_LINE_EMS = 33
+
+--- ``blocks`` with block i kept on the page of block i + 1 where ``keep[i]`` (both paragraphs):
+--- in Typst the two become one paragraph, the second starting on a new indented line, so the
+--- widow and orphan rules keep two lines on either side of a break; in Word the first takes the
+--- style "Keep With Next"; in HTML it is wrapped in div.keep-with-next (break-after: avoid).
+local function kept(blocks, keep)
+  local out = pandoc.List()
+  local typst = FORMAT:match("typst")
+  local style = FORMAT:match("docx") and { ["custom-style"] = "Keep With Next" } or {}
+  for i, block in ipairs(blocks) do
+    local joined = typst and keep[i - 1] and out[#out] and out[#out].t == "Para"
+    if joined then
+      out[#out].content:insert(pandoc.RawInline("typst", "#linebreak()#h(2em)"))
+      out[#out].content:extend(block.content)
+    elseif keep[i] and not typst then
+      out:insert(pandoc.Div({ block }, pandoc.Attr("", { "keep-with-next" }, style)))
+    else
+      out:insert(block)
+    end
+  end
+  return out
+end
+
+local function is_para(block) return block and block.t == "Para" end
+
+--- Keep a list's first two and last two items together, the paragraph introducing a list
+--- (ending in 「：」) with its first item, and a one-line paragraph closing a section (the
+--- score line before the next heading) with the paragraph before it: no lone line at the
+--- foot or the head of a page.
+local function keep_lone_lines(doc)
+  local blocks, keep, lists = pandoc.List(), {}, {}
+  for _, block in ipairs(doc.blocks) do
+    if block.t == "Div" and block.classes:includes(LIST_CLASS) then
+      local first, last = #blocks + 1, #blocks + #block.content
+      local before = blocks[first - 1]
+      if is_para(before) and stringify(before):match("：$") then keep[first - 1] = true end
+      blocks:extend(block.content)
+      for _, i in ipairs({ first, last - 1 }) do
+        if i >= first and i < last and is_para(blocks[i]) and is_para(blocks[i + 1]) then keep[i] = true end
+      end
+    else
+      blocks:insert(block)
+    end
+  end
+  for i, block in ipairs(blocks) do
+    local after = blocks[i + 1]
+    if is_para(block) and is_para(blocks[i - 1]) and (after == nil or after.t == "Header")
+        and ems(stringify(block)) <= ONE_LINE_EMS then
+      keep[i - 1] = true
+    end
+  end
+  doc.blocks = kept(blocks, keep)
+  return doc:walk({ Div = function(div)
+    if div.classes:includes(LIST_CLASS) then return div.content end
+  end })
 end
 
 -- 落款 and 附件 ----------------------------------------------------------------------------
@@ -536,6 +670,8 @@ return {
   { Inlines = east_asian_breaks, Str = document_numbers },
   { Pandoc = chinese_lists },
   { Para = whole_opening },
+  { Para = unbroken_references },
   { Table = Table },
   { Pandoc = closing },
+  { Pandoc = keep_lone_lines },
 }
