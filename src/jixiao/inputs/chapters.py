@@ -148,6 +148,19 @@ def read_asks(notebooks: list[Path]) -> Asks:
     return asks
 
 
+def named_tables(notebooks: list[Path]) -> set[str]:
+    """Every string a chapter's code passes to a call, where data tables are named
+    (``tables.data_table(P, "budget_lines")``, ``C.data("x")``, ``P.table("indicators")``): the
+    tables the chapters print."""
+    names = set()
+    for path in notebooks:
+        for kind, source in _cells(path):
+            if kind == "code":
+                for node in _calls(source):
+                    names |= {v for v in map(_literal, [*node.args, *(k.value for k in node.keywords)]) if v}
+    return names
+
+
 BUILTINS = set(dir(__import__("builtins")))
 
 

@@ -18,7 +18,7 @@ from ..config import DEFAULT_OUTLINE, notebooks_dir, project_root
 from ..errors import InputError
 from ..inputs import frameworks
 from ..inputs.chart_style import STYLE_FILE, read_chart_style
-from ..inputs.chapters import notebook_problems, read_asks
+from ..inputs.chapters import named_tables, notebook_problems, read_asks
 from ..inputs.files import bidi_warnings, inside
 from ..inputs.outline import Outline, foreign_notebooks, outline_path, read_outline
 from ..inputs.params import TOP_LEVEL_KEYS, Params, read_yaml, validate_params
@@ -26,7 +26,7 @@ from ..inputs.sanitize import Clean, sanitize
 from ..inputs.tables import SPECS, Row, read_own_table, read_table
 from ..inputs.texts import Templates, read_text, split_sections
 from ..markup import REFER, at_refs
-from ..numeric import SCORE_STYLE, Style, unrounded
+from ..numeric import SCORE_STYLE, Style, fixed2, parse_number, unrounded
 from ..scoring.evidence import apply_rules, flag, group_rates
 from ..scoring.rules import MANUAL
 from ..scoring.tree import Indicator, Scorecard, build_scorecard
@@ -157,6 +157,8 @@ def project_from_mapping(raw: dict, base_dir: Path, source: str, with_previous: 
     texts, analyses = _texts(params, outline, card, data_dir, values, Templates(style), source)
     pending = _pending(params, texts, analyses)
     warnings += _period_of_another_year(params, source)
+    warnings += _percent_facts(params, source)
+    warnings += _unprinted_tables(params, outline, card, source)
     if pending:
         # every place: `run` refuses while any is left and sends the analyst here for the list
         count = f"（共 {len(pending)} 处）" if len(pending) > 1 else ""
@@ -221,6 +223,45 @@ def _period_of_another_year(params: Params, source: str) -> list[str]:
     if not years or str(params.project.year) in years:
         return []
     return [f"{source}：project.period「{period}」不含评价年度 {params.project.year} 年，是否沿用了上年的实施期间？"]
+
+
+PERCENT_OFF_POLICY = re.compile(r"\s*[+-]?\d[\d,]*\.(\d|\d{3,})\s*[%％]\s*")
+
+
+def _percent_facts(params: Params, source: str) -> list[str]:
+    """A fact typed as a percentage with one decimal or more than two (91.5%): the report prints
+    every rate it computes with two (92.50%), so side by side the fact reads as another precision.
+    Whole percentages (100%, 54%) are targets and round figures, left alone."""
+    warnings = []
+    for key, value in params.facts.items():
+        match = PERCENT_OFF_POLICY.fullmatch(str(value)) if isinstance(value, str) else None
+        if match:
+            two = f"{fixed2(parse_number(value))}%"
+            warnings.append(f"{source}：facts.{key}『{value}』是百分数而不是两位小数；报告中算出的比率都印两位小数"
+                            f"（如 92.50%），请写作 {two}，或写成文字（如「约{value}」）")
+    return warnings
+
+
+READ_BY_RULE = {"keypoints": "重点得分", "responses": "满意度"}  # tables a scoring rule reads whole
+
+
+def _unprinted_tables(params: Params, outline: Outline, card: Scorecard, source: str) -> list[str]:
+    """A table listed under ``data`` that no chapter prints (its name in a chapter's code, as
+    ``tables.data_table(P, "budget_lines")`` or ``C.data("x")``), no exhibit shows and no
+    scoring rule reads: it would silently not be in the report."""
+    used = named_tables([c.notebook for c in outline.chapters]) | {"indicators"}
+    used |= {e.table or e.chart for e in params.exhibits}
+    used |= {name for name, rule in READ_BY_RULE.items() if any(i.rule == rule for i in card.indicators)}
+    inputs = " ".join(i.inputs or "" for i in card.indicators)
+    warnings = []
+    for name, ref in params.data.items():
+        if name in used or re.search(rf"(?<![\w.]){re.escape(name)}\.", inputs):
+            continue
+        file = ref if isinstance(ref, str) else ref.file
+        warnings.append(f"{source}：data 中的表『{name}』（{file}）没有哪一章或 exhibits 印出，也没有评分规则用到，"
+                        f"报告中不会出现：要附在某个指标的分析之后，请在 exhibits 中写 - {{after: 指标编码, table: {name}}}；"
+                        "不需要时请从 data 中删去")
+    return warnings
 
 
 def _pending(params: Params, texts: dict, analyses: dict) -> list[str]:
