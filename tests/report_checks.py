@@ -21,8 +21,8 @@ empty list when the report reads true):
 - each budget rate (预算执行率 …) is defined once, with its formula, its value agrees with
   the amounts printed, and any other working of the same name gives the same value;
 - in a table with a 占比 column, the shares add up to what its 合计 row says;
-- (``forward_references``, run on its own while the example's text still has one) no
-  sentence points to a table of a later chapter.
+- no sentence points to a table or figure of a later chapter without naming the chapter
+  (「见第三部分表 3-5」).
 
 Tables are found by their captions (``SUMMARY`` and ``DETAIL``), not by their numbers, and read
 as the PDF template (``jixiao-table``) draws them: the header row before the caption (which is
@@ -767,21 +767,26 @@ def shares(report: Report) -> list[str]:
     return problems
 
 
+PLACE = re.compile(r"第([一二三四五六七八九十]+)(?:部分|章)\s*$")
+
+
 def forward_references(report: Report) -> list[str]:
-    """No sentence points to a table of a later chapter (「见表 3-5」 in chapter 一)."""
+    """No sentence points to a table or figure of a later chapter (「见表 3-5」 in chapter 一)
+    without saying where it is (「见第三部分表 3-5」)."""
     problems, chapter = [], 0
     for heading in sections(report):
         found = NUMBERING[0][1].match(heading.text)
         if found:
             chapter = chinese_number(found.group(1))
-        for m in re.finditer(r"表\s*(\d+)-(\d+)", heading.body):
-            if chapter and int(m.group(1)) > chapter:
-                problems.append(f"chapter {chapter} refers forward to 表 {m.group(1)}-{m.group(2)}")
+        for m in re.finditer(r"([表图])\s*(\d+)-(\d+)", heading.body):
+            place = PLACE.search(heading.body[:m.start()])
+            if chapter and int(m.group(2)) > chapter and not (place and chinese_number(place.group(1)) == int(m.group(2))):
+                problems.append(f"chapter {chapter} refers forward to {m.group(1)} {m.group(2)}-{m.group(3)}")
     return problems
 
 
 CHECKS = [leftovers, heading_numbers, summary_table, detail_table, analysis, rates, arithmetic, grade, budget_rates,
-          shares]
+          shares, forward_references]
 
 
 def check_report(report: Report) -> list[str]:

@@ -146,3 +146,5 @@ def test_a_reference_to_a_later_chapters_table_is_caught(report):
     assert forward_references(report) == []
     changed = report.replace("财政拨款", "财政拨款（见表 3-1）")
     assert forward_references(changed) == ["chapter 1 refers forward to 表 3-1"]
+    assert forward_references(report.replace("财政拨款", "财政拨款（见第三部分表 3-1、第二部分图 3-1）")) == [
+        "chapter 1 refers forward to 图 3-1"]  # the place named must be the table's

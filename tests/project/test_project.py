@@ -53,3 +53,18 @@ def test_a_percentage_fact_not_in_two_decimals_is_named(example):
         "请写作 91.50%，或写成文字（如「约91.5%」）",
         "facts.web_legal_yoy『63.125%』是百分数而不是两位小数；报告中算出的比率都印两位小数（如 92.50%），"
         "请写作 63.13%，或写成文字（如「约63.125%」）"]
+
+
+GOALS = 'data/shanghai-credit-2018/texts/goals.md'
+
+
+def test_a_text_citing_a_later_chapters_table_is_named_unless_it_says_where(example):
+    """goals.md (chapter 一) cites the targets table that hangs after A202 in chapter 三."""
+    goals = example.parent.parent / GOALS
+    assert "见第三部分{{ ref(\"targets\") }}" in goals.read_text(encoding="utf-8")
+    _replace(goals, "见第三部分{{", "见{{")
+    warnings = load_project(example).warnings
+    assert len(warnings) == 1 and "texts.goals：引用的『targets』印在后面的第三部分，读到这里时还看不到" in warnings[0], warnings
+    _replace(goals, "见{{", "见第二部分{{")
+    assert [w.split("texts.goals：")[1] for w in load_project(example).warnings] == [
+        "引用『targets』前写的是「第二部分」，而它印在第三部分，请改正"]

@@ -14,23 +14,14 @@ import re
 from dataclasses import dataclass
 
 from ..errors import RunFailure
-from ..markup import DEFINE, REFER
+from ..markup import DEFINE, PLACE, REFER, chinese
 
 ATX = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 UNNUMBERED = re.compile(r"\s*\{(?:-|\.unnumbered)\}\s*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
 TYPED = re.compile(r"^(?:第[一二三四五六七八九十百]+[章节部分]|[一二三四五六七八九十]+[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[）)]"
                    r"|\d+(?:\.\d+)*[.、．](?!\d)|[（(]\d+[）)]|\d+[）)])\s*")
-DIGITS = "零一二三四五六七八九"
 KIND_WORD = {"tbl": "表", "fig": "图"}
-
-
-def chinese(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (chapter numbers)."""
-    if n < 10:
-        return DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else DIGITS[tens]) + "十" + (DIGITS[ones] if ones else "")
 
 
 FORMATS = {1: lambda n: f"{chinese(n)}、", 2: lambda n: f"（{chinese(n)}）", 3: lambda n: f"{n}. ",
@@ -149,9 +140,6 @@ def number(blocks: list[Block]) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
 
 
-WHERE = re.compile(r"第[一二三四五六七八九十]+(?:部分|章)\s*$")
-
-
 def _resolved(lines: list[str], numbers: dict, chapters: list) -> list[str]:
     """References replaced by numbers. A reference to a table or figure of a later chapter says
     where it is (「见第三部分表 3-5」): the reader of chapter 一 cannot find 表 3-5 nearby."""
@@ -161,7 +149,7 @@ def _resolved(lines: list[str], numbers: dict, chapters: list) -> list[str]:
             shown = numbers[match.group(1)]
             later = re.match(r"[表图] (\d+)-", shown)
             if later and chapter is not None and int(later.group(1)) > chapter \
-                    and not WHERE.search(line[:match.start()]):
+                    and not PLACE.search(line[:match.start()]):
                 return f"第{chinese(int(later.group(1)))}部分{shown}"
             return shown
 

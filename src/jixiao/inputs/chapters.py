@@ -77,22 +77,22 @@ def is_numbered(notebook: Path) -> bool:
 def labels_in_order(notebook: Path) -> list[tuple[str, str]]:
     """(kind, label) of every table and figure a notebook names, in order (cell options and the
     literal labels of ``C.table``/``C.figure``): the notebook's own best guess of its numbers."""
+    return [named for kind, source in _cells(notebook) if kind == "code" for named in _cell_labels(source)]
+
+
+def _cell_labels(source: str) -> list[tuple[str, str]]:
     found = []
-    for kind, source in _cells(notebook):
-        if kind != "code":
-            continue
-        named = option_label(cell_options(source))
-        if named and named[1]:
-            found.append(named)
-        calls = []
-        for node in _calls(source):
-            if node.func.attr in ("table", "figure"):
-                keywords = {k.arg: k.value for k in node.keywords}
-                label = _literal(keywords.get("label") or (node.args[1] if len(node.args) > 1 else None))
-                if label:
-                    calls.append(((node.lineno, node.col_offset), "tbl" if node.func.attr == "table" else "fig", label))
-        found += [(k, label) for _, k, label in sorted(calls)]
-    return found
+    named = option_label(cell_options(source))
+    if named and named[1]:
+        found.append(named)
+    calls = []
+    for node in _calls(source):
+        if node.func.attr in ("table", "figure"):
+            keywords = {k.arg: k.value for k in node.keywords}
+            label = _literal(keywords.get("label") or (node.args[1] if len(node.args) > 1 else None))
+            if label:
+                calls.append(((node.lineno, node.col_offset), "tbl" if node.func.attr == "table" else "fig", label))
+    return found + [(k, label) for _, k, label in sorted(calls)]
 
 
 def _calls(source: str) -> list:
@@ -146,6 +146,33 @@ def read_asks(notebooks: list[Path]) -> Asks:
                     if _literal(label):
                         asks.labels.add(_literal(label))
     return asks
+
+
+def chapter_numbers(notebooks: list[Path]) -> dict[tuple[str, str], int]:
+    """Which numbered chapter (1 for 一) prints what, as far as the code says: ("text", key) for
+    ``C.text(key)``, ("label", label) for a table or figure, ("analysis", "") and ("exhibits", "")
+    for the chapter of the indicators' analyses and the exhibits after them. A level-1 heading in a
+    Markdown cell starts a chapter (one marked ``{-}``, an annex, is unnumbered and left out); a
+    notebook without one continues the chapter before it."""
+    found, number, current = {}, 0, None
+    for path in notebooks:
+        for kind, source in _cells(path):
+            if kind == "markdown":
+                for title in CHAPTER_HEADING.findall(source):
+                    if UNNUMBERED.search(title):
+                        current = None
+                    else:
+                        number += 1
+                        current = number
+            elif kind == "code" and current is not None:
+                for _, label in _cell_labels(source):
+                    found.setdefault(("label", label), current)
+                for node in _calls(source):
+                    if node.func.attr == "text" and node.args and _literal(node.args[0]):
+                        found.setdefault(("text", _literal(node.args[0])), current)
+                    elif node.func.attr in ("analysis", "exhibits"):
+                        found.setdefault((node.func.attr, ""), current)
+    return found
 
 
 def named_tables(notebooks: list[Path]) -> set[str]:

@@ -18,14 +18,14 @@ from ..config import DEFAULT_OUTLINE, notebooks_dir, project_root
 from ..errors import InputError
 from ..inputs import frameworks
 from ..inputs.chart_style import STYLE_FILE, read_chart_style
-from ..inputs.chapters import named_tables, notebook_problems, read_asks
+from ..inputs.chapters import chapter_numbers, named_tables, notebook_problems, read_asks
 from ..inputs.files import bidi_warnings, inside
 from ..inputs.outline import Outline, foreign_notebooks, outline_path, read_outline
 from ..inputs.params import TOP_LEVEL_KEYS, Params, read_yaml, validate_params
 from ..inputs.sanitize import Clean, sanitize
 from ..inputs.tables import SPECS, Row, read_own_table, read_table
 from ..inputs.texts import Templates, read_text, split_sections
-from ..markup import REFER, at_refs
+from ..markup import PLACE, REFER, at_refs, chinese
 from ..numeric import SCORE_STYLE, Style, fixed2, parse_number, unrounded
 from ..scoring.evidence import apply_rules, flag, group_rates
 from ..scoring.rules import MANUAL
@@ -154,7 +154,8 @@ def project_from_mapping(raw: dict, base_dir: Path, source: str, with_previous: 
                                  set(tables) | set(own_tables), Templates(style), frozenset(SPECS) | {"previous"})
     if problems:
         raise InputError(problems)
-    texts, analyses = _texts(params, outline, card, data_dir, values, Templates(style), source)
+    texts, analyses, forward = _texts(params, outline, card, data_dir, values, Templates(style), source)
+    warnings += forward
     pending = _pending(params, texts, analyses)
     warnings += _period_of_another_year(params, source)
     warnings += _percent_facts(params, source)
@@ -468,7 +469,31 @@ def _texts(params: Params, outline: Outline, card: Scorecard, data_dir: Path, va
     clean = sanitize({f"{kind}:{key}": pair for (kind, key), pair in raw.items()}, data_dir)
     texts = {key: clean[f"text:{key}"] for kind, key in raw if kind == "text"}
     analyses = {key: clean[f"analysis:{key}"] for kind, key in raw if kind == "analysis"}
-    return texts, analyses
+    return texts, analyses, _forward_references(params, outline, raw)
+
+
+def _forward_references(params: Params, outline: Outline, raw: dict) -> list[str]:
+    """A text citing a table or figure that a later chapter prints: the report names that chapter
+    (「第三部分表 3-5」), and the analyst hears of it, with the text and the label."""
+    places = chapter_numbers([c.notebook for c in outline.chapters])
+    for exhibit in params.exhibits:
+        if ("exhibits", "") in places:
+            places.setdefault(("label", exhibit_label(exhibit)), places[("exhibits", "")])
+    warnings = []
+    for (kind, key), (text, where) in raw.items():
+        here = places.get(("text", key) if kind == "text" else ("analysis", ""))
+        for match in REFER.finditer(text):
+            label, there = match.group(1), places.get(("label", match.group(1)))
+            named = PLACE.search(text[:match.start()])
+            if not (here and there and there > here) or named and named.group(1) == chinese(there):
+                continue
+            part = f"第{chinese(there)}部分"
+            if named:
+                warnings.append(f"{where}：引用『{label}』前写的是「{named.group(0).strip()}」，而它印在{part}，请改正")
+            else:
+                warnings.append(f"{where}：引用的『{label}』印在后面的{part}，读到这里时还看不到；报告在编号前加上「{part}」"
+                                f"（如「见{part}表 {there}-1」）。请在引用前写明「{part}」，或改写这句，不再引用它")
+    return warnings
 
 
 def raw_from_namespace(namespace: dict) -> dict:
