@@ -68,3 +68,22 @@ def test_a_text_citing_a_later_chapters_table_is_named_unless_it_says_where(exam
     _replace(goals, "见{{", "见第二部分{{")
     assert [w.split("texts.goals：")[1] for w in load_project(example).warnings] == [
         "引用『targets』前写的是「第二部分」，而它印在第三部分，请改正"]
+
+
+def test_an_exhibit_or_a_photo_the_text_never_cites_is_named(example):
+    from PIL import Image
+
+    data = example.parent.parent / "data" / "shanghai-credit-2018"
+    _replace(data / "analysis.md", ACTIVITIES[1], "")
+    (data / "photos").mkdir()
+    Image.new("RGB", (8, 4), "red").save(data / "photos" / "hall.png")
+    organization = data / "texts" / "organization.md"
+    organization.write_text(organization.read_text(encoding="utf-8") + "\n\n![服务大厅](photos/hall.png)\n", encoding="utf-8")
+    project = load_project(example)
+    assert project.texts["organization"].labels == ["hall"]
+    assert [w.split("：", 1)[1] for w in project.warnings] == [
+        "exhibits 第 5 项附上的『activities』在正文中没有引用；报告中的表和图都应在文字中提到，"
+        "请在 C109 的分析中写「见{{ ref(\"activities\") }}」",
+        "图片『hall』在正文中没有引用，请在文字中写「见@fig-hall」"]
+    organization.write_text(organization.read_text(encoding="utf-8") + "\n服务大厅见@fig-hall。\n", encoding="utf-8")
+    assert len(load_project(example).warnings) == 1

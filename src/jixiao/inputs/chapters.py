@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from ..markup import AT_REFER
 
 MAGIC = re.compile(r"^\s*[%!]", re.M)
 
@@ -27,6 +28,7 @@ class Asks:
     texts: dict[str, bool] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
     labels: set[str] = field(default_factory=set)
+    refs: list[tuple[str, str]] = field(default_factory=list)  # (label, where) of each @tbl-…/@fig-… in the chapters
 
 
 HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*(?:\{[^}]*\})?\s*$", re.M)
@@ -123,9 +125,13 @@ def read_asks(notebooks: list[Path]) -> Asks:
     asks = Asks()
     for path in notebooks:
         title = ""
+        counts = {"markdown": 0, "code": 0}
         for kind, source in _cells(path):
+            counts[kind] = counts.get(kind, 0) + 1
+            where = f"{path.name} 的第 {counts[kind]} 个{'Markdown' if kind == 'markdown' else '代码'}单元"
             if kind == "markdown":
                 title = next(reversed(HEADING.findall(source)), title)
+                asks.refs += [(label, where) for label in AT_REFER.findall(source)]
                 continue
             if kind != "code":
                 continue
@@ -134,6 +140,8 @@ def read_asks(notebooks: list[Path]) -> Asks:
                 asks.labels.add(named[1])
             for node in _calls(source):
                 keywords = {k.arg: k.value for k in node.keywords}
+                if node.func.attr == "say" and node.args and _literal(node.args[0]):
+                    asks.refs += [(label, where) for label in AT_REFER.findall(_literal(node.args[0]))]
                 if node.func.attr == "text" and node.args and _literal(node.args[0]):
                     required = keywords.get("required")
                     is_required = isinstance(required, ast.Constant) and required.value is True

@@ -459,17 +459,33 @@ def _texts(params: Params, outline: Outline, card: Scorecard, data_dir: Path, va
             raw[("analysis", ind.code)] = (at_refs(templates.render(text, values, where)), where)
         except InputError as exc:
             problems.extend(exc.messages)
+    if problems:
+        raise InputError(problems)
+    clean = sanitize({f"{kind}:{key}": pair for (kind, key), pair in raw.items()}, data_dir)
     labels = asks.labels | {exhibit_label(e) for e in params.exhibits}
+    for (kind, key), (_, where) in raw.items():
+        problems += [f"{where}：图片的文件名『{label}』与报告中的表或图标签相同，请给图片文件改名"
+                     for label in clean[f"{kind}:{key}"].labels if label in labels]
+    labels |= {label for c in clean.values() for label in c.labels}
+    for label, where in asks.refs:
+        if label not in labels:
+            problems.append(f"{where}：引用的表或图『{label}』没有哪一章或 exhibits 印出（提纲中没有印它的笔记本？）；"
+                            f"可引用的标签：{'、'.join(sorted(labels))}")
     for text, where in raw.values():
         for label in REFER.findall(text):
             if label not in labels:
                 problems.append(f"{where}：引用的表或图『{label}』不存在；可引用的标签：{'、'.join(sorted(labels))}")
     if problems:
         raise InputError(problems)
-    clean = sanitize({f"{kind}:{key}": pair for (kind, key), pair in raw.items()}, data_dir)
     texts = {key: clean[f"text:{key}"] for kind, key in raw if kind == "text"}
     analyses = {key: clean[f"analysis:{key}"] for kind, key in raw if kind == "analysis"}
-    return texts, analyses, _forward_references(params, outline, raw)
+    cited = {label for text, _ in raw.values() for label in REFER.findall(text)} | {label for label, _ in asks.refs}
+    uncited = [f"{source}：exhibits 第 {n} 项附上的『{exhibit_label(e)}』在正文中没有引用；报告中的表和图都应在文字中提到，"
+               f"请在 {e.after} 的分析中写「见{{{{ ref(\"{exhibit_label(e)}\") }}}}」"
+               for n, e in enumerate(params.exhibits, start=1) if exhibit_label(e) not in cited]
+    uncited += [f"{where}：图片『{label}』在正文中没有引用，请在文字中写「见@fig-{label}」"
+                for (kind, key), (_, where) in raw.items() for label in clean[f"{kind}:{key}"].labels if label not in cited]
+    return texts, analyses, _forward_references(params, outline, raw) + uncited
 
 
 def _forward_references(params: Params, outline: Outline, raw: dict) -> list[str]:
