@@ -128,7 +128,7 @@ def read_asks(notebooks: list[Path]) -> Asks:
         counts = {"markdown": 0, "code": 0}
         for kind, source in _cells(path):
             counts[kind] = counts.get(kind, 0) + 1
-            where = f"{path.name} 的第 {counts[kind]} 个{'Markdown' if kind == 'markdown' else '代码'}单元"
+            where = f"{path.name} 的第 {counts[kind]} 个{' Markdown ' if kind == 'markdown' else '代码'}单元"
             if kind == "markdown":
                 title = next(reversed(HEADING.findall(source)), title)
                 asks.refs += [(label, where) for label in AT_REFER.findall(source)]
