@@ -21,8 +21,13 @@ empty list when the report reads true):
 - each budget rate (预算执行率 …) is defined once, with its formula, its value agrees with
   the amounts printed, and any other working of the same name gives the same value;
 - in a table with a 占比 column, the shares add up to what its 合计 row says;
-- (``forward_references``, run on its own while the example's text still has one) no
-  sentence points to a table of a later chapter.
+- no sentence points to a table or figure of a later chapter without naming the chapter
+  (「见第三部分表 3-5」);
+- one decimal policy per kind of figure: percentages in the prose whole or with two decimals,
+  amounts in 万元 with two decimals and separators, a rate compared with anchors printed as the
+  sentence printed it, one number of decimals per table column;
+- every image in the body has a numbered 图 caption, and every numbered table and figure is
+  cited in the text.
 
 Tables are found by their captions (``SUMMARY`` and ``DETAIL``), not by their numbers, and read
 as the PDF template (``jixiao-table``) draws them: the header row before the caption (which is
@@ -97,6 +102,7 @@ class Report:
     body: list[Piece]
     margin: float
     size: float
+    source: Path | None = None  # the PDF read (its images are counted)
 
     @property
     def text(self) -> str:
@@ -145,7 +151,7 @@ def read_report(pdf: Path) -> Report:
     body_size = max(set(lines), key=lines.count)
     start = next(i for i, p in enumerate(pieces) if p.sans and p.size > body_size and p.text.startswith("一、"))
     margin = pieces[start].x
-    return Report(pieces[:start], pieces[start:], margin, body_size)
+    return Report(pieces[:start], pieces[start:], margin, body_size, Path(pdf))
 
 
 def _latin_width(text: str) -> float:
@@ -775,21 +781,102 @@ def shares(report: Report) -> list[str]:
     return problems
 
 
+PLACE = re.compile(r"第([一二三四五六七八九十]+)(?:部分|章)\s*$")
+
+
 def forward_references(report: Report) -> list[str]:
-    """No sentence points to a table of a later chapter (「见表 3-5」 in chapter 一)."""
+    """No sentence points to a table or figure of a later chapter (「见表 3-5」 in chapter 一)
+    without saying where it is (「见第三部分表 3-5」)."""
     problems, chapter = [], 0
     for heading in sections(report):
         found = NUMBERING[0][1].match(heading.text)
         if found:
             chapter = chinese_number(found.group(1))
-        for m in re.finditer(r"表\s*(\d+)-(\d+)", heading.body):
-            if chapter and int(m.group(1)) > chapter:
-                problems.append(f"chapter {chapter} refers forward to 表 {m.group(1)}-{m.group(2)}")
+        for m in re.finditer(r"([表图])\s*(\d+)-(\d+)", heading.body):
+            place = PLACE.search(heading.body[:m.start()])
+            if chapter and int(m.group(2)) > chapter and not (place and chinese_number(place.group(1)) == int(m.group(2))):
+                problems.append(f"chapter {chapter} refers forward to {m.group(1)} {m.group(2)}-{m.group(3)}")
+    return problems
+
+
+PERCENT = re.compile(rf"(?<![\d.,])({NUM})\s*%")
+WAN = re.compile(rf"(?<![\d.,])({NUM})\s*万元")
+COMPARED = re.compile(rf"(?<![\d.,])({NUM}%?) (?:不低于最高锚点|不高于最低锚点|介于|≥|≤|低于最低档|高于最高档) ({NUM}%?)")
+
+
+def _places(number: str) -> int:
+    digits = number.replace(",", "").rstrip("%")
+    return len(digits.split(".")[1]) if "." in digits else 0
+
+
+def decimals(report: Report) -> list[str]:
+    """One decimal policy per kind of figure: a percentage in the prose is whole (a target, a
+    round figure: 100%, 约54%) or has two decimals (92.50%), a weight as typed (权重 1.5%); an amount in 万元 has two decimals
+    and thousands separators (3,860.00万元); a rate compared with anchors or bands is printed as
+    the sentence printed it (93.10%, not 93.1) and so are the anchors (90%); in a table column
+    every percentage with decimals has as many as the others."""
+    problems = []
+    for sentence in _sentences(report):
+        weights = set(re.findall(rf"权重\s*({NUM})\s*%", sentence))  # a weight is printed as typed (1.5%)
+        for m in PERCENT.finditer(sentence):
+            if _places(m.group(1)) not in (0, 2) and m.group(1) not in weights:
+                problems.append(f"percentage {m.group(1)}% has {_places(m.group(1))} decimals: {sentence}")
+        for m in WAN.finditer(sentence):
+            if not re.fullmatch(r"\d{1,3}(?:,\d{3})*\.\d{2}", m.group(1)):
+                problems.append(f"amount {m.group(1)}万元 is not written 1,234.56万元: {sentence}")
+        shown = {decimal(m.group(1)): m.group(1) for m in PERCENT.finditer(sentence)}
+        for m in COMPARED.finditer(sentence):
+            value, anchor = m.groups()
+            if value.endswith("%") != anchor.endswith("%"):
+                problems.append(f"『{m.group(0)}』 compares a percentage with a bare number: {sentence}")
+            elif not value.endswith("%") and decimal(value) in shown:
+                problems.append(f"『{m.group(0)}』 prints {shown[decimal(value)]}% again as {value}: {sentence}")
+    for caption in _captions(report):
+        cells = table_pieces(report, caption)
+        cols = columns(cells) if cells else []
+        places: dict[int, set] = {}
+        for cell in cells[len(cols):]:
+            text = cell.text.strip()
+            if re.fullmatch(rf"{NUM}%", text) and "." in text:
+                places.setdefault(column_of(cell, cols), set()).add(_places(text))
+        for where, found in places.items():
+            if len(found) > 1:
+                problems.append(f"{caption}: column 『{cols[where].name}』 prints percentages with {sorted(found)} decimals")
+    return problems
+
+
+def _figure_captions(report: Report) -> list[Piece]:
+    return [p for p in report.body if _caption(p, report) and re.match(r"\s*附?图", p.text)]
+
+
+def images_numbered(report: Report) -> list[str]:
+    """Every image drawn in the body (a chart, an analyst's photo) has a numbered caption: as many
+    images on the body's pages as 图 captions."""
+    if report.source is None:
+        return []
+    first = report.body[0].page
+    pages = PdfReader(str(report.source)).pages[first:]
+    drawn = sum(len(page.images) for page in pages)
+    captions = len(_figure_captions(report))
+    return [] if drawn == captions else [f"{drawn} images in the body, {captions} numbered figure captions"]
+
+
+def citations(report: Report) -> list[str]:
+    """Every numbered table and figure of a chapter is cited in the prose (「见表 3-1」「如图 3-1
+    所示」); an annex's (附表 1) is named by the 附件 list before the 落款."""
+    text = re.sub(r"\s+", "", prose(report))
+    problems = []
+    for piece in report.body:
+        if not _caption(piece, report) or piece.text.strip().startswith("续"):
+            continue
+        number = re.match(r"\s*([表图])\s*([0-9]+-[0-9]+)", piece.text)
+        if number and not re.search(rf"{number.group(1)}{number.group(2)}(?![0-9-])", text):
+            problems.append(f"{number.group(1)} {number.group(2)} is not cited in the text")
     return problems
 
 
 CHECKS = [leftovers, heading_numbers, summary_table, detail_table, analysis, rates, arithmetic, grade, budget_rates,
-          shares]
+          shares, forward_references, decimals, images_numbered, citations]
 
 
 def check_report(report: Report) -> list[str]:

@@ -21,6 +21,7 @@ def test_formats_as_reports_print_them():
     assert growth(43256, 39796) == "8.69%"
     assert thousands(15676396) == "15,676,396"
     assert wan(4000000) == "400.00"
+    assert wan(38600000) == "3,860.00" and wan(-12345678) == "-1,234.57"  # separators as the tables print yuan
     assert yuan(600000) == "600,000.00"
     assert month_text("2018-08") == "2018年8月"
     assert month_text("2019-07-01") == "2019年7月1日"

@@ -407,7 +407,6 @@ def test_quarto_forced_rerun_is_byte_identical(rendered_quarto):
     assert {name: (rendered_quarto / name).read_bytes() for name in before} == before
 
 
-@pytest.mark.xfail(strict=True, reason="第一章「具体见表 3-3」指向第三章的表：待笔记本把绩效指标表移到首次引用处，或改写为「见第三章表 3-3」")
 def test_pdf_has_no_forward_reference_to_a_later_chapters_table(rendered):
     from report_checks import forward_references
 

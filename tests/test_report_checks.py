@@ -151,3 +151,33 @@ def test_a_reference_to_a_later_chapters_table_is_caught(report):
     assert forward_references(report) == []
     changed = report.replace("财政拨款", "财政拨款（见表 3-1）")
     assert forward_references(changed) == ["chapter 1 refers forward to 表 3-1"]
+    assert forward_references(report.replace("财政拨款", "财政拨款（见第三部分表 3-1、第二部分图 3-1）")) == [
+        "chapter 1 refers forward to 图 3-1"]  # the place named must be the table's
+
+
+def test_one_decimal_policy_per_kind_of_figure(report):
+    from report_checks import decimals
+
+    assert decimals(report) == []
+    assert any("92.0%" in p for p in decimals(report.replace("为 92.00%", "为 92.0%")))
+    assert any("1000.00万元" in p for p in decimals(report.replace("项目预算 100.00万元", "项目预算 1000.00万元")))
+    working = report.replace("75.00% 介于 50%", "75.00% 介于 50")
+    assert any("compares a percentage with a bare number" in p for p in decimals(working))
+    again = report.replace("75.00% 介于 50%（0 分）与 90%", "75 介于 50（0 分）与 90")  # the working's 93.1 beside 93.10%
+    assert any("prints 75.00% again as 75" in p for p in decimals(again))
+
+
+def test_every_image_has_a_numbered_caption(report):
+    from report_checks import images_numbered
+
+    assert images_numbered(report) == []
+    caption = next(p.text.strip() for p in report.body if p.text.strip().startswith("图 3-1"))
+    found = images_numbered(report.drop(caption))
+    assert found and "numbered figure captions" in found[0]
+
+
+def test_every_table_and_figure_is_cited(report):
+    from report_checks import citations
+
+    assert citations(report) == []
+    assert citations(report.replace("得分率见图 3-1", "得分率如下")) == ["图 3-1 is not cited in the text"]

@@ -46,3 +46,16 @@ def refer(label: str) -> str:
 def at_refs(text: str) -> str:
     """``@tbl-label`` and ``@fig-label`` as reference tokens (the number of that table or figure)."""
     return AT_REFER.sub(lambda m: refer(m.group(1)), text)
+
+
+DIGITS = "零一二三四五六七八九"
+# A chapter named before a reference: 「第三部分」 or 「第三章」 (「见第三部分表 3-5」).
+PLACE = re.compile(r"第([一二三四五六七八九十]+)(?:部分|章)\s*$")
+
+
+def chinese(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (chapter numbers)."""
+    if n < 10:
+        return DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else DIGITS[tens]) + "十" + (DIGITS[ones] if ones else "")

@@ -190,8 +190,9 @@ def yuan(value) -> str:
 
 
 def wan(value) -> str:
-    """Amount in 万元 with two decimals: 4000000 → 400.00."""
-    return fixed2(to_decimal(value) / Decimal(10000))
+    """Amount in 万元 with separators and two decimals, as tables print yuan: 4000000 → 400.00,
+    38600000 → 3,860.00."""
+    return f"{round2(to_decimal(value) / Decimal(10000)):,.2f}"
 
 
 def month_text(text: str) -> str:

@@ -48,7 +48,20 @@ def test_tables_and_figures_numbered_per_chapter_and_references_resolved():
               Block("markdown", "# 附件 {-}"), Block("table", f": {define('tbl', 'c')} 附\n\n| z |\n|---|\n| 3 |")]
     out = number(blocks)
     assert ": 表 1-1 表甲" in out and "![图 1-1 图甲]" in out and ": 表 2-1 表乙" in out and ": 附表 1 附" in out
-    assert "见表 2-1。" in out
+    assert "见第二部分表 2-1。" in out  # a later chapter's table: the sentence says where it is
+
+
+def test_a_reference_says_where_a_later_chapters_table_is_and_only_then():
+    """Chapter 一 citing 表 3-1 says 「第三部分表 3-1」 (once, even when the text names the part
+    itself); a reference within the chapter, backwards, or from an annex stays the bare number."""
+    blocks = [Block("markdown", "# 甲"), Block("text", f"见{refer('c')}，又见第三部分{refer('c')}；本章{refer('a')}。"),
+              Block("table", f": {define('tbl', 'a')} 表甲\n\n| x |\n|---|\n| 1 |"),
+              Block("markdown", "# 乙"), Block("prose", f"如{refer('a')}。"),
+              Block("markdown", "# 丙"), Block("figure", f"![{define('fig', 'c')} 图丙](figures/c.png)"),
+              Block("markdown", "# 附件 {-}"), Block("prose", f"见{refer('c')}。")]
+    out = number(blocks)
+    assert "见第三部分图 3-1，又见第三部分图 3-1；本章表 1-1。" in out
+    assert "如表 1-1。" in out and "附件\n\n见图 3-1。" in out
 
 
 def test_unknown_or_duplicate_labels_fail_with_their_name():

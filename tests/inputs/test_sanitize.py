@@ -39,6 +39,33 @@ def test_an_image_in_the_data_folder_is_kept(tmp_path):
     assert path == tmp_path / "photos" / "site.png" and f"figures/{name}" in result.text
 
 
+def test_an_image_is_a_numbered_figure_with_its_caption(tmp_path):
+    """Every image in a text is a figure of its own, its alternative text the caption, labelled by
+    its file name (cited as @fig-site): pulled out of a sentence, the same file twice labelled apart."""
+    (tmp_path / "photos").mkdir()
+    Image.new("RGB", (8, 4), "red").save(tmp_path / "photos" / "site.png")
+    Image.new("RGB", (8, 4), "blue").save(tmp_path / "photos" / "现场.png")
+    result = clean("现场如下 ![服务大厅](photos/site.png) 所示。\n\n![同一张](photos/site.png)\n\n![其他](photos/现场.png)",
+                   tmp_path)
+    (name, _), (other, _) = result.images.items()
+    assert result.labels == ["site", "site-2", "image"]
+    assert result.text == (f"现场如下所示。\n\n![⟦fig:site⟧ 服务大厅](figures/{name})\n\n"
+                           f"![⟦fig:site-2⟧ 同一张](figures/{name})\n\n![⟦fig:image⟧ 其他](figures/{other})\n")
+    assert '<figcaption aria-hidden="true">⟦fig:site⟧ 服务大厅</figcaption>' in html(result.text)  # the report reads it as a figure
+
+
+@pytest.mark.parametrize("text, words", [("![](photos/site.png)", "没有图题"), ("![ ](photos/site.png)", "没有图题"),
+                                         ("**加粗 ![图](photos/site.png)**", "应单独成段"),
+                                         ("[链接 ![图](photos/site.png)](http://a.b/)", "应单独成段"),
+                                         ("| a |\n|---|\n| ![图](photos/site.png) |", "应单独成段")])
+def test_an_image_without_a_caption_or_inside_other_markup_is_refused(text, words, tmp_path):
+    (tmp_path / "photos").mkdir()
+    Image.new("RGB", (8, 4), "red").save(tmp_path / "photos" / "site.png")
+    with pytest.raises(InputError) as err:
+        clean(text, tmp_path)
+    assert err.value.messages[0].startswith("texts/k.md：图片『photos/site.png』") and words in err.value.messages[0]
+
+
 @pytest.mark.parametrize("content", [b"\x89PNG\r\n\x1a\n" + b"SECRET" * 10, b"root:x:0:0:root:/root:/bin/bash\n", b""])
 def test_a_file_that_is_not_an_image_is_refused_whatever_its_name(content, tmp_path):
     """A text file renamed .png in the data folder was embedded byte for byte in the HTML and Word."""

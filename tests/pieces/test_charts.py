@@ -80,6 +80,18 @@ def test_long_labels_wrap_instead_of_squeezing_the_plot(project):
     assert len(fig.axes[0].get_xticks()) >= 3
 
 
+def test_a_chart_of_many_bars_fits_a_page_with_its_caption():
+    """40 indicators losing points made a chart 11 inches tall at the text width: it ran into the
+    page number and its caption fell off the page. It stops at MAX_HEIGHT, its labels smaller."""
+    from decimal import Decimal
+
+    labels = [f"B{n:03} 项目管理制度的健全性与执行有效性" for n in range(40)]
+    fig = charts.bars(labels, [Decimal(1)] * 40, ["1.00"] * 40, "失分（分）")
+    few = charts.bars(labels[:3], [Decimal(1)] * 3, ["1.00"] * 3, "失分（分）")
+    assert fig.get_size_inches()[1] == charts.MAX_HEIGHT and few.get_size_inches()[1] < charts.MAX_HEIGHT
+    assert fig.axes[0].get_yticklabels()[0].get_fontsize() < few.axes[0].get_yticklabels()[0].get_fontsize()
+
+
 def test_every_charted_table_has_a_chart():
     assert {name for name, spec in SPECS.items() if spec.charted} == set(charts.TABLE_CHARTS)
 

@@ -6,30 +6,22 @@ renumbering. A heading that ends in ``{-}`` or ``{.unnumbered}``, or that a note
 with ``C.heading`` (an indicator's, with its code), keeps its text as it is. The analyst's
 texts may have headings of their own: they go below the heading the text stands under. A
 heading with nothing under it is left out. Tables and figures are numbered per chapter
-(表 3-1, 图 3-1; 附表 1 in an unnumbered chapter such as an annex) and references resolved.
+(表 3-1, 图 3-1; 附表 1 in an unnumbered chapter such as an annex) and references resolved; a
+reference to a later chapter's table or figure names that chapter (第三部分表 3-5).
 """
 
 import re
 from dataclasses import dataclass
 
 from ..errors import RunFailure
-from ..markup import DEFINE, REFER
+from ..markup import DEFINE, PLACE, REFER, chinese
 
 ATX = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 UNNUMBERED = re.compile(r"\s*\{(?:-|\.unnumbered)\}\s*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
 TYPED = re.compile(r"^(?:第[一二三四五六七八九十百]+[章节部分]|[一二三四五六七八九十]+[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[）)]"
                    r"|\d+(?:\.\d+)*[.、．](?!\d)|[（(]\d+[）)]|\d+[）)])\s*")
-DIGITS = "零一二三四五六七八九"
 KIND_WORD = {"tbl": "表", "fig": "图"}
-
-
-def chinese(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (chapter numbers)."""
-    if n < 10:
-        return DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else DIGITS[tens]) + "十" + (DIGITS[ones] if ones else "")
 
 
 FORMATS = {1: lambda n: f"{chinese(n)}、", 2: lambda n: f"（{chinese(n)}）", 3: lambda n: f"{n}. ",
@@ -114,7 +106,7 @@ def number(blocks: list[Block]) -> str:
     counters = [0] * 7
     chapter = None  # the current level-1 number, or None in an unnumbered chapter
     numbers, seen = {}, {}
-    lines = []
+    lines, chapters = [], []  # each line and the chapter it stands in
     for item in _kept(_items(blocks)):
         if isinstance(item, _Heading):
             for deeper in range(item.level + 1, 7):
@@ -127,6 +119,7 @@ def number(blocks: list[Block]) -> str:
                 chapter = counters[1] if item.numbered else None
                 seen = {}
             lines.append(f"{'#' * item.level} {title}")
+            chapters.append(chapter)
             continue
 
         def define(match):
@@ -139,8 +132,26 @@ def number(blocks: list[Block]) -> str:
             return numbers[label]
 
         lines.append(DEFINE.sub(define, item))
-    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
-    missing = sorted(set(REFER.findall(text)) - set(numbers))
+        chapters.append(chapter)
+    missing = sorted({label for line in lines for label in REFER.findall(line)} - set(numbers))
     if missing:
         raise RunFailure(f"正文引用了不存在的表或图：{'、'.join(missing)}，请检查文字中的 {{{{ ref(\"…\") }}}} 标签")
-    return REFER.sub(lambda m: numbers[m.group(1)], text)
+    lines = _resolved(lines, numbers, chapters)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
+def _resolved(lines: list[str], numbers: dict, chapters: list) -> list[str]:
+    """References replaced by numbers. A reference to a table or figure of a later chapter says
+    where it is (「见第三部分表 3-5」): the reader of chapter 一 cannot find 表 3-5 nearby."""
+    out = []
+    for line, chapter in zip(lines, chapters):
+        def refer(match, line=line, chapter=chapter):
+            shown = numbers[match.group(1)]
+            later = re.match(r"[表图] (\d+)-", shown)
+            if later and chapter is not None and int(later.group(1)) > chapter \
+                    and not PLACE.search(line[:match.start()]):
+                return f"第{chinese(int(later.group(1)))}部分{shown}"
+            return shown
+
+        out.append(REFER.sub(refer, line))
+    return out

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from ..markup import AT_REFER
 
 MAGIC = re.compile(r"^\s*[%!]", re.M)
 
@@ -27,6 +28,7 @@ class Asks:
     texts: dict[str, bool] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
     labels: set[str] = field(default_factory=set)
+    refs: list[tuple[str, str]] = field(default_factory=list)  # (label, where) of each @tbl-…/@fig-… in the chapters
 
 
 HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*(?:\{[^}]*\})?\s*$", re.M)
@@ -77,22 +79,22 @@ def is_numbered(notebook: Path) -> bool:
 def labels_in_order(notebook: Path) -> list[tuple[str, str]]:
     """(kind, label) of every table and figure a notebook names, in order (cell options and the
     literal labels of ``C.table``/``C.figure``): the notebook's own best guess of its numbers."""
+    return [named for kind, source in _cells(notebook) if kind == "code" for named in _cell_labels(source)]
+
+
+def _cell_labels(source: str) -> list[tuple[str, str]]:
     found = []
-    for kind, source in _cells(notebook):
-        if kind != "code":
-            continue
-        named = option_label(cell_options(source))
-        if named and named[1]:
-            found.append(named)
-        calls = []
-        for node in _calls(source):
-            if node.func.attr in ("table", "figure"):
-                keywords = {k.arg: k.value for k in node.keywords}
-                label = _literal(keywords.get("label") or (node.args[1] if len(node.args) > 1 else None))
-                if label:
-                    calls.append(((node.lineno, node.col_offset), "tbl" if node.func.attr == "table" else "fig", label))
-        found += [(k, label) for _, k, label in sorted(calls)]
-    return found
+    named = option_label(cell_options(source))
+    if named and named[1]:
+        found.append(named)
+    calls = []
+    for node in _calls(source):
+        if node.func.attr in ("table", "figure"):
+            keywords = {k.arg: k.value for k in node.keywords}
+            label = _literal(keywords.get("label") or (node.args[1] if len(node.args) > 1 else None))
+            if label:
+                calls.append(((node.lineno, node.col_offset), "tbl" if node.func.attr == "table" else "fig", label))
+    return found + [(k, label) for _, k, label in sorted(calls)]
 
 
 def _calls(source: str) -> list:
@@ -123,9 +125,13 @@ def read_asks(notebooks: list[Path]) -> Asks:
     asks = Asks()
     for path in notebooks:
         title = ""
+        counts = {"markdown": 0, "code": 0}
         for kind, source in _cells(path):
+            counts[kind] = counts.get(kind, 0) + 1
+            where = f"{path.name} 的第 {counts[kind]} 个{' Markdown ' if kind == 'markdown' else '代码'}单元"
             if kind == "markdown":
                 title = next(reversed(HEADING.findall(source)), title)
+                asks.refs += [(label, where) for label in AT_REFER.findall(source)]
                 continue
             if kind != "code":
                 continue
@@ -134,6 +140,8 @@ def read_asks(notebooks: list[Path]) -> Asks:
                 asks.labels.add(named[1])
             for node in _calls(source):
                 keywords = {k.arg: k.value for k in node.keywords}
+                if node.func.attr == "say" and node.args and _literal(node.args[0]):
+                    asks.refs += [(label, where) for label in AT_REFER.findall(_literal(node.args[0]))]
                 if node.func.attr == "text" and node.args and _literal(node.args[0]):
                     required = keywords.get("required")
                     is_required = isinstance(required, ast.Constant) and required.value is True
@@ -146,6 +154,46 @@ def read_asks(notebooks: list[Path]) -> Asks:
                     if _literal(label):
                         asks.labels.add(_literal(label))
     return asks
+
+
+def chapter_numbers(notebooks: list[Path]) -> dict[tuple[str, str], int]:
+    """Which numbered chapter (1 for 一) prints what, as far as the code says: ("text", key) for
+    ``C.text(key)``, ("label", label) for a table or figure, ("analysis", "") and ("exhibits", "")
+    for the chapter of the indicators' analyses and the exhibits after them. A level-1 heading in a
+    Markdown cell starts a chapter (one marked ``{-}``, an annex, is unnumbered and left out); a
+    notebook without one continues the chapter before it."""
+    found, number, current = {}, 0, None
+    for path in notebooks:
+        for kind, source in _cells(path):
+            if kind == "markdown":
+                for title in CHAPTER_HEADING.findall(source):
+                    if UNNUMBERED.search(title):
+                        current = None
+                    else:
+                        number += 1
+                        current = number
+            elif kind == "code" and current is not None:
+                for _, label in _cell_labels(source):
+                    found.setdefault(("label", label), current)
+                for node in _calls(source):
+                    if node.func.attr == "text" and node.args and _literal(node.args[0]):
+                        found.setdefault(("text", _literal(node.args[0])), current)
+                    elif node.func.attr in ("analysis", "exhibits"):
+                        found.setdefault((node.func.attr, ""), current)
+    return found
+
+
+def named_tables(notebooks: list[Path]) -> set[str]:
+    """Every string a chapter's code passes to a call, where data tables are named
+    (``tables.data_table(P, "budget_lines")``, ``C.data("x")``, ``P.table("indicators")``): the
+    tables the chapters print."""
+    names = set()
+    for path in notebooks:
+        for kind, source in _cells(path):
+            if kind == "code":
+                for node in _calls(source):
+                    names |= {v for v in map(_literal, [*node.args, *(k.value for k in node.keywords)]) if v}
+    return names
 
 
 BUILTINS = set(dir(__import__("builtins")))

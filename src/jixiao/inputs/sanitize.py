@@ -51,6 +51,7 @@ class Clean:
 
     text: str
     images: dict[str, Path] = field(default_factory=dict)
+    labels: list[str] = field(default_factory=list)  # the figure labels of its images, in order
 
 
 def sanitize(texts: dict[str, tuple[str, str]], data_dir: Path) -> dict[str, Clean]:
@@ -76,12 +77,12 @@ def _sanitize(texts: dict[str, tuple[str, str]], data_dir: Path) -> dict[str, Cl
     keys = list(texts)
     blocks = _read([texts[k][0] for k in keys])
     problems, cleaned = [], {}
-    chunks = []
+    chunks, labels = [], set()  # figure labels are unique across the texts
     for key, chunk in zip(keys, blocks):
-        walker = _Walker(data_dir, texts[key][1])
+        walker = _Walker(data_dir, texts[key][1], labels)
         chunks.append(walker.blocks(chunk))
         problems += walker.problems + _too_long(chunk, texts[key][1])
-        cleaned[key] = walker.images
+        cleaned[key] = walker
     total = sum(len(text) for text, _ in texts.values())
     if total > limits.TEXTS_CHARS:
         problems.append(f"{texts[keys[0]][1]} 等：全部文字和指标分析合计 {total:,} 个字符，超过上限 {limits.TEXTS_CHARS:,}"
@@ -92,7 +93,7 @@ def _sanitize(texts: dict[str, tuple[str, str]], data_dir: Path) -> dict[str, Cl
     shortcodes = [texts[k][1] for k, text in zip(keys, written) if "{{<" in text or "{{%" in text]
     if shortcodes:
         raise InputError([f"{where}：文字中不能出现 {{{{< 或 {{{{%（Quarto 的短代码），请删去" for where in shortcodes])
-    return {key: Clean(text, cleaned[key]) for key, text in zip(keys, written)}
+    return {key: Clean(text, cleaned[key].images, cleaned[key].labels) for key, text in zip(keys, written)}
 
 
 CONTAINER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
@@ -253,14 +254,60 @@ def _wide(ch: str) -> bool:
 class _Walker:
     """Checks and cleans one text's pandoc AST."""
 
-    def __init__(self, data_dir: Path, where: str):
+    def __init__(self, data_dir: Path, where: str, taken: set | None = None):
         self.data_dir = Path(data_dir).resolve()
         self.where = where
         self.problems: list[str] = []
         self.images: dict[str, Path] = {}
+        self.labels: list[str] = []
+        self.taken = set() if taken is None else taken
+        self.in_table = 0
 
     def blocks(self, items: list) -> list:
-        return [b for b in (self.node(item) for item in items) if b is not None]
+        out = []
+        for item in items:
+            if item.get("t") in ("Para", "Plain") and not self.in_table and any(i.get("t") == "Image" for i in item["c"]):
+                out += self.figures(item)
+            else:
+                out.append(self.node(item))
+        return [b for b in out if b is not None]
+
+    def figures(self, para: dict) -> list:
+        """A paragraph with images: its text, then each image as a numbered figure of its own, its
+        alternative text the caption (「![现场照片](photos/site.jpg)」 → 图 1-2 现场照片)."""
+        rest = []
+        for item in (i for i in para["c"] if i.get("t") != "Image"):
+            if not (rest and item["t"] in ("Space", "SoftBreak") and rest[-1]["t"] in ("Space", "SoftBreak")):
+                rest.append(item)
+        while rest and rest[-1]["t"] in ("Space", "SoftBreak", "LineBreak"):
+            rest.pop()
+        while rest and rest[0]["t"] in ("Space", "SoftBreak", "LineBreak"):
+            rest.pop(0)
+        out = [self.node({"t": para["t"], "c": rest})] if rest else []
+        for image in (i for i in para["c"] if i.get("t") == "Image"):
+            _attr, inlines, (url, _title) = image["c"]
+            caption = self.inlines(inlines)
+            if not _shown(caption):
+                self.problems.append(f"{self.where}：图片『{url}』没有图题；报告中的图都有编号和图题，"
+                                     f"请写成 ![图题]({url})")
+            target = self.image(url)
+            label = self.label(url)
+            token = {"t": "RawInline", "c": ["markdown", f"⟦fig:{label}⟧ "]}
+            out.append({"t": "Para", "c": [{"t": "Image", "c": [["", [], []], [token, *caption], [target, ""]]}]})
+        return out
+
+    def label(self, url: str) -> str:
+        """The figure's label: the file's name without its extension where it can be one (site for
+        photos/site.jpg, cited as @fig-site), else image; made unique with -2, -3 …"""
+        stem = Path(url.replace("\\", "/")).stem
+        base = stem if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", stem) and not stem.endswith(".") else "image"
+        label, n = base, 1
+        while label in self.taken:
+            n += 1
+            label = f"{base}-{n}"
+        self.taken.add(label)
+        self.labels.append(label)
+        return label
 
     def node(self, item):
         kind, content = item.get("t"), item.get("c")
@@ -276,9 +323,17 @@ class _Walker:
             if not WEB.fullmatch(url):
                 self.problems.append(f"{self.where}：链接『{url}』不能发布：正文中的链接只能指向 http:// 或 https:// 网址")
             return {"t": "Link", "c": [["", [], []], self.inlines(inlines), [url, ""]]}  # no title attribute
-        if kind == "Image":
+        if kind == "Image":  # not a paragraph's own (inside a link, a bold phrase, a table cell)
             _attr, inlines, (url, title) = content
-            return {"t": "Image", "c": [["", [], []], self.inlines(inlines), [self.image(url), ""]]}
+            self.problems.append(f"{self.where}：图片『{url}』应单独成段（不放在链接、加粗、表格等之中），"
+                                 "报告才能给它编号和图题")
+            return None
+        if kind == "Table":
+            self.in_table += 1
+            try:
+                return {"t": kind, "c": self.walk(content)}
+            finally:
+                self.in_table -= 1
         if isinstance(content, list):
             return {"t": kind, "c": self.walk(content)} if "c" in item else item
         return item

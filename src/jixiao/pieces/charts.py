@@ -28,6 +28,9 @@ from ..numeric import Style, yuan  # noqa: E402
 
 _applied = {"done": False}
 WIDTH = 6.3  # inches: the A4 text width (16 cm)
+# inches: the A4 text height (24.7 cm) less a caption and the space around it: a taller chart
+# printed at the text width would run into the page number and push its caption off the page
+MAX_HEIGHT = 8.4
 LABEL_CHARS = 18  # wrap category labels beyond this many characters
 CLOSING = "、，。；：！？）》」』】"
 DPI = 200
@@ -106,16 +109,31 @@ def _wrap(label: str) -> str:
     return "\n".join(line for line in lines if line) or label
 
 
+def _axes(height: float) -> tuple:
+    """A chart at the text width and ``height`` inches, at most MAX_HEIGHT; the scale its labels
+    shrink by when it had to be shorter (many indicators lost points)."""
+    scale = min(1.0, MAX_HEIGHT / height)
+    fig, ax = plt.subplots(figsize=(WIDTH, min(height, MAX_HEIGHT)))
+    return fig, ax, scale
+
+
+def _shrink_labels(ax, scale: float) -> None:
+    if scale < 1:
+        for label in ax.get_yticklabels():
+            label.set_fontsize(label.get_fontsize() * scale)
+
+
 def bars(labels: list[str], values: list[Decimal], texts: list[str], axis: str, colours: list[str] | None = None,
          limit: float | None = None) -> plt.Figure:
     """Horizontal bars, first item on top, each labelled with its printed value."""
     style()
     lines = sum(_wrap(label).count("\n") + 1 for label in labels)
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.6 + 0.17 * lines + 0.1 * len(labels)))
+    fig, ax, scale = _axes(0.6 + 0.17 * lines + 0.1 * len(labels))
     positions = range(len(labels))[::-1]
     drawn = ax.barh(list(positions), [float(v) for v in values], color=colours or palette()[0], height=0.6)
-    ax.bar_label(drawn, labels=texts, padding=3, fontsize=8)
+    ax.bar_label(drawn, labels=texts, padding=3, fontsize=8 * scale)
     ax.set_yticks(list(positions), [_wrap(label) for label in labels])
+    _shrink_labels(ax, scale)
     ax.set_xlabel(axis)
     top = max((float(v) for v in values), default=0) or 1
     ax.set_xlim(0, limit or top * 1.18)
@@ -131,14 +149,15 @@ def grouped_bars(labels: list[str], series: dict[str, list[Decimal]], texts: dic
     style()
     count = len(series)
     lines = sum(_wrap(label).count("\n") + 1 for label in labels)
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.8 + 0.17 * lines + 0.2 * len(labels) * count))
+    fig, ax, scale = _axes(0.8 + 0.17 * lines + 0.2 * len(labels) * count)
     height = 0.8 / count
     for n, (name, values) in enumerate(series.items()):
         positions = [len(labels) - 1 - i + (count - 1 - n - (count - 1) / 2) * height for i in range(len(labels))]
         drawn = ax.barh(positions, [float(v) for v in values], height=height * 0.92, label=name,
                         color=palette()[(n + 1) % 2] if count == 2 else palette()[n % len(palette())])
-        ax.bar_label(drawn, labels=texts[name], padding=3, fontsize=8)
+        ax.bar_label(drawn, labels=texts[name], padding=3, fontsize=8 * scale)
     ax.set_yticks(list(range(len(labels)))[::-1], [_wrap(label) for label in labels])
+    _shrink_labels(ax, scale)
     ax.set_xlabel(axis)
     top = max((float(v) for values in series.values() for v in values), default=0) or 1
     ax.set_xlim(0, limit or top * 1.25)

@@ -18,16 +18,16 @@ from ..config import DEFAULT_OUTLINE, notebooks_dir, project_root
 from ..errors import InputError
 from ..inputs import frameworks
 from ..inputs.chart_style import STYLE_FILE, read_chart_style
+from ..inputs.chapters import chapter_numbers, named_tables, notebook_problems, read_asks
 from ..inputs.comments import review_comments
-from ..inputs.chapters import notebook_problems, read_asks
 from ..inputs.files import bidi_warnings, inside
 from ..inputs.outline import Outline, foreign_notebooks, outline_path, read_outline
 from ..inputs.params import TOP_LEVEL_KEYS, Params, read_yaml, validate_params
 from ..inputs.sanitize import Clean, sanitize
 from ..inputs.tables import SPECS, Row, read_own_table, read_table
 from ..inputs.texts import Templates, read_text, split_sections
-from ..markup import REFER, at_refs
-from ..numeric import SCORE_STYLE, Style, unrounded
+from ..markup import PLACE, REFER, at_refs, chinese
+from ..numeric import SCORE_STYLE, Style, fixed2, parse_number, unrounded
 from ..scoring.evidence import apply_rules, flag, group_rates
 from ..scoring.rules import MANUAL
 from ..scoring.tree import Indicator, Scorecard, build_scorecard
@@ -158,9 +158,12 @@ def project_from_mapping(raw: dict, base_dir: Path, source: str, with_previous: 
                                  set(tables) | set(own_tables), Templates(style), frozenset(SPECS) | {"previous"})
     if problems:
         raise InputError(problems)
-    texts, analyses = _texts(params, outline, card, data_dir, values, Templates(style), source)
+    texts, analyses, forward = _texts(params, outline, card, data_dir, values, Templates(style), source)
+    warnings += forward
     pending = _pending(params, texts, analyses)
     warnings += _period_of_another_year(params, source)
+    warnings += _percent_facts(params, source)
+    warnings += _unprinted_tables(params, outline, card, source)
     if pending:
         # every place: `run` refuses while any is left and sends the analyst here for the list
         count = f"（共 {len(pending)} 处）" if len(pending) > 1 else ""
@@ -225,6 +228,45 @@ def _period_of_another_year(params: Params, source: str) -> list[str]:
     if not years or str(params.project.year) in years:
         return []
     return [f"{source}：project.period「{period}」不含评价年度 {params.project.year} 年，是否沿用了上年的实施期间？"]
+
+
+PERCENT_OFF_POLICY = re.compile(r"\s*[+-]?\d[\d,]*\.(\d|\d{3,})\s*[%％]\s*")
+
+
+def _percent_facts(params: Params, source: str) -> list[str]:
+    """A fact typed as a percentage with one decimal or more than two (91.5%): the report prints
+    every rate it computes with two (92.50%), so side by side the fact reads as another precision.
+    Whole percentages (100%, 54%) are targets and round figures, left alone."""
+    warnings = []
+    for key, value in params.facts.items():
+        match = PERCENT_OFF_POLICY.fullmatch(str(value)) if isinstance(value, str) else None
+        if match:
+            two = f"{fixed2(parse_number(value))}%"
+            warnings.append(f"{source}：facts.{key}『{value}』是百分数而不是两位小数；报告中算出的比率都印两位小数"
+                            f"（如 92.50%），请写作 {two}，或写成文字（如「约{value}」）")
+    return warnings
+
+
+READ_BY_RULE = {"keypoints": "重点得分", "responses": "满意度"}  # tables a scoring rule reads whole
+
+
+def _unprinted_tables(params: Params, outline: Outline, card: Scorecard, source: str) -> list[str]:
+    """A table listed under ``data`` that no chapter prints (its name in a chapter's code, as
+    ``tables.data_table(P, "budget_lines")`` or ``C.data("x")``), no exhibit shows and no
+    scoring rule reads: it would silently not be in the report."""
+    used = named_tables([c.notebook for c in outline.chapters]) | {"indicators"}
+    used |= {e.table or e.chart for e in params.exhibits}
+    used |= {name for name, rule in READ_BY_RULE.items() if any(i.rule == rule for i in card.indicators)}
+    inputs = " ".join(i.inputs or "" for i in card.indicators)
+    warnings = []
+    for name, ref in params.data.items():
+        if name in used or re.search(rf"(?<![\w.]){re.escape(name)}\.", inputs):
+            continue
+        file = ref if isinstance(ref, str) else ref.file
+        warnings.append(f"{source}：data 中的表『{name}』（{file}）没有哪一章或 exhibits 印出，也没有评分规则用到，"
+                        f"报告中不会出现：要附在某个指标的分析之后，请在 exhibits 中写 - {{after: 指标编码, table: {name}}}；"
+                        "不需要时请从 data 中删去")
+    return warnings
 
 
 def _pending(params: Params, texts: dict, analyses: dict) -> list[str]:
@@ -421,17 +463,57 @@ def _texts(params: Params, outline: Outline, card: Scorecard, data_dir: Path, va
             raw[("analysis", ind.code)] = (at_refs(templates.render(text, values, where)), where)
         except InputError as exc:
             problems.extend(exc.messages)
+    if problems:
+        raise InputError(problems)
+    clean = sanitize({f"{kind}:{key}": pair for (kind, key), pair in raw.items()}, data_dir)
     labels = asks.labels | {exhibit_label(e) for e in params.exhibits}
+    for (kind, key), (_, where) in raw.items():
+        problems += [f"{where}：图片的文件名『{label}』与报告中的表或图标签相同，请给图片文件改名"
+                     for label in clean[f"{kind}:{key}"].labels if label in labels]
+    labels |= {label for c in clean.values() for label in c.labels}
+    for label, where in asks.refs:
+        if label not in labels:
+            problems.append(f"{where}：引用的表或图『{label}』没有哪一章或 exhibits 印出（提纲中没有印它的笔记本？）；"
+                            f"可引用的标签：{'、'.join(sorted(labels))}")
     for text, where in raw.values():
         for label in REFER.findall(text):
             if label not in labels:
                 problems.append(f"{where}：引用的表或图『{label}』不存在；可引用的标签：{'、'.join(sorted(labels))}")
     if problems:
         raise InputError(problems)
-    clean = sanitize({f"{kind}:{key}": pair for (kind, key), pair in raw.items()}, data_dir)
     texts = {key: clean[f"text:{key}"] for kind, key in raw if kind == "text"}
     analyses = {key: clean[f"analysis:{key}"] for kind, key in raw if kind == "analysis"}
-    return texts, analyses
+    cited = {label for text, _ in raw.values() for label in REFER.findall(text)} | {label for label, _ in asks.refs}
+    uncited = [f"{source}：exhibits 第 {n} 项附上的『{exhibit_label(e)}』在正文中没有引用；报告中的表和图都应在文字中提到，"
+               f"请在 {e.after} 的分析中写「见{{{{ ref(\"{exhibit_label(e)}\") }}}}」"
+               for n, e in enumerate(params.exhibits, start=1) if exhibit_label(e) not in cited]
+    uncited += [f"{where}：图片『{label}』在正文中没有引用，请在文字中写「见@fig-{label}」"
+                for (kind, key), (_, where) in raw.items() for label in clean[f"{kind}:{key}"].labels if label not in cited]
+    return texts, analyses, _forward_references(params, outline, raw) + uncited
+
+
+def _forward_references(params: Params, outline: Outline, raw: dict) -> list[str]:
+    """A text citing a table or figure that a later chapter prints: the report names that chapter
+    (「第三部分表 3-5」), and the analyst hears of it, with the text and the label."""
+    places = chapter_numbers([c.notebook for c in outline.chapters])
+    for exhibit in params.exhibits:
+        if ("exhibits", "") in places:
+            places.setdefault(("label", exhibit_label(exhibit)), places[("exhibits", "")])
+    warnings = []
+    for (kind, key), (text, where) in raw.items():
+        here = places.get(("text", key) if kind == "text" else ("analysis", ""))
+        for match in REFER.finditer(text):
+            label, there = match.group(1), places.get(("label", match.group(1)))
+            named = PLACE.search(text[:match.start()])
+            if not (here and there and there > here) or named and named.group(1) == chinese(there):
+                continue
+            part = f"第{chinese(there)}部分"
+            if named:
+                warnings.append(f"{where}：引用『{label}』前写的是「{named.group(0).strip()}」，而它印在{part}，请改正")
+            else:
+                warnings.append(f"{where}：引用的『{label}』印在后面的{part}，读到这里时还看不到；报告在编号前加上「{part}」"
+                                f"（如「见{part}表 {there}-1」）。请在引用前写明「{part}」，或改写这句，不再引用它")
+    return warnings
 
 
 def raw_from_namespace(namespace: dict) -> dict:

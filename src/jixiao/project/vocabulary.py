@@ -158,7 +158,7 @@ def numbers(values: dict) -> tuple[dict[str, Decimal], dict[str, str]]:
             for key in value.keys():
                 walk(f"{prefix}.{key}" if prefix else key, value[key])
         elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-            flat[prefix] = Decimal(value)
+            flat[prefix] = value if isinstance(value, Rate) else Decimal(value)  # a rate compares as one
         elif prefix.startswith("facts.") and isinstance(value, str):
             try:
                 flat[prefix] = parse_number(value)

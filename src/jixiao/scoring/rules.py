@@ -17,7 +17,8 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..numeric import HUNDRED, NotANumber, NumberError, fixed2, parse_number, points, round2, thousands, to_decimal, trimmed
+from ..numeric import (HUNDRED, NotANumber, NumberError, Rate, fixed2, parse_number, points, round2, thousands, to_decimal,
+                       trimmed)
 
 MANUAL = "手工"
 TEXT_INPUTS = {"对象", "方向", "名称", "单位"}  # inputs that are words rather than numbers
@@ -42,6 +43,15 @@ def show(value: Decimal) -> str:
     if value == value.to_integral_value() and abs(value) >= 1000:
         return thousands(value)
     return trimmed(value) if value == round2(value) else f"{value.normalize():f}"
+
+
+def _scale(value: Decimal):
+    """How a value compared with anchors or bands is printed, and the anchors beside it: a rate
+    (a satisfaction rate, ``surveys.社会公众``) as the report prints rates everywhere, 93.10%,
+    its anchors typed in percent as 90%; any other value as ``show`` prints it."""
+    if isinstance(value, Rate):
+        return (lambda v: f"{fixed2(v)}%"), (lambda x: f"{show(x)}%")
+    return show, show
 
 
 def parse_inputs(text: str, lookup) -> dict:
@@ -160,16 +170,17 @@ def interpolation(full, inputs, _context=None) -> Result:
         raise RuleError("评分参数『锚点』至少需要两个点，如 60:0, 90:5")
     anchors = _anchors(anchors, full, "锚点")
     (lo, lo_score), (hi, hi_score) = anchors[0], anchors[-1]
+    shown, at = _scale(value)
     if value <= lo:
-        return Result(round2(lo_score), f"{show(value)} 不高于最低锚点 {show(lo)}，取该锚点得分 {points(lo_score)} 分")
+        return Result(round2(lo_score), f"{shown(value)} 不高于最低锚点 {at(lo)}，取该锚点得分 {points(lo_score)} 分")
     if value >= hi:
-        return Result(round2(hi_score), f"{show(value)} 不低于最高锚点 {show(hi)}，取该锚点得分 {points(hi_score)} 分")
+        return Result(round2(hi_score), f"{shown(value)} 不低于最高锚点 {at(hi)}，取该锚点得分 {points(hi_score)} 分")
     for (x0, y0), (x1, y1) in zip(anchors, anchors[1:]):
         if x0 <= value <= x1:
             score = round2(y0 + (value - x0) / (x1 - x0) * (y1 - y0))
-            return Result(score, f"{show(value)} 介于 {show(x0)}（{show(y0)} 分）与 {show(x1)}（{show(y1)} 分）之间，"
-                                 f"等值插入：得分 = {show(y0)} + ({show(value)} − {show(x0)}) ÷ "
-                                 f"({show(x1)} − {show(x0)}) × ({show(y1)} − {show(y0)}) = {points(score)} 分")
+            return Result(score, f"{shown(value)} 介于 {at(x0)}（{show(y0)} 分）与 {at(x1)}（{show(y1)} 分）之间，"
+                                 f"等值插入：得分 = {show(y0)} + ({shown(value)} − {at(x0)}) ÷ "
+                                 f"({at(x1)} − {at(x0)}) × ({show(y1)} − {show(y0)}) = {points(score)} 分")
     raise AssertionError("unreachable")
 
 
@@ -203,15 +214,16 @@ def bands(full, inputs, _context=None) -> Result:
     value, table = _need(inputs, "值", "分档")
     direction = _direction(inputs, (HIGHER, LOWER))
     table = _anchors(table, full, "分档")
+    shown, at = _scale(value)
     if direction == HIGHER:
         for floor, score in reversed(table):
             if value >= floor:
-                return Result(round2(score), f"{show(value)} ≥ {show(floor)}，按分档得 {points(score)} 分")
-        return Result(round2(ZERO), f"{show(value)} 低于最低档 {show(table[0][0])}，得 0.00 分")
+                return Result(round2(score), f"{shown(value)} ≥ {at(floor)}，按分档得 {points(score)} 分")
+        return Result(round2(ZERO), f"{shown(value)} 低于最低档 {at(table[0][0])}，得 0.00 分")
     for ceiling, score in table:
         if value <= ceiling:
-            return Result(round2(score), f"{show(value)} ≤ {show(ceiling)}，按分档（越低越好）得 {points(score)} 分")
-    return Result(round2(ZERO), f"{show(value)} 高于最高档 {show(table[-1][0])}，得 0.00 分")
+            return Result(round2(score), f"{shown(value)} ≤ {at(ceiling)}，按分档（越低越好）得 {points(score)} 分")
+    return Result(round2(ZERO), f"{shown(value)} 高于最高档 {at(table[-1][0])}，得 0.00 分")
 
 
 SHORTFALL, EXCESS = "不足", "超出"
@@ -303,7 +315,7 @@ def satisfaction(full, inputs, context) -> Result:
     if name not in group:
         raise RuleError(f"问卷答卷表（responses）中没有调查对象『{name}』的答卷")
     satisfied, answered = group[name]
-    rate = round2(Decimal(satisfied) * HUNDRED / answered)
+    rate = Rate(round2(Decimal(satisfied) * HUNDRED / answered))
     head = (f"{name}有效回答 {answered} 个，其中满意或非常满意 {satisfied} 个，"
             f"满意率 = {satisfied} ÷ {answered} = {fixed2(rate)}%；")
     inner = dict(inputs, 值=rate)
