@@ -294,7 +294,7 @@ class _TooLarge(yaml.YAMLError):
         self.message = message
 
 
-class _Loader(yaml.SafeLoader):
+class _Limited:
     """Safe YAML with dates left as text, so a bad date is reported by key, not by PyYAML;
     nesting is limited while composing (a thousand levels would exhaust the stack)."""
 
@@ -326,19 +326,43 @@ class _Loader(yaml.SafeLoader):
         return super().construct_mapping(node, deep)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:str",
-                        lambda loader, node: clean_text(yaml.SafeLoader.construct_yaml_str(loader, node)))  # "\x01"
+class _Loader(_Limited, yaml.SafeLoader):
+    """PyYAML's own reader and parser: the reference, and the messages for a file that fails."""
+
+
+try:
+    from yaml.cyaml import CParser
+except ImportError:  # PyYAML built without libyaml: its own parser alone
+    CParser = None
+LOADERS = [_Loader]
+
+if CParser is not None:
+    class _FastLoader(_Limited, yaml.composer.Composer, CParser, yaml.constructor.SafeConstructor,
+                      yaml.resolver.Resolver):
+        """libyaml's reader and parser (several times faster) under the same composer, limits and
+        constructors; a file it cannot read is read again by ``_Loader`` for PyYAML's messages."""
+
+        def __init__(self, stream):
+            CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+    LOADERS.insert(0, _FastLoader)
 
 
 def _no_binary(loader, node):
     raise yaml.constructor.ConstructorError(None, None, "不支持 !!binary（二进制值），请写成文字", node.start_mark)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:binary", _no_binary)  # bytes would pass as text, uncleaned
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+for _loader in LOADERS:
+    _loader.add_constructor("tag:yaml.org,2002:str",
+                            lambda loader, node: clean_text(yaml.SafeLoader.construct_yaml_str(loader, node)))  # "\x01"
+    _loader.add_constructor("tag:yaml.org,2002:binary", _no_binary)  # bytes would pass as text, uncleaned
+    _loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
 
 
 def _expanded_size(node, sizes: dict, depth: int = 0) -> int:
@@ -367,8 +391,19 @@ def _expanded_size(node, sizes: dict, depth: int = 0) -> int:
 
 
 def load_yaml_text(text: str):
-    """Safe YAML within the limits of nesting and alias expansion."""
-    loader = _Loader(text)
+    """Safe YAML within the limits of nesting and alias expansion: read by libyaml, and by
+    PyYAML when libyaml finds a problem (its messages are the ones the analyst sees)."""
+    *fast, reference = LOADERS
+    for kind in fast:
+        try:
+            return _load(kind, text)
+        except yaml.YAMLError:
+            pass
+    return _load(reference, text)
+
+
+def _load(kind, text: str):
+    loader = kind(text)
     try:
         node = loader.get_single_node()
         if node is None:
