@@ -21,7 +21,7 @@ from .workbook import Entry, department_workbook, form_workbook, save
 STEM = "自评表"
 FILES = (f"{STEM}.xlsx", f"{STEM}.docx", f"{STEM}.pdf")
 ANNEX_LABEL = "self_assessment_form"  # the label a chapter gives the form when the report annexes it
-BATCH = 100  # projects of a department whose goals pandoc reads in one process
+BATCH = 50  # projects of a department whose goals pandoc reads at once (its memory grows faster than the text)
 
 
 def form_files(form: Form) -> dict[str, bytes]:
