@@ -1,9 +1,11 @@
-"""`jixiao run` and the preview's edit loop, this checkout against an earlier revision, measured side
+"""`jixiao run` (by default --to html with the built-in engine; --to and --engine choose) and the
+preview's edit loop, this checkout against an earlier revision, measured side
 by side in one run: rounds alternate between the two, each on a fresh copy of the example with that
 revision's notebooks. Prints the median and the spread (lowest–highest) of each, and the ratios of
 the medians.
 
-    python benchmarks/before_after.py --baseline-rev <commit> [--rounds 5]
+    python benchmarks/before_after.py --baseline-rev <commit> [--rounds 5] [--to html,pdf,docx --engine quarto]
+                                      [--no-preview]
 
 The earlier revision is checked out into a temporary git worktree and imported through PYTHONPATH
 (its kernels inherit it), so both run with the same installed packages; an engine class of an
@@ -54,12 +56,12 @@ def _env(source_root: Path) -> dict:
     return {**os.environ, "PYTHONPATH": str(source_root / "src")}
 
 
-def run_once(source_root: Path) -> float:
+def run_once(source_root: Path, to: str = "html", engine: str = "builtin") -> float:
     with tempfile.TemporaryDirectory() as tmp:
         params = _copy(source_root, Path(tmp))
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "jixiao.cli", "run", str(params), "--to", "html", "--force",
-                        "--engine", "builtin"], cwd=tmp, env=_env(source_root), check=True, capture_output=True)
+        subprocess.run([sys.executable, "-m", "jixiao.cli", "run", str(params), "--to", to, "--force",
+                        "--engine", engine], cwd=tmp, env=_env(source_root), check=True, capture_output=True)
         return time.perf_counter() - started
 
 
@@ -79,6 +81,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline-rev", required=True, help="the earlier revision (a commit or branch)")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--to", default="html", help="jixiao run 的格式（默认 html）")
+    parser.add_argument("--engine", default="builtin", help="jixiao run 的引擎（默认 builtin）")
+    parser.add_argument("--no-preview", action="store_true", help="只比较 jixiao run")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         baseline = Path(tmp) / "baseline"
@@ -94,12 +99,15 @@ def main() -> None:
             edits = {name: [] for name in versions}
             for _ in range(args.rounds):
                 for name, source in versions.items():
-                    runs[name].append(run_once(source))
-                    edits[name].extend(preview_edits(source, 1))
+                    runs[name].append(run_once(source, args.to, args.engine))
+                    if not args.no_preview:
+                        edits[name].extend(preview_edits(source, 1))
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(baseline)], capture_output=True)
     print(f"之前 = {args.baseline_rev}，现在 = 本检出；两者逐轮交替运行")
-    for title, table in (("jixiao run --to html --force", runs), ("preview：改一句笔记本后的重建", edits)):
+    tables = [(f"jixiao run --to {args.to} --engine {args.engine} --force", runs)]
+    tables += [] if args.no_preview else [("preview：改一句笔记本后的重建", edits)]
+    for title, table in tables:
         print(title)
         for name, values in table.items():
             print(f"  {name}  {_summary(values)}")

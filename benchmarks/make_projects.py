@@ -3,8 +3,8 @@
 Indicator trees, weights, scores, budgets and texts vary from project to project (fixed
 seed: the same N gives the same projects); every second project is the next year of the
 one before, under the same name, for the portfolio's year-on-year view. Every project
-passes ``jixiao check``. The section notebooks analyse dimensions A, B and C, so every
-tree has those three level-1 codes.
+passes ``jixiao check`` and has the 年度总体目标 of the self-assessment form. The section
+notebooks analyse dimensions A, B and C, so every tree has those three level-1 codes.
 
     python benchmarks/make_projects.py N [--out DIR] [--seed S]
 """
@@ -156,6 +156,8 @@ def project(n: int, rng: random.Random, out: Path, previous: dict | None) -> dic
             "achievements": f"项目按计划推进{subject}相关工作，完成了年度主要任务。",
             "problems": "### 预算编制\n\n部分预算科目测算依据不够充分。\n\n### 过程管理\n\n个别环节台账记录不完整。",
             "suggestions": "1. 细化预算测算依据。\n2. 加强过程资料归档。",
+            "annual_goal": f"按期完成{subject}年度任务，**服务对象满意度**不低于 85%，预算执行率不低于 90%。",
+            "annual_result": "完成年度主要任务，预算执行率 {{ rates.execution.value }}，总得分 {{ total }} 分。",
         },
     }
     (out / "params").mkdir(parents=True, exist_ok=True)

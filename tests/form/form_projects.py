@@ -4,7 +4,7 @@ recalculation of a workbook (``recalculated``).
 The project is the synthetic self-assessment-2020 project (every scoring rule, 不适用 indicators,
 a deduction, a banded and an interpolated indicator, and what the form needs besides), with its
 budget execution rate scored as one indicator (完成率 of 全年执行数 over 全年预算数, 10 分) and an
-annual goal written in Markdown; its form has no 待填写 cell.
+annual goal and result written in Markdown; its form has no 待填写 cell.
 """
 
 import csv
@@ -18,6 +18,10 @@ from openpyxl import load_workbook
 from framework_projects import write_project
 
 FRAMEWORK = "self-assessment-2020"
+# The 实际完成情况 as analysts write it: a placeholder, a line broken between Chinese characters,
+# emphasis, a list, and characters Markdown escapes.
+RESULT = ("完成主要产出，执行率 {{ rates.execution.value }}，\n满意度 75%。\n\n"
+          "1. *偏差*：两项未达标\n2. 改进 <措施> & 计划 $x$")
 
 
 def write_form_project(root: Path) -> Path:
@@ -35,7 +39,7 @@ def write_form_project(root: Path) -> Path:
         writer.writerows(rows)
     raw = yaml.safe_load(params.read_text(encoding="utf-8"))
     raw["texts"].update({"annual_goal": "完成全部产出，服务对象满意度达到 **90%** 以上。",
-                         "annual_result": "完成主要产出，满意度 75%。"})
+                         "annual_result": RESULT})
     params.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return params
 

@@ -10,6 +10,10 @@ from openpyxl import load_workbook
 
 from conftest import copy_example, jixiao
 from form_projects import FRAMEWORK, cells, recalculated, write_form_project
+from jixiao.errors import InputError
+from jixiao.form.model import build_form
+from jixiao.form.output import entries
+from jixiao.project import load_project
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +126,84 @@ def test_a_department_of_200_projects_with_3_invalid(synthetic, tmp_path):
     assert all(len(s) <= 31 and not set(s) & set("[]:*?/\\") for s in sheets)
     totals = [r[9] for r in rows[:197]]
     assert all(isinstance(t, str) and t.startswith("=") for t in totals)  # references into each project's sheet
+
+
+def _edited(root, edit):
+    """The form project under ``root`` with its parameter mapping changed by ``edit``."""
+    params = write_form_project(root)
+    raw = yaml.safe_load(params.read_text(encoding="utf-8"))
+    edit(raw, params)
+    if raw:
+        params.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return params
+
+
+def _texts(raw, **texts):
+    raw["texts"].update(texts)
+
+
+def _previous(raw, params):
+    (params.parent / "last.yaml").write_text(params.read_text(encoding="utf-8"), encoding="utf-8")
+    raw["previous"] = "last.yaml"
+    _texts(raw, annual_result="上年总分 {{ previous.total }}，今年 {{ total }}。")
+
+
+def _goal_file(raw, params):
+    (params.parent.parent / "data" / FRAMEWORK / "texts").mkdir(exist_ok=True)
+    (params.parent.parent / "data" / FRAMEWORK / "texts" / "goal.md").write_text(
+        "# 总体目标\n\n完成**全部**任务，\n覆盖 [全区](https://example.com)。\n\n- 甲\n- 乙\n", encoding="utf-8")
+    _texts(raw, annual_goal="texts/goal.md")
+
+
+def _yaml_error(raw, params):
+    params.write_text("project: [", encoding="utf-8")
+    raw.clear()
+
+
+# Each a project whose form the fast path must give exactly as load_project does, or fail alike.
+VARIANTS = {
+    "as written": lambda raw, params: None,
+    "last year's figures": _previous,
+    "goal from a file with a heading, a link and a list": _goal_file,
+    "a blank goal and a result with a code fence": lambda raw, params: _texts(
+        raw, annual_goal="  ", annual_result="完成\n\n```\n未闭合"),
+    "brackets and a definition": lambda raw, params: _texts(
+        raw, annual_goal="[甲]: https://a.cn\n\n见[甲]与[乙]", annual_result=":   定义开头"),
+    "a reference to a table the report lacks": lambda raw, params: _texts(raw, annual_goal="见 @tbl-missing。"),
+    "an image from outside the data folder": lambda raw, params: _texts(raw, annual_goal="![图](/etc/passwd)"),
+    "a file link and a missing name": lambda raw, params: _texts(
+        raw, annual_goal="[x](file:///etc/passwd)", annual_result="{{ budget.nosuch }}"),
+    "a goal file outside the project": lambda raw, params: _texts(raw, annual_goal="../../../secret.md"),
+    "funds that do not add up": lambda raw, params: raw["budget"]["funds"].update(other={"total": 5}),
+    "a YAML error": _yaml_error,
+}
+
+
+def _full(params):
+    try:
+        return build_form(load_project(params))
+    except InputError as exc:
+        return "\n".join(exc.messages)
+
+
+def test_the_department_path_gives_load_projects_form_or_messages(tmp_path):
+    """``jixiao form --out`` reads each project only as far as its form needs and sanitizes the
+    goals of many projects together: every form, and every message for bad input, is what the
+    report's own reading (load_project, as in run --to form and check) gives."""
+    paths = [_edited(tmp_path / f"p{n}", edit) for n, edit in enumerate(VARIANTS.values())]
+    found = entries(paths)
+    for name, path, entry in zip(VARIANTS, paths, found):
+        assert (entry.form or entry.error) == _full(path), name
+    assert [bool(e.form) for e in found] == [True] * 5 + [False] * 6
+
+
+def test_a_report_text_the_form_does_not_print_does_not_stop_the_form(tmp_path):
+    """check and run stop at a broken report text; the department's form of the project is made."""
+    params = write_form_project(tmp_path)
+    good = build_form(load_project(params))
+    raw = yaml.safe_load(params.read_text(encoding="utf-8"))
+    raw["texts"]["background"] = "{{ nosuch }}"
+    params.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError):
+        load_project(params)
+    assert entries([params])[0].form == good

@@ -51,6 +51,8 @@ def test_totals_and_grade_are_the_scorecards_exactly(tmp_path):
 def test_the_annual_goal_is_plain_text(form):
     assert form.goal == "完成全部产出，服务对象满意度达到 90% 以上。"
     assert plain_text("**加粗**与\\*星号\\*，[链接](https://example.com)\n\n## 标题") == "加粗与*星号*，链接\n标题"
+    assert plain_text("*强调*与 \\_下划线\\_\n\n1.  第一\n2.  第二\n\n-   甲\n    -   乙") == "强调与 _下划线_\n1. 第一\n2. 第二\n- 甲\n    - 乙"
+    assert form.result == "完成主要产出，执行率 92.00%，满意度 75%。\n1. 偏差：两项未达标\n2. 改进 <措施> & 计划 $x$"
 
 
 def test_what_the_project_does_not_give_is_pending_and_named(tmp_path):

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, PngImagePlugin
 
 from jixiao.errors import InputError
-from jixiao.inputs.sanitize import REPORT_FORMAT, published_image, sanitize
+from jixiao.inputs.sanitize import REPORT_FORMAT, published_image, sanitize, sanitize_many
 
 
 def clean(text, data_dir):
@@ -228,3 +228,102 @@ def test_pandoc_reading_the_texts_runs_under_a_watchdog(monkeypatch):
     with pytest.raises(InputError) as err:
         sanitize({"k": ("正文。" * 200, "texts.background")}, ".")
     assert err.value.messages[0].startswith("texts.background：") and "0.001 秒" in err.value.messages[0]
+
+
+# ---------------------------------------------------------------- many projects at once
+
+def _outcome(result):
+    """A project's texts as sanitize gives them, or its messages."""
+    if isinstance(result, InputError):
+        return ("错误", result.messages)
+    return {key: (clean.text, clean.images) for key, clean in result.items()}
+
+
+def _alone(texts, data_dir):
+    try:
+        return _outcome(sanitize(texts, data_dir))
+    except InputError as exc:
+        return ("错误", exc.messages)
+
+
+def _alone_result(texts, data_dir):
+    try:
+        return sanitize(texts, data_dir)
+    except InputError as exc:
+        return exc
+
+
+def _projects(root):
+    """Projects of one department, each with its data folder: ordinary texts and every kind of trouble."""
+    texts = [
+        {"goal": ("完成 **全部** 产出，\n服务对象满意度达到 90% 以上。", "a.yaml texts.annual_goal"),
+         "result": ("1. 完成\n2. 未完成\n\n见[网站](https://a.cn)。", "a.yaml texts.annual_result")},
+        {"goal": ("[甲]: https://b.cn\n\n定义了引用链接。", "b.yaml texts.annual_goal")},
+        {"goal": ("用到 [甲] 的链接，与 {{< x >}} 短代码 和 $x$、<b>标签</b>。", "c.yaml texts.annual_goal")},
+        {"goal": ("![照片](photo.png) 现场", "d.yaml texts.annual_goal")},
+        {"goal": ("![照片](/etc/passwd)", "e.yaml texts.annual_goal"), "result": ("[x](file:///etc)", "e.yaml t")},
+        {"goal": ("段落\n\n```\n未闭合的代码", "f.yaml texts.annual_goal"), "result": ("其后的文字", "f.yaml t")},
+        {"goal": ("- " * 300 + "x", "g.yaml texts.annual_goal")},
+        {},
+        {"goal": ("`{{< include /etc/passwd >}}`", "i.yaml texts.annual_goal")},
+        {"goal": ("注释[^1]之后\n\n[^1]: 说明", "j.yaml texts.annual_goal"), "result": ("# 标题\n\n正文", "j.yaml t")},
+        {"goal": ("# 标题\n\n完成 **全部** 产出，\n服务对象满意。 另起", "k.yaml texts.annual_goal"),
+         "result": ("<https://a.cn> 与 <b>粗</b>、$x$、{{< x >}}、`{{< include /etc/passwd >}}`", "k.yaml t")},
+        {"goal": ("# 标题\n\n1. 一\n2. 二\n\n    缩进的代码\n\n> 引文\n\n| 甲 | 乙 |\n|---|---|\n| 1 | 2 |", "l.yaml t")},
+        {"goal": ("<file:///etc/passwd> 与 <mailto:a@b.cn>", "m.yaml texts.annual_goal")},
+        {"goal": (":   定义开头", "n.yaml texts.annual_goal")},
+        {"goal": ("   \n\n", "o.yaml texts.annual_goal"), "result": ("(1) 甲\n(2) 乙\n\n***\n\n甲 &amp; 乙 &#x26;", "o.yaml t")},
+    ]
+    groups = []
+    for n, group in enumerate(texts):
+        data = root / f"data{n}"
+        data.mkdir()
+        Image.new("RGB", (4, 4)).save(data / "photo.png")
+        groups.append((group, data))
+    return groups
+
+
+def test_many_projects_at_once_give_what_each_gives_alone(tmp_path, monkeypatch):
+    """Each project is read as a document of its own: a reference link defined in one project does
+    not make a link in another, and every project gets exactly its own result or messages."""
+    from jixiao.inputs import sanitize as module
+
+    groups = _projects(tmp_path)
+    expected = [_alone(*group) for group in groups]
+    alone = []
+    monkeypatch.setattr(module, "_alone", lambda texts, data_dir: alone.append(texts) or _alone_result(texts, data_dir))
+    many = [_outcome(r) for r in sanitize_many(groups)]
+    assert many == expected
+    assert "\\[甲\\]" in many[2]["goal"][0]  # not a link to b's address
+    assert [isinstance(m, tuple) for m in many] == [False, False, False, False, True, False, True, False, True, False,
+                                                    True, False, True, False, False]
+    assert len(alone) == 10  # with brackets, a fence, nested too deep, no text, a definition: alone; 5 shared
+
+
+def test_many_projects_take_one_pandoc_round_trip(tmp_path, monkeypatch):
+    import subprocess
+
+    groups = [({"goal": (f"第 {n} 个项目的**目标**。", f"p{n}.yaml texts.annual_goal"),
+                "result": (f"完成\n情况 {n}。", f"p{n}.yaml texts.annual_result")}, tmp_path) for n in range(50)]
+    calls = []
+    real = subprocess.run
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: calls.append(a) or real(*a, **k))
+    result = sanitize_many(groups)
+    assert len(calls) == 2
+    assert [(r["goal"].text, r["result"].text) for r in result] == \
+        [(f"第 {n} 个项目的**目标**。\n", f"完成情况 {n}。\n") for n in range(50)]
+
+
+def test_a_document_that_cannot_be_split_back_is_sanitized_project_by_project(tmp_path):
+    """A multiline table opened in one project and closed in the next swallows the markers between:
+    every project is then sanitized alone, with the same results."""
+    groups = [({"goal": ("----------\n甲   乙\n", "a.yaml texts.annual_goal")}, tmp_path),
+              ({"goal": ("x\n\n----------", "b.yaml texts.annual_goal")}, tmp_path),
+              ({"goal": ("其他项目", "c.yaml texts.annual_goal")}, tmp_path)]
+    assert [_outcome(r) for r in sanitize_many(groups)] == [_alone(*group) for group in groups]
+
+
+def test_a_blank_first_text_stays_blank_and_the_next_keeps_its_own(tmp_path):
+    """A blank text opened the written document with a marker and took the next text's words."""
+    result = sanitize({"goal": ("   \n\n", "texts.annual_goal"), "result": ("完成情况。", "texts.annual_result")}, tmp_path)
+    assert (result["goal"].text, result["result"].text) == ("\n", "完成情况。\n")

@@ -27,7 +27,9 @@ from ..scoring.tree import NOT_APPLICABLE
 TEN_THOUSAND = Decimal(10000)
 FUND_LABELS = {"appropriation": "其中：当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
 TOTAL_LABEL = "年度资金总额"
-MARKUP = re.compile(r"(?m)\\(.)|\*\*|__|^#+\s*|!?\[([^\]]*)\]\([^)]*\)")
+# What pandoc's Markdown writer adds to text (a literal * is always written \*): escapes, emphasis,
+# heading marks, link and image syntax, and the padding after a list marker (「1.  」, 「-   」).
+MARKUP = re.compile(r"(?m)\\(.)|\*\*?|__|^#+\s*|!?\[([^\]]*)\]\([^)]*\)|^([ \t]*(?:\d+[.)]|-))[ \t]+")
 
 
 @dataclass
@@ -102,8 +104,9 @@ def _wan(value: Decimal | None) -> Decimal | None:
 
 def plain_text(markdown: str) -> str:
     """The analyst's (sanitized) Markdown as plain text for a form cell: escapes, emphasis,
-    heading marks and link or image syntax removed, paragraphs on lines of their own."""
-    text = MARKUP.sub(lambda m: m.group(1) or m.group(2) or "", markdown)
+    heading marks and link or image syntax removed, list items as 「1. 」, paragraphs on lines
+    of their own."""
+    text = MARKUP.sub(lambda m: m.group(1) or m.group(2) or (f"{m.group(3)} " if m.group(3) else ""), markdown)
     return re.sub(r"\n{2,}", "\n", text).strip()
 
 

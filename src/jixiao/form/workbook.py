@@ -9,13 +9,18 @@ with its title rows repeated and frozen.
 
 import os
 import tempfile
+from copy import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.cell.cell import MergedCell
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.page import PageMargins
 
 from ..project import PENDING
@@ -32,10 +37,16 @@ RATE = "0.00%"
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD_FILL = PatternFill("solid", fgColor="F2F2F2")
+TITLE_FONT = Font(name="黑体", size=16, bold=True)
 PENDING_FILL = PatternFill("solid", fgColor="FFF2CC")
 FONT = "宋体"
 SUMMARY = "汇总"
 FORBIDDEN = set('[]:*?/\\')
+CENTRED = Alignment(horizontal="center", vertical="center")
+CENTRED_WRAPPED = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT_WRAPPED = Alignment(horizontal="left", vertical="center", wrap_text=True)
+_FONTS: dict[tuple, Font] = {}
+_MADE: "WeakKeyDictionary[Workbook, dict]" = WeakKeyDictionary()  # a workbook's styles, by what they are made of
 SHEET_LENGTH = 31
 
 
@@ -55,18 +66,36 @@ def _number(value: Decimal) -> float | int:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _text(ws, ref: str, value: str, bold: bool = False, center: bool = True, fill=None):
+def _styled(cell, font: Font, alignment: Alignment, fill=None, number_format: str = "General"):
+    """Give ``cell`` a font, an alignment, a fill and a number format. Each combination is made once
+    per workbook and copied to the next cell as openpyxl's indexes (openpyxl hashes every style
+    object assigned to a cell: that was most of a department workbook's time)."""
+    made = _MADE.setdefault(cell.parent.parent, {})
+    key = (id(font), id(alignment), id(fill), number_format)
+    if key not in made:
+        cell.font, cell.alignment, cell.number_format = font, alignment, number_format
+        if fill is not None:
+            cell.fill = fill
+        made[key] = (copy(cell._style), (font, alignment, fill))  # the objects stay alive: their ids stay theirs
+    cell._style = copy(made[key][0])
+    return cell
+
+
+def _font(bold: bool | None = None, **more) -> Font:
+    """The form's font (宋体 10 pt), made once for each variant."""
+    key = (bold, *sorted(more.items()))
+    if key not in _FONTS:
+        _FONTS[key] = Font(name=FONT, size=10, bold=bold, **more)
+    return _FONTS[key]
+
+
+def _text(ws, ref: str, value: str, bold: bool = False, center: bool = True, fill=None, font: Font | None = None):
     """A string cell, never read as a formula."""
     cell = ws[ref]
     cell.value = value
     cell.data_type = "s"
-    cell.font = Font(name=FONT, bold=bold, size=10)
-    cell.alignment = Alignment(horizontal="center" if center else "left", vertical="center", wrap_text=True)
-    if value == PENDING:
-        cell.fill = PENDING_FILL
-    elif fill is not None:
-        cell.fill = fill
-    return cell
+    fill = PENDING_FILL if value == PENDING else fill
+    return _styled(cell, font or _font(bold), CENTRED_WRAPPED if center else LEFT_WRAPPED, fill)
 
 
 def _value(ws, ref: str, value, number_format: str):
@@ -75,24 +104,33 @@ def _value(ws, ref: str, value, number_format: str):
         return _text(ws, ref, value if isinstance(value, str) else PENDING)
     cell = ws[ref]
     cell.value = _number(value) if isinstance(value, Decimal) else value
-    cell.number_format = number_format
-    cell.font = Font(name=FONT, size=10)
-    cell.alignment = Alignment(horizontal="center", vertical="center")
-    return cell
+    return _styled(cell, _font(), CENTRED, number_format=number_format)
 
 
-def _formula(ws, ref: str, formula: str, number_format: str = "General"):
+def _formula(ws, ref: str, formula: str, number_format: str = "General", font: Font | None = None):
     cell = ws[ref]
     cell.value = formula
-    cell.number_format = number_format
-    cell.font = Font(name=FONT, size=10)
-    cell.alignment = Alignment(horizontal="center", vertical="center")
-    return cell
+    return _styled(cell, font or _font(), CENTRED, number_format=number_format)
+
+
+def _boxed(ws, rows) -> None:
+    """The thin box on every cell of ``rows`` (its index in the workbook found once, not per cell)."""
+    border = ws.parent._borders.add(BOX)
+    for line in rows:
+        for cell in line:
+            cell._style = StyleArray() if cell._style is None else copy(cell._style)  # a merged cell has none yet
+            cell._style.borderId = border
 
 
 def _merge(ws, ref: str) -> None:
+    """Merge ``ref`` as ``ws.merge_cells`` does, without its per-cell copies of the first cell's
+    borders and protection: every cell of the form gets its border afterwards (``_boxed``), and
+    the protection is the default one."""
     if ":" in ref:
-        ws.merge_cells(ref)
+        merged = MergedCellRange(ws, ref)
+        ws.merged_cells.add(merged)
+        for row, col in list(merged.cells)[1:]:
+            ws._cells[row, col] = MergedCell(ws, row, col)
 
 
 def _grade_formula(form: Form, exact: str) -> str:
@@ -113,7 +151,7 @@ def write_sheet(ws, form: Form) -> Placed:
     values = {}
     for col, size in WIDTHS.items():
         ws.column_dimensions[col].width = size
-    _text(ws, "A1", "项目支出绩效自评表", bold=True).font = Font(name="黑体", size=16, bold=True)
+    _text(ws, "A1", "项目支出绩效自评表", font=TITLE_FONT)
     _merge(ws, "A1:I1")
     _text(ws, "A2", f"（{form.year}年度）")
     _merge(ws, "A2:I2")
@@ -224,7 +262,7 @@ def write_sheet(ws, form: Form) -> Placed:
     _text(ws, f"A{row}", "总分", bold=True, fill=HEAD_FILL)
     _merge(ws, f"A{row}:F{row}")
     _formula(ws, f"G{row}", f"=SUM({weights})" + (f"+G{first}" if has_budget else ""), SCORE)
-    _formula(ws, f"H{row}", f"=ROUND({exact},2)", SCORE).font = Font(name=FONT, size=10, bold=True)
+    _formula(ws, f"H{row}", f"=ROUND({exact},2)", SCORE, font=_font(bold=True))
     values[f"G{row}"], values[f"H{row}"] = form.weight, round2(form.total)
     _text(ws, f"I{row}", "")
     total_ref = f"H{row}"
@@ -235,9 +273,7 @@ def write_sheet(ws, form: Form) -> Placed:
     _merge(ws, f"G{row}:I{row}")
     grade_ref = f"G{row}"
     values[grade_ref] = form.grade
-    for line in ws.iter_rows(min_row=3, max_row=row, max_col=COLUMNS):
-        for cell in line:
-            cell.border = BOX
+    _boxed(ws, ws.iter_rows(min_row=3, max_row=row, max_col=COLUMNS))
     _fit(ws, WIDTHS, row)
     _page(ws, row)
     return Placed(total_ref, grade_ref, f"E{first}", f"F{first}", values)
@@ -395,16 +431,14 @@ def _summary(ws, entries: list[Entry], placed: list) -> dict:
             _text(ws, f"D{row}", entry.path, center=False)
             for col in "CEFGHIJKLM":
                 _text(ws, f"{col}{row}", "—")
-            _text(ws, f"N{row}", f"输入有误：{entry.error}", center=False).font = Font(name=FONT, size=10,
-                                                                                      color="C00000")
+            _text(ws, f"N{row}", f"输入有误：{entry.error}", center=False, font=_font(color="C00000"))
             row += 1
             continue
         name, spot = where
         ref = quote_sheetname(name)
         _text(ws, f"B{row}", form.name, center=False)
-        link = _text(ws, f"C{row}", name, center=False)
+        link = _text(ws, f"C{row}", name, center=False, font=_font(color="0563C1", underline="single"))
         link.hyperlink = f"#{ref}!A1"
-        link.font = Font(name=FONT, size=10, color="0563C1", underline="single")
         _text(ws, f"D{row}", entry.path, center=False)
         _text(ws, f"E{row}", form.department, center=False)
         _text(ws, f"F{row}", form.unit, center=False)
@@ -441,9 +475,7 @@ def _summary(ws, entries: list[Entry], placed: list) -> dict:
     _text(ws, f"K{row}", "")
     _text(ws, f"N{row}", f"共 {len(entries)} 个项目：生成 {valid} 个，输入有误 {len(entries) - valid} 个（总分一格为平均分）",
           center=False)
-    for line in ws.iter_rows(min_row=1, max_row=row, max_col=len(SUMMARY_HEAD)):
-        for cell in line:
-            cell.border = BOX
+    _boxed(ws, ws.iter_rows(min_row=1, max_row=row, max_col=len(SUMMARY_HEAD)))
     _fit(ws, {get_column_letter(n): size for n, size in enumerate(SUMMARY_WIDTHS, start=1)}, row)
     ws.freeze_panes = "C2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(SUMMARY_HEAD))}{max(last, 1)}"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..markup import AT_REFER
+from .files import per_version
 
 MAGIC = re.compile(r"^\s*[%!]", re.M)
 
@@ -106,14 +107,15 @@ def _calls(source: str) -> list:
     return [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)]
 
 
-def _cells(path: Path) -> list[tuple[str, str]]:
+@per_version
+def _cells(path: Path) -> tuple[tuple[str, str], ...]:
     """(cell type, source) of every cell."""
     try:
         notebook = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise InputError(f"{path}：无法读取笔记本（{exc}），请在 Jupyter 中打开并重新保存") from None
-    return [(c.get("cell_type"), "".join(c.get("source", "")) if isinstance(c.get("source"), list) else c.get("source", ""))
-            for c in notebook.get("cells", [])]
+    return tuple((c.get("cell_type"), "".join(c.get("source", "")) if isinstance(c.get("source"), list)
+                  else c.get("source", "")) for c in notebook.get("cells", []))
 
 
 def _literal(node) -> str | None:

@@ -5,6 +5,7 @@ and Notepad)."""
 import os
 import re
 import stat
+from functools import lru_cache, wraps
 from pathlib import Path
 
 from .. import limits
@@ -27,6 +28,24 @@ TOKEN_BRACKETS = str.maketrans({"⟦": "〚", "⟧": "〛", "\x0b": " ", "\x0c":
 # in another order than it is written (rlo\u202egpj.exe shows as rloexe.jpg). Chinese reports need
 # none, so every input loses them; check names where they were (``bidi_warnings``).
 BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def per_version(read):
+    """``read(path)`` done once per version of a file, known by its size and modification time:
+    the outline and notebooks that every project of a department shares are read once. What
+    ``read`` returns is shared: callers only look at it. A file that cannot be read is read again
+    each time (its error is not kept)."""
+    cached = lru_cache(maxsize=256)(lambda path, version: read(path))
+
+    @wraps(read)
+    def call(path):
+        try:
+            found = os.stat(path)
+        except OSError:
+            return read(path)
+        return cached(Path(path), (found.st_mtime_ns, found.st_size, found.st_ino, found.st_dev))
+
+    return call
 
 
 def clean_text(text: str) -> str:

@@ -8,6 +8,8 @@ analyst gives it a 百分制得分 (0–100) and its score is that × its full m
 override its grades or weights.
 """
 
+import copy
+from functools import cache
 from importlib import resources
 
 import yaml
@@ -24,10 +26,16 @@ def names() -> list[str]:
 
 def load(name: str) -> dict:
     """The raw framework definition; unknown names list the shipped ones."""
+    return copy.deepcopy(_shipped(name))
+
+
+@cache
+def _shipped(name: str) -> dict:
+    """A shipped framework, read once (package data: libyaml's loader where there is one)."""
     path = FOLDER / f"{name}.yaml"
     if not path.is_file():
         raise InputError(f"没有名为『{name}』的指标框架，可选：{'、'.join(names())}")
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def tree(raw: dict) -> list[dict]:
@@ -56,7 +64,7 @@ DEFAULT_RATES = {
 
 def resolve(framework: Framework, source: str) -> Framework:
     """Fill what the parameter file left out from the shipped framework of that name."""
-    shipped = load(framework.name) if framework.name in names() else None
+    shipped = _shipped(framework.name) if framework.name in names() else None  # only read here
     if shipped is None and framework.dimensions is None:
         raise InputError(f"{source}：framework 没有写 dimensions，且没有名为『{framework.name}』的内置框架"
                          f"（可选：{'、'.join(names())}）")

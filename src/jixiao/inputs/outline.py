@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from ..config import template_notebooks
 from ..errors import InputError
 from .chapters import is_numbered
-from .files import inside
+from .files import inside, per_version
 from .params import describe_errors, no_shortcode, read_yaml
 
 SHIPPED = "outlines"
@@ -95,12 +95,17 @@ def outline_path(choice: str, params_dir: Path, templates: Path, where: str) -> 
     return path
 
 
-def read_outline(path: Path, templates: Path) -> Outline:
-    """Read and check an outline file; every chapter notebook must exist."""
+@per_version
+def _read(path: Path) -> "_Outline":
     try:
-        raw = _Outline.model_validate(read_yaml(path))
+        return _Outline.model_validate(read_yaml(path))
     except ValidationError as exc:
         raise InputError(describe_errors(exc, str(path))) from None
+
+
+def read_outline(path: Path, templates: Path) -> Outline:
+    """Read and check an outline file; every chapter notebook must exist."""
+    raw = _read(path)
     problems, chapters = [], []
     for n, chapter in enumerate(raw.chapters, start=1):
         written = Path(chapter.notebook)

@@ -309,9 +309,21 @@ class _TooLarge(yaml.YAMLError):
         self.message = message
 
 
-class _Rules:
-    """What jixiao's YAML loaders construct: dates left as text (a bad date is reported by key,
-    not by PyYAML), text cleaned, no binary, and a key written twice is an error."""
+class _Limited:
+    """Safe YAML with dates left as text, so a bad date is reported by key, not by PyYAML;
+    nesting is limited while composing (a thousand levels would exhaust the stack)."""
+
+    depth = 0
+
+    def compose_node(self, parent, index):
+        self.depth += 1
+        try:
+            if self.depth > limits.YAML_DEPTH:
+                mark = self.peek_event().start_mark
+                raise _TooLarge(f"第 {mark.line + 1} 行：列表或映射嵌套超过 {limits.YAML_DEPTH} 层")
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
     def construct_mapping(self, node, deep=False):
         """A key written twice in one mapping is an error (YAML would keep the last one silently)."""
@@ -329,58 +341,43 @@ class _Rules:
         return super().construct_mapping(node, deep)
 
 
-class _Loader(_Rules, yaml.SafeLoader):
-    """Safe YAML in Python; nesting is limited while composing (a thousand levels would exhaust
-    the stack)."""
+class _Loader(_Limited, yaml.SafeLoader):
+    """PyYAML's own reader and parser: the reference, and the messages for a file that fails."""
 
-    depth = 0
 
-    def compose_node(self, parent, index):
-        self.depth += 1
-        try:
-            if self.depth > limits.YAML_DEPTH:
-                mark = self.peek_event().start_mark
-                raise _TooLarge(f"第 {mark.line + 1} 行：列表或映射嵌套超过 {limits.YAML_DEPTH} 层")
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
+try:
+    from yaml.cyaml import CParser
+except ImportError:  # PyYAML built without libyaml: its own parser alone
+    CParser = None
+LOADERS = [_Loader]
+
+if CParser is not None:
+    class _FastLoader(_Limited, yaml.composer.Composer, CParser, yaml.constructor.SafeConstructor,
+                      yaml.resolver.Resolver):
+        """libyaml's reader and parser (several times faster) under the same composer, limits and
+        constructors; a file it cannot read is read again by ``_Loader`` for PyYAML's messages."""
+
+        def __init__(self, stream):
+            CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+    LOADERS.insert(0, _FastLoader)
 
 
 def _no_binary(loader, node):
     raise yaml.constructor.ConstructorError(None, None, "不支持 !!binary（二进制值），请写成文字", node.start_mark)
 
 
-def _with_rules(loader: type) -> type:
-    loader.add_constructor("tag:yaml.org,2002:str",
-                           lambda loader, node: clean_text(yaml.SafeLoader.construct_yaml_str(loader, node)))  # "\x01"
-    loader.add_constructor("tag:yaml.org,2002:binary", _no_binary)  # bytes would pass as text, uncleaned
-    loader.yaml_implicit_resolvers = {
+for _loader in LOADERS:
+    _loader.add_constructor("tag:yaml.org,2002:str",
+                            lambda loader, node: clean_text(yaml.SafeLoader.construct_yaml_str(loader, node)))  # "\x01"
+    _loader.add_constructor("tag:yaml.org,2002:binary", _no_binary)  # bytes would pass as text, uncleaned
+    _loader.yaml_implicit_resolvers = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
-    return loader
-
-
-_with_rules(_Loader)
-# libyaml's parser (PyYAML's C extension, when built with it) reads a parameter file ten times
-# faster; its nesting is measured from the events before it composes.
-_FastLoader = _with_rules(type("_FastLoader", (_Rules, yaml.CSafeLoader), {})) if yaml.__with_libyaml__ else None
-
-
-def _nesting_within_limits(text: str) -> None:
-    depth = 0
-    try:
-        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                depth += 1
-                if depth >= limits.YAML_DEPTH:
-                    raise _TooLarge(f"第 {event.start_mark.line + 1} 行：列表或映射嵌套超过 {limits.YAML_DEPTH} 层")
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                depth -= 1
-    except yaml.MarkedYAMLError as exc:  # libyaml's own limit, met while it reads ahead
-        if "nesting depth" not in str(exc.problem) or exc.problem_mark is None:
-            raise
-        raise _TooLarge(f"第 {exc.problem_mark.line + 1} 行：列表或映射嵌套超过 {limits.YAML_DEPTH} 层") from None
 
 
 def _expanded_size(node, sizes: dict, depth: int = 0) -> int:
@@ -409,21 +406,18 @@ def _expanded_size(node, sizes: dict, depth: int = 0) -> int:
 
 
 def load_yaml_text(text: str):
-    """Safe YAML within the limits of nesting and alias expansion. libyaml reads it when PyYAML has
-    it; whatever libyaml refuses is read again in Python, whose answer (a value, or an error with
-    its line) stands: libyaml is stricter on some escapes that are cleaned later (\\ud800)."""
-    if _FastLoader is not None:
+    """Safe YAML within the limits of nesting and alias expansion: read by libyaml, and by
+    PyYAML when libyaml finds a problem (its messages are the ones the analyst sees)."""
+    *fast, reference = LOADERS
+    for kind in fast:
         try:
-            _nesting_within_limits(text)
-            return _load(text, _FastLoader)
-        except _TooLarge:
-            raise
+            return _load(kind, text)
         except yaml.YAMLError:
             pass
-    return _load(text, _Loader)
+    return _load(reference, text)
 
 
-def _load(text: str, kind: type):
+def _load(kind, text: str):
     loader = kind(text)
     try:
         node = loader.get_single_node()

@@ -6,6 +6,8 @@ metadata blocks, title blocks, citations or math. What is left is checked — li
 back as canonical Markdown, so nothing in a text can change the report's frame, run a
 script, fetch an address or embed a local file. A space typed between two Chinese characters
 (after 。 in a bold lead-in) is dropped.
+
+``sanitize_many`` does the same for many projects (a department's forms) in one round trip.
 """
 
 import hashlib
@@ -74,26 +76,95 @@ def sanitize(texts: dict[str, tuple[str, str]], data_dir: Path) -> dict[str, Cle
 
 
 def _sanitize(texts: dict[str, tuple[str, str]], data_dir: Path) -> dict[str, Clean]:
-    keys = list(texts)
-    blocks = _read([texts[k][0] for k in keys])
-    problems, cleaned = [], {}
-    chunks, labels = [], set()  # figure labels are unique across the texts
-    for key, chunk in zip(keys, blocks):
+    chunks, walkers = _checked(texts, data_dir, _read([text for text, _ in texts.values()]))
+    return _finished(texts, _write(chunks), walkers)
+
+
+def _checked(texts: dict[str, tuple[str, str]], data_dir: Path, blocks: list[list]) -> tuple[list, dict]:
+    """Each text's blocks cleaned, and its walker (the images it shows, their figure labels, unique
+    across the project's texts); InputError with every problem."""
+    problems, walkers, chunks, labels = [], {}, [], set()
+    for key, chunk in zip(texts, blocks):
         walker = _Walker(data_dir, texts[key][1], labels)
         chunks.append(walker.blocks(chunk))
         problems += walker.problems + _too_long(chunk, texts[key][1])
-        cleaned[key] = walker
+        walkers[key] = walker
     total = sum(len(text) for text, _ in texts.values())
     if total > limits.TEXTS_CHARS:
-        problems.append(f"{texts[keys[0]][1]} 等：全部文字和指标分析合计 {total:,} 个字符，超过上限 {limits.TEXTS_CHARS:,}"
-                        "（见 README「输入限制」），排版 PDF 会过慢，请删减")
+        problems.append(f"{next(iter(texts.values()))[1]} 等：全部文字和指标分析合计 {total:,} 个字符，超过上限 "
+                        f"{limits.TEXTS_CHARS:,}（见 README「输入限制」），排版 PDF 会过慢，请删减")
     if problems:
         raise InputError(problems)
-    written = _write(chunks)
-    shortcodes = [texts[k][1] for k, text in zip(keys, written) if "{{<" in text or "{{%" in text]
+    return chunks, walkers
+
+
+def _finished(texts: dict[str, tuple[str, str]], written: list[str], walkers: dict) -> dict[str, Clean]:
+    shortcodes = [where for (_, where), text in zip(texts.values(), written) if "{{<" in text or "{{%" in text]
     if shortcodes:
         raise InputError([f"{where}：文字中不能出现 {{{{< 或 {{{{%（Quarto 的短代码），请删去" for where in shortcodes])
-    return {key: Clean(text, cleaned[key].images, cleaned[key].labels) for key, text in zip(keys, written)}
+    return {key: Clean(text, walkers[key].images, walkers[key].labels) for key, text in zip(texts, written)}
+
+
+# What reads differently beside another project's texts: references and notes (``[…]``, defined
+# anywhere in a document), example lists (numbered across it), code fences (they swallow what
+# follows) and a definition (``: …``) opening a text (it takes the marker before it as its term).
+SHARED = re.compile(r"\[|\(@|```|~~~|^\s*[:~]")
+
+
+def sanitize_many(groups: list[tuple[dict[str, tuple[str, str]], Path]]) -> list[dict[str, Clean] | InputError]:
+    """The texts of many projects (each with its data folder) made safe in one pandoc round trip:
+    what ``sanitize`` gives each project, or the InputError it raises for it. A project whose texts
+    could read differently beside another's (SHARED, or nested too deep) is sanitized alone, and so is
+    every project when the shared document cannot be split back into its texts."""
+    results: dict[int, dict[str, Clean] | InputError] = {}
+    shared = {}
+    for n, (texts, data_dir) in enumerate(groups):
+        if texts and not any(SHARED.search(text) or _too_deep(text, where) for text, where in texts.values()):
+            shared[n] = (texts, data_dir)
+        else:
+            results[n] = _alone(texts, data_dir)
+    try:
+        results |= _shared(shared)
+    except (_Slow, _Swallowed, RecursionError, RuntimeError):
+        results |= {n: _alone(texts, data_dir) for n, (texts, data_dir) in shared.items()}
+    return [results[n] for n in range(len(groups))]
+
+
+def _alone(texts: dict[str, tuple[str, str]], data_dir: Path) -> dict[str, Clean] | InputError:
+    try:
+        return sanitize(texts, data_dir)
+    except InputError as exc:
+        return exc
+
+
+class _Swallowed(Exception):
+    """A text of the shared document swallowed a marker: it cannot be split back."""
+
+
+def _shared(groups: dict[int, tuple[dict, Path]]) -> dict[int, dict[str, Clean] | InputError]:
+    """Every group's texts read as one document and written as one, each group checked on its own."""
+    if not groups:
+        return {}
+    marker = _marker()
+    flat = [text for texts, _ in groups.values() for text, _ in texts.values()]
+    blocks = _split_blocks(_pandoc_json(_joined(flat, marker))["blocks"], marker, len(flat))
+    if blocks is None:
+        raise _Swallowed
+    results, read, start = {}, {}, 0
+    for n, (texts, data_dir) in groups.items():
+        try:
+            read[n] = _checked(texts, data_dir, blocks[start:start + len(texts)])
+        except InputError as exc:
+            results[n] = exc
+        start += len(texts)
+    written, start = _write([chunk for chunks, _ in read.values() for chunk in chunks]), 0
+    for n, (chunks, walkers) in read.items():
+        try:
+            results[n] = _finished(groups[n][0], written[start:start + len(chunks)], walkers)
+        except InputError as exc:
+            results[n] = exc
+        start += len(chunks)
+    return results
 
 
 CONTAINER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
@@ -217,32 +288,53 @@ def _pandoc_json(text: str) -> dict:
     return json.loads(_convert(text, READER, "json", []))
 
 
-def _read(texts: list[str]) -> list[list]:
-    """Each text's blocks; one pandoc run for all of them, split at a random marker."""
-    marker = f"JIXIAOBREAK{secrets.token_hex(8)}"
-    doc = _pandoc_json("".join(f"{t}\n\n{marker}\n\n" for t in texts))
+def _marker() -> str:
+    return f"JIXIAOBREAK{secrets.token_hex(8)}"
+
+
+def _joined(texts: list[str], marker: str) -> str:
+    return "".join(f"{t}\n\n{marker}\n\n" for t in texts)
+
+
+def _split_blocks(blocks: list, marker: str, count: int) -> list[list] | None:
+    """A document of ``count`` texts read together, split at the marker; None if a text swallowed one."""
     chunks, current = [], []
-    for block in doc["blocks"]:
+    for block in blocks:
         if block == {"t": "Para", "c": [{"t": "Str", "c": marker}]}:
             chunks.append(current)
             current = []
         else:
             current.append(block)
-    if len(chunks) == len(texts) and not current:
+    return chunks if len(chunks) == count and not current else None
+
+
+def _read(texts: list[str]) -> list[list]:
+    """Each text's blocks; one pandoc run for all of them, split at a random marker."""
+    marker = _marker()
+    chunks = _split_blocks(_pandoc_json(_joined(texts, marker))["blocks"], marker, len(texts))
+    if chunks is not None:
         return chunks
     return [_pandoc_json(t)["blocks"] for t in texts]  # a text swallowed a marker (open code fence)
 
 
-def _write(chunks: list[list]) -> list[str]:
-    marker = f"JIXIAOBREAK{secrets.token_hex(8)}"
+def _marked_doc(chunks: list[list], marker: str) -> dict:
     blocks = []
     for chunk in chunks:
         blocks += chunk + [{"t": "Para", "c": [{"t": "Str", "c": marker}]}]
-    doc = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}
-    text = _convert(json.dumps(doc), "json", REPORT_FORMAT, WRITER_ARGS)
-    parts = text.split(f"\n{marker}\n")
-    parts[0] = parts[0].removeprefix(f"{marker}\n") if parts[0].startswith(marker) else parts[0]
-    return [p.strip("\n") + "\n" for p in parts[: len(chunks)]]
+    return {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}
+
+
+def _split_written(text: str, marker: str, count: int) -> list[str]:
+    """The written document split at its markers (a blank first text leaves the document opening
+    with a marker: its part is empty, not the next text)."""
+    parts = f"\n{text}".split(f"\n{marker}\n")
+    return [p.strip("\n") + "\n" for p in parts[:count]]
+
+
+def _write(chunks: list[list]) -> list[str]:
+    marker = _marker()
+    text = _convert(json.dumps(_marked_doc(chunks, marker)), "json", REPORT_FORMAT, WRITER_ARGS)
+    return _split_written(text, marker, len(chunks))
 
 
 def _wide(ch: str) -> bool:

@@ -113,6 +113,48 @@ def load_project(path, with_previous: bool = True) -> Project:
 
 
 def project_from_mapping(raw: dict, base_dir: Path, source: str, with_previous: bool = True) -> Project:
+    scored = _scored(raw, base_dir, source)
+    params, tables, own_tables, outline, style = (scored.params, scored.tables, scored.own_tables, scored.outline,
+                                                  scored.style)
+    previous = _previous(params, scored.base_dir, source) if with_previous and params.previous else None
+    values = _values(scored, previous)
+    problems = notebook_problems([c.notebook for c in outline.chapters], values,
+                                 set(tables) | set(own_tables), Templates(style), frozenset(SPECS) | {"previous"})
+    if problems:
+        raise InputError(problems)
+    texts, analyses, forward = _texts(params, outline, scored.card, scored.data_dir, values, Templates(style), source)
+    pending = _pending(params, texts, analyses)
+    warnings = scored.warnings + forward + _period_of_another_year(params, source)
+    warnings += _percent_facts(params, source)
+    warnings += _unprinted_tables(params, outline, scored.card, source)
+    if pending:
+        # every place: `run` refuses while any is left and sends the analyst here for the list
+        count = f"（共 {len(pending)} 处）" if len(pending) > 1 else ""
+        warnings.append(f"{source}：仍有待填写的内容：{'、'.join(pending)}{count}")
+    warnings += [f"{source}：data 中的『{name}』不是内置的表，按项目自己的表读取（表头即列名）；"
+                 f"如果想写的是内置的『{close[0]}』，请改正表名"
+                 for name in own_tables for close in [difflib.get_close_matches(name, SPECS, n=1, cutoff=0.75)] if close]
+    return Project(params, source, scored.base_dir, scored.data_dir, tables, scored.card, outline, style, values,
+                   texts, analyses, warnings, previous, pending, own_tables)
+
+
+@dataclass
+class _Scored:
+    """A project validated and scored: everything before its values, texts and last year's project."""
+
+    params: Params
+    base_dir: Path
+    data_dir: Path
+    tables: dict[str, list[Row]]
+    own_tables: dict[str, list[Row]]
+    outline: Outline
+    card: Scorecard
+    style: Style
+    known: dict
+    warnings: list[str]
+
+
+def _scored(raw: dict, base_dir: Path, source: str) -> _Scored:
     params = validate_params(raw, source)
     params.framework = frameworks.resolve(params.framework, source)
     base_dir = Path(base_dir).resolve()
@@ -151,28 +193,50 @@ def project_from_mapping(raw: dict, base_dir: Path, source: str, with_previous: 
     warnings += comment_warnings
     if problems:
         raise InputError(problems)
-    previous = _previous(params, base_dir, source) if with_previous and params.previous else None
-    values = Names("", known | scores(card) | {"report": report(outline),
-                                              "previous": previous.values if previous else None})
-    problems = notebook_problems([c.notebook for c in outline.chapters], values,
-                                 set(tables) | set(own_tables), Templates(style), frozenset(SPECS) | {"previous"})
+    return _Scored(params, base_dir, data_dir, tables, own_tables, outline, card, style, known, warnings)
+
+
+def _values(scored: _Scored, previous: "Project | None") -> Names:
+    return Names("", scored.known | scores(scored.card) | {"report": report(scored.outline),
+                                                           "previous": previous.values if previous else None})
+
+
+def form_draft(path) -> tuple[Project, dict[str, tuple[str, str]]]:
+    """What the self-assessment form needs of a parameter file, validated and scored as
+    ``load_project`` does it, with its messages: the project without its report's texts and
+    analyses, and the form's texts (FORM_TEXTS) rendered but not yet made safe, as ``sanitize``
+    takes them (the caller sanitizes them, many projects at once, and sets ``Project.texts``).
+    Last year's project is read only when a form text names ``previous``, the chapters only
+    when one refers to a table or figure."""
+    path = Path(path)
+    source = str(path)
+    scored = _scored(read_yaml(path), path.parent, source)
+    params, data_dir = scored.params, scored.data_dir
+    keys = [key for key in params.texts if key in FORM_TEXTS]
+    written, failed = {}, {}
+    for key in keys:
+        where = f"{source} texts.{key}"
+        try:
+            written[key] = (read_text(params.texts[key], data_dir, where), where)
+        except InputError as exc:
+            failed[key] = exc.messages
+    wanted = params.previous and any("previous" in text for text, _ in written.values())
+    previous = _previous(params, scored.base_dir, source) if wanted else None
+    values, templates = _values(scored, previous), Templates(scored.style)
+    raw = {}
+    for key, (text, where) in written.items():
+        try:
+            raw[key] = (at_refs(templates.render(text, values, where)), where)
+        except InputError as exc:
+            failed[key] = exc.messages
+    problems = [message for key in keys for message in failed.get(key, [])]
+    if any(REFER.search(text) for text, _ in raw.values()):
+        problems += _unknown_labels(params, scored.outline, raw.values())
     if problems:
         raise InputError(problems)
-    texts, analyses, forward = _texts(params, outline, card, data_dir, values, Templates(style), source)
-    warnings += forward
-    pending = _pending(params, texts, analyses)
-    warnings += _period_of_another_year(params, source)
-    warnings += _percent_facts(params, source)
-    warnings += _unprinted_tables(params, outline, card, source)
-    if pending:
-        # every place: `run` refuses while any is left and sends the analyst here for the list
-        count = f"（共 {len(pending)} 处）" if len(pending) > 1 else ""
-        warnings.append(f"{source}：仍有待填写的内容：{'、'.join(pending)}{count}")
-    warnings += [f"{source}：data 中的『{name}』不是内置的表，按项目自己的表读取（表头即列名）；"
-                 f"如果想写的是内置的『{close[0]}』，请改正表名"
-                 for name in own_tables for close in [difflib.get_close_matches(name, SPECS, n=1, cutoff=0.75)] if close]
-    return Project(params, source, base_dir, data_dir, tables, card, outline, style, values, texts, analyses,
-                   warnings, previous, pending, own_tables)
+    project = Project(params, source, scored.base_dir, data_dir, scored.tables, scored.card, scored.outline,
+                      scored.style, values, {}, {}, scored.warnings, previous, [], scored.own_tables)
+    return project, raw
 
 
 def _data_dir(params: Params, base_dir: Path, source: str) -> Path:
@@ -514,6 +578,14 @@ def _forward_references(params: Params, outline: Outline, raw: dict) -> list[str
                 warnings.append(f"{where}：引用的『{label}』印在后面的{part}，读到这里时还看不到；报告在编号前加上「{part}」"
                                 f"（如「见{part}表 {there}-1」）。请在引用前写明「{part}」，或改写这句，不再引用它")
     return warnings
+
+
+def _unknown_labels(params: Params, outline: Outline, texts, asks=None) -> list[str]:
+    """A reference in a text (``@tbl-x``) to a table or figure the report does not have."""
+    asks = asks or read_asks([c.notebook for c in outline.chapters])
+    labels = asks.labels | {exhibit_label(e) for e in params.exhibits}
+    return [f"{where}：引用的表或图『{label}』不存在；可引用的标签：{'、'.join(sorted(labels))}"
+            for text, where in texts for label in REFER.findall(text) if label not in labels]
 
 
 def raw_from_namespace(namespace: dict) -> dict:

@@ -150,24 +150,38 @@ RECORDING = """#!/bin/sh
 case "$1" in
   --version) echo "1.10.18";;
   typst) echo "typst 0.15.1 (stand-in)";;
-  render) echo "$@" >> calls.txt; mkdir -p _output; for ext in html pdf docx; do : > _output/report.$ext; done;;
+  render) echo "start $(basename "$PWD") $*" >> "$CALLS"; sleep 1
+          grep -oE "^  (html|docx|typst):$" _quarto.yml | tr -d ' :' | tr '\\n' ' ' >> "$CALLS"; echo >> "$CALLS"
+          mkdir -p _output; for ext in html pdf docx; do : > _output/report.$ext; done
+          echo "end $(basename "$PWD")" >> "$CALLS";;
 esac
 """
 
 
-def test_all_formats_are_one_quarto_render(build, fake_quarto, monkeypatch):
-    """Quarto starts once for the three formats (``--to all``), once per format for fewer."""
+def test_the_pdf_and_the_other_formats_are_two_quarto_renders_side_by_side(build, fake_quarto, monkeypatch):
+    """The PDF renders in the project, HTML and Word together in a copy whose _quarto.yml lists only
+    them, both at the same time (as the built-in engine renders its formats); the copy is removed
+    and the project left as written."""
     fake_quarto().write_text(RECORDING)
+    calls = build / "calls.txt"
+    monkeypatch.setenv("CALLS", str(calls))
     project = render_quarto.write_project(build, build / "quarto")
+    written = {p.name: p.read_bytes() for p in project.iterdir() if p.is_file()}
     monkeypatch.setattr(render_quarto, "finish_docx", lambda *args: None)
     out = build / "made"
     out.mkdir()
-    render_quarto.render(project, out, ["html", "pdf", "docx"])
-    assert (project / "calls.txt").read_text().splitlines() == ["render report.qmd --to all"]
-    (project / "calls.txt").unlink()
-    render_quarto.render(project, out, ["html", "pdf"])
-    assert (project / "calls.txt").read_text().splitlines() == ["render report.qmd --to html",
-                                                                "render report.qmd --to typst"]
+    assert set(render_quarto.render(project, out, ["html", "pdf", "docx"])) == {"html", "pdf", "docx"}
+    lines = [line for line in calls.read_text().splitlines() if line.strip()]
+    assert sorted(line for line in lines if line.startswith("start")) == [
+        "start quarto render report.qmd --to typst", "start quarto-html-docx render report.qmd --to all"]
+    assert [line.split()[0] for line in lines if line.split()[0] in ("start", "end")][:2] == ["start", "start"]
+    assert sorted(line.strip() for line in lines if not line.startswith(("start", "end"))) == [
+        "html docx", "html docx typst"]
+    assert sorted(p.name for p in build.iterdir()) == ["calls.txt", "figures", "made", "quarto", "report.md"]
+    assert {p.name: p.read_bytes() for p in project.iterdir() if p.is_file()} == written
+    calls.unlink()
+    render_quarto.render(project, out, ["html"])
+    assert calls.read_text().splitlines()[0] == "start quarto render report.qmd --to html"
 
 
 def test_an_old_quarto_is_unfit_and_auto_falls_back(build, fake_quarto):

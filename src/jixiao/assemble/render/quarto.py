@@ -1,5 +1,6 @@
 """The Quarto engine: the stitched document as a Quarto project, rendered by ``quarto render``
-with documented Quarto options only, all formats in one ``quarto render --to all``: html with embed-resources and the cover as
+with documented Quarto options only, the PDF and the other formats in two ``quarto render`` at
+the same time: html with embed-resources and the cover as
 include-before-body, docx with the reference document (then the same finishing step as the
 built-in engine), typst with the report's own template-partials (the same cover, contents,
 header and fonts as the built-in engine), and the same Lua filter (report.lua) for all three.
@@ -16,6 +17,7 @@ import os
 import re
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
 import pypandoc
@@ -41,12 +43,13 @@ MIN_TYPST = (0, 13)
 TIMEOUT = 900
 
 
-def quarto_config() -> dict:
-    """_quarto.yml. Every format reads the document as the built-in engine does (``from``) and
-    the Word file's code styles are pandoc's default (``highlight-style``)."""
+def quarto_config(formats=tuple(TARGETS)) -> dict:
+    """_quarto.yml for ``formats`` (all three by default). Every format reads the document as the
+    built-in engine does (``from``) and the Word file's code styles are pandoc's default
+    (``highlight-style``)."""
     serif = fonts.serif()
     common = {"from": READER}
-    return {
+    config = {
         "project": {"type": "default", "output-dir": OUTPUT_DIR, "render": ["report.qmd"]},
         "execute": {"enabled": False},
         "lang": "zh-CN",
@@ -61,6 +64,9 @@ def quarto_config() -> dict:
                       "margin": {"x": "2.6cm", "y": "2.7cm"}},
         },
     }
+    config["format"] = {name: options for name, options in config["format"].items()
+                        if name in {TARGETS[fmt][0] for fmt in formats}}
+    return config
 
 
 def document_metadata(meta: dict) -> dict:
@@ -87,8 +93,10 @@ def write_project(build: Path, target: Path) -> Path:
     for name in ["report.css", FILTER, *PARTIALS]:
         shutil.copyfile(TEMPLATES / name, target / name)
     keys = [arg for key, value in frontmatter.plain_keys(meta).items() for arg in ("-M", f"{key}={value}")]
+    text = source.read_text(encoding="utf-8")
+    head = text[: len(text) - len(frontmatter.body(source))]  # the cover's template reads the metadata alone
     try:
-        pypandoc.convert_file(str(source), "html5", format=READER, outputfile=str(target / "cover.html"),
+        pypandoc.convert_text(head, "html5", format=READER, outputfile=str(target / "cover.html"),
                               extra_args=[f"--template={TEMPLATES / 'cover-page.html'}", *keys])
     except RuntimeError as exc:
         raise RunFailure(f"pandoc 生成 Quarto 工程的封面 cover.html 失败：{exc}") from None
@@ -137,15 +145,22 @@ def _inspect(quarto: str, *_identity) -> dict:
     return {"path": quarto, "version": version, "typst": typst, "unfit": unfit}
 
 
-def _failure(fmt: str, why: str) -> RunFailure:
-    what = "HTML、PDF 和 Word" if fmt == "all" else f"{FORMAT_NAMES[fmt]}（report.{fmt}）"
+def _failure(formats: str | list[str], why: str) -> RunFailure:
+    formats = [formats] if isinstance(formats, str) else formats
+    if len(formats) == 1:
+        what = f"{FORMAT_NAMES[formats[0]]}（report.{formats[0]}）"
+    else:
+        *first, last = [FORMAT_NAMES[f] for f in formats]
+        what = f"{'、'.join(first)} 和 {last}"
     return RunFailure(f"Quarto 生成 {what}失败：{why}。"
                       "可改用内置引擎重新生成：jixiao run … --engine builtin")
 
 
 def render(project: Path, out_dir: Path, formats: list[str]) -> dict[str, Path]:
-    """Run ``quarto render``, finish the Word file, copy the outputs to out_dir. All three
-    formats are one ``quarto render --to all`` (Quarto starts once); fewer are one call each."""
+    """Run ``quarto render``, finish the Word file, copy the outputs to out_dir. The PDF (pandoc,
+    then Typst: the longest) is one ``quarto render`` and HTML and Word together another, at the
+    same time, each in a folder of its own (``_places``), as the built-in engine renders its
+    formats side by side; each format comes out as Quarto renders it alone."""
     found = inspect()
     if found["path"] is None:
         raise RunFailure("未找到 quarto 命令。请安装 Quarto，或改用 --engine builtin")
@@ -157,14 +172,43 @@ def render(project: Path, out_dir: Path, formats: list[str]) -> dict[str, Path]:
     stamp = frontmatter.timestamp(meta)
     if stamp is not None:
         env["SOURCE_DATE_EPOCH"] = str(stamp)
-    produced = {fmt: project / OUTPUT_DIR / f"report.{TARGETS[fmt][1]}" for fmt in formats}
-    for path in produced.values():
-        path.unlink(missing_ok=True)
-    if set(formats) == set(TARGETS):
-        _quarto(found["path"], project, env, "all", formats)
-    else:
-        for fmt in formats:
-            _quarto(found["path"], project, env, TARGETS[fmt][0], [fmt])
+    places = _places(project, formats)
+    try:
+        with ThreadPoolExecutor(max_workers=len(places)) as pool:
+            jobs = [pool.submit(_quarto, found["path"], place, env, group) for place, group in places.items()]
+            wait(jobs)
+        for job in jobs:
+            job.result()  # the first failure, PDF first
+        return _finished(places, out_dir, formats, meta)
+    finally:
+        for place in places:
+            for scratch in (OUTPUT_DIR, ".quarto"):  # leave a clean project behind
+                shutil.rmtree(place / scratch, ignore_errors=True)
+            if place != project:
+                shutil.rmtree(place, ignore_errors=True)
+
+
+def _places(project: Path, formats: list[str]) -> dict[Path, list[str]]:
+    """Where each group of formats renders: the PDF alone in the project; the others beside it in
+    a copy of the project whose _quarto.yml lists only them (``--to all`` renders just those)."""
+    groups = [group for group in ([f for f in formats if f == "pdf"], [f for f in formats if f != "pdf"]) if group]
+    places = {}
+    for n, group in enumerate(groups):
+        if n == 0 and len(group) == 1:
+            places[project] = group
+            continue
+        place = project.parent / f"{project.name}-{'-'.join(group)}"
+        shutil.rmtree(place, ignore_errors=True)
+        shutil.copytree(project, place, ignore=shutil.ignore_patterns(OUTPUT_DIR, ".quarto"))
+        (place / "_quarto.yml").write_text(yaml.safe_dump(quarto_config(group), allow_unicode=True, sort_keys=False),
+                                           encoding="utf-8")
+        places[place] = group
+    return places
+
+
+def _finished(places: dict[Path, list[str]], out_dir: Path, formats: list[str], meta: dict) -> dict[str, Path]:
+    """The outputs copied to out_dir, the Word file finished with the PDF's heading pages."""
+    produced = {fmt: place / OUTPUT_DIR / f"report.{TARGETS[fmt][1]}" for place, group in places.items() for fmt in group}
     made = {}
     for fmt in formats:
         if not produced[fmt].is_file():
@@ -177,23 +221,22 @@ def render(project: Path, out_dir: Path, formats: list[str]) -> dict[str, Path]:
                 raise _failure(fmt, f"无法整理 Quarto 写出的 Word 文件（{type(exc).__name__}: {exc}）") from None
         made[fmt] = out_dir / f"report.{fmt}"
         shutil.copyfile(produced[fmt], made[fmt])
-    for scratch in (OUTPUT_DIR, ".quarto"):  # leave a clean project behind
-        shutil.rmtree(project / scratch, ignore_errors=True)
     return made
 
 
-def _quarto(quarto: str, project: Path, env: dict, to: str, formats: list[str]) -> None:
-    """One ``quarto render report.qmd --to <to>``; a failure names the format(s)."""
-    fmt = formats[0] if len(formats) == 1 else "all"
+def _quarto(quarto: str, project: Path, env: dict, formats: list[str]) -> None:
+    """One ``quarto render report.qmd --to <format>`` (``--to all`` for the formats the project
+    lists); a failure names the format(s)."""
+    to = TARGETS[formats[0]][0] if len(formats) == 1 else "all"
     try:
         done = subprocess.run([quarto, "render", "report.qmd", "--to", to], cwd=project, env=env,
                               capture_output=True, text=True, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
-        raise _failure(fmt, f"超过 {TIMEOUT} 秒仍未完成") from None
+        raise _failure(formats, f"超过 {TIMEOUT} 秒仍未完成") from None
     except OSError as exc:
-        raise _failure(fmt, f"无法运行 quarto（{exc.strerror or exc}）") from None
+        raise _failure(formats, f"无法运行 quarto（{exc.strerror or exc}）") from None
     if done.returncode != 0:
-        raise _failure(fmt, "\n" + _error_lines(done.stderr))
+        raise _failure(formats, "\n" + _error_lines(done.stderr))
 
 
 def _error_lines(stderr: str, keep: int = 15) -> str:
