@@ -31,7 +31,7 @@ def test_output_folder_holds_the_contract(rendered):
         assert (rendered / name).stat().st_size > 0, name
     assert sorted(p.name for p in (rendered / "notebooks").glob("*.ipynb")) == [
         "01_overview.ipynb", "02_evaluation.ipynb", "03_conclusion.ipynb",
-        "04_analysis.ipynb", "05_findings.ipynb", "06_closing.ipynb"]
+        "04_analysis.ipynb", "05_findings.ipynb", "06_closing.ipynb", "08_comments.ipynb"]
     assert not list(rendered.parent.glob(".build-*"))
 
 
@@ -418,6 +418,12 @@ def test_pdf_has_no_forward_reference_to_a_later_chapters_table(rendered):
 SCORE_LINE = "根据评价标准该指标评分为"
 
 
+def _last_text_line(lines: list[str]) -> str:
+    """A page's last line above its page number (「— 7 —」)."""
+    body = [line for line in lines if not re.fullmatch(r"[—-]\s*\d+\s*[—-]", line)]
+    return body[-1] if body else ""
+
+
 def _body_lines(path) -> list[list[str]]:
     """Each page's text lines after the cover and contents, the running header left out."""
     pages = []
@@ -440,7 +446,9 @@ def test_no_score_line_alone_at_a_page_head_in_the_pdf_word_and_libreoffice(rend
     line before it too; in the Word XML the paragraph before each score line keeps with it.
     (A score line right after a table or chart may still open a page.)"""
     for path in [rendered / "report.pdf"] + ([_libreoffice_pdf(rendered, tmp_path)] if SOFFICE else []):
-        lone = [n for n, lines in enumerate(_body_lines(path), 1) if lines and lines[0].startswith(SCORE_LINE)]
+        pages = _body_lines(path)
+        lone = [n for n, lines in enumerate(pages, 1) if lines and lines[0].startswith(SCORE_LINE)
+                and _last_text_line(pages[n - 2]).endswith(("。", "；", "：", "）"))]  # not after a table's row
         assert lone == [], (path.name, lone)
     paragraphs = docx.Document(str(rendered / "report.docx")).paragraphs
     scored = [n for n, p in enumerate(paragraphs) if p.text.startswith(SCORE_LINE)]

@@ -101,9 +101,9 @@ def test_keep_edit_run_compare(tmp_path):
     found = _changes(docx)
     inserted = {text for kind, text in found if kind == "ins"}
     deleted = {text for kind, text in found if kind == "del"}
-    # the three edits, and the figures the changed score moves (C103, C1, C, total, rates)
-    assert inserted == {"核实", "年度", "稳步", "3.5", "36.9", "53.98", "90.21", "90.21%", "89.97%"}
-    assert deleted == {"4", "37.4", "54.48", "90.71", "90.71%", "90.80%"}
+    # the three edits, and the figures the changed score moves (C103 in its sentence and in 表 3-2, C1, C, total, rates)
+    assert inserted == {"核实", "年度", "稳步", "3.5", "3.50", "36.9", "53.98", "90.21", "90.21%", "89.97%"}
+    assert deleted == {"4", "4.00", "37.4", "54.48", "90.71", "90.71%", "90.80%"}
     assert accepted_text(docx) == _plain(output / "report.docx")
 
     rows = list(csv.reader((folder / "变动情况.csv").read_text(encoding="utf-8-sig").splitlines()))
