@@ -5,20 +5,22 @@ A chapter's inputs are its notebook, the charts' style sheets and the part of th
 see: everything but the analyst's texts, plus the texts it prints (read from its calls) and the
 indicator analyses if it prints them. Editing one sentence of a notebook re-executes that chapter; editing a text file
 re-executes the chapters that print it; editing a data table re-executes them all. Chapters run
-each in a fresh kernel, the next one warmed while the preview waits.
+each in a fresh kernel, the next one warmed while the preview waits. The page shows each figure's
+source on hover, as the report's HTML does.
 """
 
 import dataclasses
 import hashlib
 import json
 import pickle
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..config import notebooks_dir, project_root
 from ..inputs.chart_style import STYLE_FILE
 from ..inputs.chapters import read_asks
 from ..project import Project, load_project
-from . import cache
+from . import cache, provenance
 from .execute import execute_chapters, executed_name
 from .render.builtin import html
 from .runner import PROJECT_FILE, metadata
@@ -76,7 +78,10 @@ class Preview:
                 again.append(chapter.title)
             notebooks.append(executed)
         source = stitch(notebooks, self.folder, metadata(project))
-        html(source, self.folder / "report.html")
+        with ThreadPoolExecutor(max_workers=1) as pool:  # as a run: the sources read while pandoc renders
+            looked_up = pool.submit(provenance.sources, project, project_root(self.params_path), notebooks)
+            html(source, self.folder / "report.html")
+            provenance.write(self.folder / "report.html", looked_up.result())
         (self.folder / KEYS).write_text(json.dumps(self.keys, ensure_ascii=False, indent=1), encoding="utf-8")
         return again
 

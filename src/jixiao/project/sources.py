@@ -17,7 +17,8 @@ from pathlib import Path
 from .. import limits
 from ..errors import InputError
 from ..inputs.tables import SPECS
-from ..numeric import Amount, NumberError, Rate, Score, fixed2, parse_number, plain, thousands, trimmed, wan, yuan
+from ..numeric import (Amount, NumberError, Rate, Score, fixed2, parse_number, plain, round2, thousands, trimmed, wan,
+                       yuan)
 from ..scoring.rules import MANUAL, method_name
 from ..inputs.texts import read_text, split_sections
 from . import ANALYSIS_FILE
@@ -78,10 +79,22 @@ def printed_forms(value) -> set[str]:
     if isinstance(value, Amount):
         return {wan(value), yuan(value), thousands(value)} if value == int(value) else {wan(value), yuan(value)}
     if isinstance(value, Score):
-        return {fixed2(value), trimmed(value)}
+        return {fixed2(value), trimmed(value)} | _in_a_column(value)
     if isinstance(value, (int, Decimal)):
-        return {plain(value), fixed2(value), trimmed(value)}
+        return {plain(value), fixed2(value), trimmed(value)} | _in_a_column(value)
     return set(figures(value))
+
+
+def _in_a_column(value) -> set[str]:
+    """The forms a table column of one decimal policy gives a number (``numeric.aligned``): padded
+    to none, one or two places, never rounded, with or without thousands separators."""
+    number = round2(value)
+    forms = set()
+    for places in (0, 1, 2):
+        padded = number.quantize(Decimal(1).scaleb(-places))
+        if padded == number:
+            forms |= {format(padded, "f"), format(padded, ",f")}
+    return forms
 
 
 PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}", re.S)
