@@ -1,9 +1,10 @@
 """Wall time of `jixiao run` on the example against its floor, and of the two rendering
 engines against each other, measured side by side in one run.
 
-The floor is the same package calls in one Python process: each chapter notebook's code
-cells executed in-process (no kernels, no papermill), the stitched Markdown written, and one
-render of the same formats with the built-in engine. The engines render the same stitched
+The floor is the same package calls in one Python process: each chapter notebook's cells
+executed in an IPython shell of that process (no kernels, no papermill; Markdown cells' {eval}
+values computed there), the stitched Markdown written, and one render of the same formats with
+the built-in engine. The engines render the same stitched
 report.md (the three formats in one call, as a run renders them: the built-in engine's at the
 same time, Quarto's in one `quarto render`), rounds interleaved; with Quarto on PATH, `jixiao
 run` is also timed with `--engine quarto`. Prints the median and the spread (fastest–slowest)
@@ -87,20 +88,40 @@ def floor_run(params: Path, build: Path) -> float:
 
 
 def floor(params: Path, build: Path) -> None:
-    """The chapters' code in this process (validated once, as a run does), stitched, then one render."""
+    """The chapters' cells in an IPython shell of this process (validated once, as a run does;
+    Markdown cells' {eval} values computed as the engine does), stitched, then one render."""
+    import os
+
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from jixiao.assemble.engine import expressions
+
     outputs = []
-    chapter.display = lambda data, raw=False, metadata=None: outputs.append(
+    shell = InteractiveShell.instance()
+    shell.display_pub.publish = lambda data, metadata=None, **_: outputs.append(
         nbformat.v4.new_output("display_data", data=data, metadata=metadata or {}))
+    hook = shell.displayhook
+    hook.write_output_prompt = hook.finish_displayhook = lambda: None
+    hook.write_format_data = lambda data, md=None: outputs.append(
+        nbformat.v4.new_output("execute_result", data=data, metadata=md or {}))
     project = load_project(params)
     project.save(build / "project.pickle")
     executed = []
     for part in project.outline.chapters:
+        shell.reset(new_session=False)
+        os.chdir(params.parent.parent)
+        os.environ["JIXIAO_NOTEBOOK"] = str(part.notebook)
+        chapter.hand_over(str(build / "project.pickle"), str(part.notebook), part.number)
+        shell.user_ns["params_file"] = str(params)
         nb = nbformat.read(part.notebook, as_version=4)
-        namespace = {"params_file": str(params), "project_file": str(build / "project.pickle")}
         for cell in nb.cells:
-            if cell.cell_type == "code" and "parameters" not in cell.metadata.get("tags", []):
+            if cell.cell_type == "markdown" and expressions(cell.source):
+                cell.metadata["user_expressions"] = [
+                    {"expression": e, "result": {"status": "ok", "data": shell.display_formatter.format(shell.ev(e))[0],
+                                                 "metadata": {}}} for e in expressions(cell.source)]
+            elif cell.cell_type == "code" and "parameters" not in cell.metadata.get("tags", []):
                 outputs.clear()
-                exec(cell.source, namespace)  # noqa: S102 - the notebooks' own code
+                shell.run_cell(cell.source, store_history=False).raise_error()  # the notebooks' own code
                 cell.outputs = list(outputs)
         executed.append(build / part.notebook.name)
         nbformat.write(nb, executed[-1])

@@ -7,6 +7,7 @@ import subprocess
 from decimal import Decimal
 
 import docx
+import nbformat
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 import pytest
 import yaml
@@ -492,3 +493,15 @@ def test_pdf_no_table_cell_ends_with_a_lone_character(rendered):
             if len(text) == 1 and unicodedata.east_asian_width(text) == "W":
                 lone.append((n, text))
     assert lone == []
+
+
+def test_the_executed_chapters_print_nothing_but_their_outputs(rendered):
+    """No chapter writes to stdout or stderr: a formatter that failed inside the kernel (a caption's
+    {eval} formatted as a table again, recursing) shows its traceback in the notebook an analyst
+    opens, even when the report itself comes out right."""
+    printed = []
+    for path in sorted((rendered / "notebooks").glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            printed += [f"{path.name}: {o.get('name')}: {o.get('text', '')[:80]}" for o in cell.get("outputs", [])
+                        if o.output_type in ("stream", "error")]
+    assert printed == []

@@ -109,9 +109,8 @@ def install(chapter) -> None:
 
 def caption(shell, text: str) -> str:
     """A caption option with its ``{eval}`…``` values (``#| tbl-cap: {eval}`project.name`完成情况表``)."""
-    def value(match):
-        result = shell.ev(match.group(1))
-        return shell.display_formatter.format(result)[0].get("text/plain", "")
+    def value(match):  # the value as text only: the cell's own options would make a text a table again
+        return shell.display_formatter.formatters["text/plain"](shell.ev(match.group(1))) or ""
 
     return EVAL.sub(value, text)
 
