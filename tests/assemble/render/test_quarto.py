@@ -151,7 +151,8 @@ case "$1" in
   --version) echo "1.10.18";;
   typst) echo "typst 0.15.1 (stand-in)";;
   render) echo "start $(basename "$PWD") $*" >> "$CALLS"; sleep 1
-          grep -oE "^  (html|docx|typst):$" _quarto.yml | tr -d ' :' | tr '\\n' ' ' >> "$CALLS"; echo >> "$CALLS"
+          formats=$(grep -oE "^  (html|docx|typst):$" _quarto.yml | tr -d ' :' | tr '\\n' ' ')
+          echo "$formats" >> "$CALLS"  # one write: the other render appends to the same file meanwhile
           mkdir -p _output; for ext in html pdf docx; do : > _output/report.$ext; done
           echo "end $(basename "$PWD")" >> "$CALLS";;
 esac
