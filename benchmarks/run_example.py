@@ -152,7 +152,7 @@ def main() -> None:
             shutil.rmtree(build)
         full_run(params)  # leave the built-in engine's output for the engines' comparison
         run, low = statistics.median(runs), statistics.median(floors)
-        print(f"jixiao run（各章笔记本，同一内核，内置引擎）：{summary(runs)}")
+        print(f"jixiao run（各章各在自己的内核中，两章同时，内置引擎）：{summary(runs)}")
         if quarto:
             print(f"jixiao run --engine quarto：{summary(quarto_runs)}，"
                   f"为内置引擎的 {statistics.median(quarto_runs) / run:.2f} 倍")
