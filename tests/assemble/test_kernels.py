@@ -2,9 +2,9 @@
 as Jupyter does when the zygote cannot serve, stopped without a trace."""
 
 import os
+import time
 
 import pytest
-from jupyter_core.utils import run_sync
 
 from jixiao.assemble import kernels
 
@@ -56,7 +56,7 @@ def test_a_discarded_kernel_is_gone(clean):
     with pytest.raises(ProcessLookupError):
         for _ in range(200):  # the zygote reaps it at once
             os.kill(pid, 0)
-            run_sync(__import__("asyncio").sleep)(0.01)
+            time.sleep(0.01)
 
 
 def test_without_a_zygote_kernels_start_as_jupyter_starts_them(clean, monkeypatch):
@@ -85,7 +85,6 @@ def test_only_ipython_kernels_are_forked(cmd, args):
 def test_a_killed_run_leaves_no_kernel_behind(tmp_path):
     import subprocess
     import sys
-    import time
 
     script = ("import time\nfrom jixiao.assemble import kernels\nkm = kernels.take('python3', 1)\n"
               "[zygote] = kernels._zygotes.values()\n"

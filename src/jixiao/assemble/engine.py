@@ -7,8 +7,8 @@ fills the Markdown cells' values as ``jixiao run`` does.
 
 - **Fresh kernels, warm.** Each notebook runs in a kernel of its own, so chapters never see
   each other's state (a patched module, a changed setting). The cost of a fresh kernel is hidden
-  by ``kernels``: a spare kernel is started and imports the report's packages while the current
-  notebook runs.
+  by ``kernels``: on Linux each is forked from a process that did the report's imports once, and
+  spares start while the current notebook runs.
 - **Inline values.** A Markdown cell's ``{eval}`expr``` roles are evaluated in the kernel after
   the cells above it, with the Jupyter protocol's ``user_expressions`` (as jupyterlab-myst does),
   and the results kept in the cell's ``user_expressions`` metadata, which jupyterlab-myst and

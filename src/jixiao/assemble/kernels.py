@@ -10,8 +10,8 @@ as the caller expects notebooks. Kernels talk over IPC sockets on POSIX, so para
 never race for TCP ports.
 """
 
-import asyncio
 import atexit
+import functools
 import json
 import os
 import shutil
@@ -30,12 +30,11 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from jupyter_core.utils import run_sync
 
-# What every chapter imports: sent to a spare as soon as it starts, so it is done in the spare's
-# own process while the current chapter runs.
-WARM_UP = """\
-import jixiao.pieces.chapter, jixiao.pieces.charts, jixiao.pieces.tables
-import matplotlib.pyplot, pandas
-"""
+from .zygote import CHAPTER_IMPORTS
+
+# A launched (not forked) spare is sent the chapters' imports as soon as it starts, so they are done
+# in its own process while the current chapter runs.
+WARM_UP = f"import {', '.join(CHAPTER_IMPORTS)}\n"
 
 _spares: dict[str, list] = {}  # kernel name → [(manager, the client that sent the warm-up)], oldest first
 _folders: dict[int, str] = {}  # id(manager) → its socket folder, for every kernel not yet stopped
@@ -149,13 +148,6 @@ class _ForkingProvisioner(LocalProvisioner):
         self.pid, self.pgid = None, None
         return self.connection_info
 
-    async def wait(self):
-        """As Jupyter's, polling every 5 ms rather than 100 ms: a killed kernel is gone at once."""
-        while self.process is not None and await self.poll() is None:
-            await asyncio.sleep(0.005)
-        self.process = None
-        return 0
-
 
 class QuickClient(AsyncKernelClient):
     """Jupyter's client, ready as soon as the kernel answers on both channels. Jupyter's own
@@ -230,8 +222,6 @@ def _start(kernel_name: str) -> tuple:
 
 def _locked(function):
     """``function`` with this module's lock held: chapters take and discard kernels from threads."""
-    import functools
-
     @functools.wraps(function)
     def locked(*args, **kwargs):
         with _lock:

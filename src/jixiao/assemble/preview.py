@@ -13,7 +13,6 @@ import dataclasses
 import hashlib
 import json
 import pickle
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..config import notebooks_dir, project_root
@@ -78,10 +77,9 @@ class Preview:
                 again.append(chapter.title)
             notebooks.append(executed)
         source = stitch(notebooks, self.folder, metadata(project))
-        with ThreadPoolExecutor(max_workers=1) as pool:  # as a run: the sources read while pandoc renders
-            looked_up = pool.submit(provenance.sources, project, project_root(self.params_path), notebooks)
-            html(source, self.folder / "report.html")
-            provenance.write(self.folder / "report.html", looked_up.result())
+        report = self.folder / "report.html"
+        provenance.rendered_and_traced(lambda: html(source, report), report, project, project_root(self.params_path),
+                                       notebooks)
         (self.folder / KEYS).write_text(json.dumps(self.keys, ensure_ascii=False, indent=1), encoding="utf-8")
         return again
 

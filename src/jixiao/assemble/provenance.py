@@ -460,6 +460,16 @@ def sources(project, root: Path, executed: list[Path]) -> tuple[SourceIndex, Wri
     return index, Written(executed, lambda name: notebooks.get(name, f"notebooks/{name}"))
 
 
+def rendered_and_traced(render, html_file: Path, project, root: Path, executed: list[Path]) -> None:
+    """``render()``, with the figures' sources read meanwhile in a thread; then ``html_file`` traced."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        looked_up = pool.submit(sources, project, root, executed)
+        render()
+        write(html_file, looked_up.result())
+
+
 def write(html_file: Path, looked_up: tuple[SourceIndex, Written]) -> Path:
     """Trace ``html_file`` in place and write ``provenance.json`` beside it; return that file."""
     page, records = trace(html_file.read_text(encoding="utf-8"), *looked_up)

@@ -4,7 +4,6 @@ half-written report behind."""
 
 import shutil
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .. import fonts
@@ -135,12 +134,11 @@ def _build(project, params_path: Path, build: Path, formats, engine, log, redact
         scrub(source)
     quarto_dir = render_quarto.write_project(build, build / "quarto")
     log(f"{params_path}：生成 {'、'.join(formats)}（{engine} 引擎）")
-    with ThreadPoolExecutor(max_workers=1) as pool:  # the sources are read while pandoc and Typst render
-        looked_up = pool.submit(provenance.sources, project, project_root(params_path), executed) \
-            if traced and "html" in formats else None
+    if traced and "html" in formats:
+        provenance.rendered_and_traced(lambda: _render(source, quarto_dir, build, formats, engine),
+                                       build / "report.html", project, project_root(params_path), executed)
+    else:
         _render(source, quarto_dir, build, formats, engine)
-        if looked_up is not None:
-            provenance.write(build / "report.html", looked_up.result())
     if redacted:
         public_report(project, params_path, build, formats, engine, log)
     write_summary(project, build / "summary.json")

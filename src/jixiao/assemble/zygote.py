@@ -16,13 +16,12 @@ import signal
 import sys
 import threading
 
-# What a kernel imports while it starts (ipykernel, its debugger and IPython's history), then
-# what every chapter imports: jixiao's pieces, matplotlib, pandas.
-PRELOAD = (
-    "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
-    "IPython.core.history",
-    "jixiao.pieces.chapter", "jixiao.pieces.charts", "jixiao.pieces.tables", "matplotlib.pyplot", "pandas",
-)
+# What every chapter imports (``kernels`` sends the same to a kernel it launches itself).
+CHAPTER_IMPORTS = ("jixiao.pieces.chapter", "jixiao.pieces.charts", "jixiao.pieces.tables", "matplotlib.pyplot",
+                   "pandas")
+# What a kernel imports while it starts (ipykernel, its debugger and IPython's history), then those.
+PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
+           "IPython.core.history", *CHAPTER_IMPORTS)
 
 
 def preload() -> None:
