@@ -101,6 +101,35 @@ def test_typst_tables_call_the_template_with_a_continued_caption():
     assert "#figure(" not in typ and "kind: table" not in typ
 
 
+GRID = """+------+---------------------------+
+| 项目 | 说明                      |
++======+===========================+
+| 甲   | **粗体** 与 #号、<标签>   |
++------+---------------------------+
+| 乙   | ```                       |
+|      | // jixiao-piece-break     |
+|      | ```                       |
++------+---------------------------+
+|      |                           |
++------+---------------------------+
+
+: 表 2-1 说明
+"""
+
+
+def test_typst_cells_written_together_read_as_each_written_alone():
+    """Cells are written in one batch; a cell whose own code holds the batch's separator line
+    makes the batch fall back to one write per cell, with the same result."""
+    typ = convert(GRID, "typst")
+    for body in ("[项目]", "[说明]", "[甲]", r"[#strong[粗体] 与 \#号、\<标签\>]", "[乙]",
+                 "[```\n// jixiao-piece-break\n```]"):
+        assert f"body: {body})" in typ, body
+    assert typ.count("body: [])") == 2
+    assert "caption: [表 2-1 说明]" in typ and "continued: [续表 2-1]" in typ
+    batched = convert(GRID.replace("// jixiao-piece-break", "// jixiao-piece-other"), "typst")
+    assert batched.replace("// jixiao-piece-other", "// jixiao-piece-break") == typ
+
+
 def test_line_breaks_between_chinese_characters_are_dropped():
     out = convert("平台支撑政府\n和市场 end\nof line\n", "html5")
     assert "平台支撑政府和市场" in out and "end of line" in out

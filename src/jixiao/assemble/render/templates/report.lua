@@ -343,6 +343,34 @@ local function typst_markup(blocks)
   return "[" .. text:gsub("%s+$", "") .. "]"
 end
 
+-- Separates the pieces of one batched write (a Typst comment line).
+local PIECE_BREAK = "// jixiao-piece-break"
+
+--- Typst markup of several block lists in one write (a writer call costs the same for one
+--- cell as for a table). Should a piece's own output hold the separator line (code), the
+--- count no longer matches and each piece is written alone.
+local function typst_markups(pieces)
+  local blocks = pandoc.List()
+  for n, piece in ipairs(pieces) do
+    if n > 1 then blocks:insert(pandoc.RawBlock("typst", PIECE_BREAK)) end
+    blocks:extend(piece)
+  end
+  local out, lines = {}, {}
+  local function close()
+    table.insert(out, "[" .. table.concat(lines, "\n"):gsub("^\n+", ""):gsub("%s+$", "") .. "]")
+    lines = {}
+  end
+  for line in (pandoc.write(pandoc.Pandoc(blocks), "typst") .. "\n"):gmatch("([^\n]*)\n") do
+    if line == PIECE_BREAK then close() else table.insert(lines, line) end
+  end
+  close()
+  if #out ~= #pieces then
+    out = {}
+    for n, piece in ipairs(pieces) do out[n] = typst_markup(piece) end
+  end
+  return out
+end
+
 local function typst_table(tbl, widths)
   table_count = table_count + 1
   local caption = stringify(tbl.caption.long)
@@ -354,11 +382,14 @@ local function typst_table(tbl, widths)
     columns[c] = string.format("%.2f%%", widths[c] * 100)
     aligns[c] = ALIGN[spec[1]] or "left"
   end
+  local pieces = { tbl.caption.long, { pandoc.Plain({ pandoc.Str(continued) }) } }
+  for _, p in ipairs(placed) do table.insert(pieces, p.cell.contents) end
+  local markup = typst_markups(pieces)
   local head, cells = {}, {}
-  for _, p in ipairs(placed) do
+  for n, p in ipairs(placed) do
     local cell = p.cell
     local align = cell.alignment ~= "AlignDefault" and ALIGN[cell.alignment] or "auto"
-    local body = typst_markup(cell.contents)
+    local body = markup[n + 2]
     if cell.attr.classes:includes("total") then body = "text(weight: \"bold\", " .. body .. ")" end
     local entry = string.format("(x: %d, y: %d, rowspan: %d, colspan: %d, align: %s, body: %s)",
       p.x, p.y, cell.row_span, cell.col_span, align, body)
@@ -367,8 +398,8 @@ local function typst_table(tbl, widths)
   local code = table.concat({
     "#jixiao-table(",
     string.format("  id: \"jixiao-table-%d\",", table_count),
-    "  caption: " .. (caption ~= "" and typst_markup(tbl.caption.long) or "none") .. ",",
-    "  continued: " .. (continued ~= "" and typst_markup({ pandoc.Plain({ pandoc.Str(continued) }) }) or "none") .. ",",
+    "  caption: " .. (caption ~= "" and markup[1] or "none") .. ",",
+    "  continued: " .. (continued ~= "" and markup[2] or "none") .. ",",
     "  columns: (" .. table.concat(columns, ", ") .. ",),",
     "  align: (" .. table.concat(aligns, ", ") .. ",),",
     "  header-rows: " .. #tbl.head.rows .. ",",
