@@ -221,6 +221,10 @@ def _check_form(project) -> None:
 
 
 def run(args) -> int:
+    from .assemble.render import quarto
+
+    if args.engine != "builtin":
+        quarto.inspect_ahead()
     from .many.batch import report_failures, run_batch, skip_hint, table
 
     from .assemble.render.engines import choose

@@ -62,6 +62,8 @@ def run_project(params_path: Path, formats: list[str], engine: str, log=print, r
     final = output_dir(params_path)
     if not set(formats) & set(FORMATS):
         return form_only(params_path, final, log)
+    if engine == "quarto":
+        render_quarto.inspect_ahead()  # answered while the chapters run
     inputs = cache.fingerprint(params_path, engine)  # before running: what this report is made from
     kernels.prepare(KERNEL, 2)  # the first chapters' kernels warm up while the inputs are validated
     project = load_project(params_path)

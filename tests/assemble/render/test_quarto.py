@@ -185,6 +185,42 @@ def test_the_pdf_and_the_other_formats_are_two_quarto_renders_side_by_side(build
     assert calls.read_text().splitlines()[0] == "start quarto render report.qmd --to html"
 
 
+V8 = """#!/bin/sh
+case "$1" in
+  --version) echo "1.10.18";;
+  typst) echo "typst 0.15.1 (stand-in)";;
+  render) echo "${QUARTO_DENO_V8_OPTIONS-unset}" >> "$CALLS"
+          if [ -n "$REFUSE" ] && [ -n "$QUARTO_DENO_V8_OPTIONS" ]; then
+            echo "error: V8 did not recognize flag '--no-opt'" >&2; exit 1
+          fi
+          mkdir -p _output; : > _output/report.html;;
+esac
+"""
+
+
+def test_quarto_runs_without_v8s_optimizer_unless_told_otherwise(build, fake_quarto, monkeypatch):
+    """Quarto's deno gets LEAN_V8 (no optimizing compiler, no helper threads); a user's own
+    QUARTO_DENO_V8_OPTIONS is left as it is; a V8 that does not know the options renders without."""
+    fake_quarto().write_text(V8)
+    calls = build / "calls.txt"
+    monkeypatch.setenv("CALLS", str(calls))
+    monkeypatch.delenv("QUARTO_DENO_V8_OPTIONS", raising=False)
+    project = render_quarto.write_project(build, build / "quarto")
+    out = build / "made"
+    out.mkdir()
+    render_quarto.render(project, out, ["html"])
+    assert calls.read_text().splitlines() == [render_quarto.LEAN_V8]
+    monkeypatch.setenv("REFUSE", "1")
+    calls.unlink()
+    render_quarto.render(project, out, ["html"])
+    assert calls.read_text().splitlines() == [render_quarto.LEAN_V8, "unset"]
+    monkeypatch.setenv("QUARTO_DENO_V8_OPTIONS", "--max-old-space-size=4096")
+    monkeypatch.delenv("REFUSE")
+    calls.unlink()
+    render_quarto.render(project, out, ["html"])
+    assert calls.read_text().splitlines() == ["--max-old-space-size=4096"]
+
+
 def test_an_old_quarto_is_unfit_and_auto_falls_back(build, fake_quarto):
     fake_quarto(version="1.3.450", typst="0.5.0")
     with pytest.raises(RunFailure) as err:
