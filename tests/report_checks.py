@@ -882,3 +882,40 @@ CHECKS = [leftovers, heading_numbers, summary_table, detail_table, analysis, rat
 def check_report(report: Report) -> list[str]:
     """Every problem every check finds."""
     return [problem for check in CHECKS for problem in check(report)]
+
+
+def _drawn_width(text: str, size: float) -> float:
+    return sum(size if unicodedata.east_asian_width(ch) in "WF" else size * 0.5 for ch in text)
+
+
+def lone_characters(pdf: Path) -> list[tuple[int, str]]:
+    """(page, text) of every line that holds one CJK character alone (with the punctuation after
+    it) and goes on from the line above it: a table cell's or paragraph's last line broken off
+    (「社会意／义」). Read from the drawn pieces of any PDF (the report's, or Word's as LibreOffice
+    lays it out): pieces on one baseline that touch make a line of one cell; a line goes on from
+    the one above when a line of the same cell (same left edge) lies a line pitch above."""
+    found = []
+    for number, page in enumerate(PdfReader(str(pdf)).pages, 1):
+        rows: dict[int, list[tuple[float, float, str]]] = {}
+
+        def visit(text, cm, tm, font, size, rows=rows):
+            if text.strip():  # where the text matrix puts the piece, in page space
+                x, y = tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                rows.setdefault(round(y), []).append((x, size * tm[0] * abs(cm[0]), text.rstrip()))
+
+        page.extract_text(visitor_text=visit)
+        lines: dict[int, list[list]] = {}
+        for y, pieces in rows.items():
+            for x, size, text in sorted(pieces):
+                if lines.get(y) and x - lines[y][-1][1] < 6:
+                    lines[y][-1][1:] = [x + _drawn_width(text, size), lines[y][-1][2] + text]
+                else:
+                    lines.setdefault(y, []).append([x, x + _drawn_width(text, size), text])
+        for y, segments in lines.items():
+            for x, _, text in segments:
+                core = text.strip().rstrip("，。、；：？！）”’》」")
+                if len(core) == 1 and unicodedata.east_asian_width(core) == "W" and any(
+                        abs(other[0] - x) < 1.5 for above, others in lines.items() if 8 < above - y < 20
+                        for other in others):
+                    found.append((number, text.strip()))
+    return found

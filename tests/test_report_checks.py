@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from report_checks import (DETAIL, Piece, analysis, arithmetic, budget_rates, check_report, column_of, columns,
-                           detail, detail_table, grade, heading_numbers, leftovers, rates, read_report, summary_table,
-                           table_pieces)
+                           detail, detail_table, grade, heading_numbers, leftovers, lone_characters, rates, read_report,
+                           summary_table, table_pieces)
 
 
 @pytest.fixture(scope="module")
@@ -181,3 +181,23 @@ def test_every_table_and_figure_is_cited(report):
 
     assert citations(report) == []
     assert citations(report.replace("得分率见图 3-1", "得分率如下")) == ["图 3-1 is not cited in the text"]
+
+
+def test_a_cell_or_paragraph_ending_on_one_character_is_found(tmp_path):
+    """lone_characters finds a last line of one CJK character (with its punctuation) under the
+    line it goes on from, in a table cell and in a paragraph, and leaves a one-character cell
+    (「是」) and a last line of two characters alone."""
+    import typst
+
+    from jixiao import fonts
+
+    source = tmp_path / "runt.typ"
+    source.write_text(
+        '#set page(width: 12cm, height: 8cm, margin: 1cm)\n'
+        f'#set text(font: "{fonts.serif()[0]}", size: 10.5pt, lang: "zh", costs: (runt: 0%))\n'
+        "#table(columns: (5.5em, 5.5em, 3em), inset: 0.25em,\n"
+        "  [资金使用情况], [项目资金使用情况], [是])\n\n"
+        "#block(width: 5em)[评价结论优秀。]\n", encoding="utf-8")
+    pdf = tmp_path / "runt.pdf"
+    typst.compile(str(source), output=str(pdf), font_paths=[str(d) for d in fonts.font_dirs()])
+    assert sorted(lone_characters(pdf)) == [(1, "况"), (1, "秀。")]

@@ -80,3 +80,19 @@ def test_a_chart_keeps_room_from_the_table_above_and_stays_with_its_caption(tmp_
         assert styles[name].paragraph_format.keep_with_next
     keep = styles["Keep With Next"]
     assert keep.base_style.name == "Body Text" and keep.paragraph_format.keep_with_next
+
+
+def test_character_styles_set_a_cells_characters_apart_or_closer(tmp_path):
+    """The styles report.lua puts on a table cell whose last line would hold one character alone
+    in Word: its characters a quarter or half a point (5 or 10 twentieths) wider or closer; the
+    filter's names are the ones the reference document defines."""
+    from jixiao.assemble.render.builtin import FILTER, TEMPLATES
+
+    target = tmp_path / "reference.docx"
+    write_reference_docx(target)
+    document = docx.Document(str(target))
+    spacing = {name: int(document.styles[name].element.rPr.find(qn("w:spacing")).get(qn("w:val")))
+               for name in ("Table Text Loose", "Table Text Tight", "Table Text Looser", "Table Text Tighter")}
+    assert spacing == {"Table Text Loose": 5, "Table Text Tight": -5, "Table Text Looser": 10, "Table Text Tighter": -10}
+    lua = (TEMPLATES / FILTER).read_text(encoding="utf-8")
+    assert all(f'"{name}"' in lua for name in spacing)

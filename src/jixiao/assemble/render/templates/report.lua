@@ -32,11 +32,13 @@
 
 local stringify = pandoc.utils.stringify
 
--- Width of the text block in ems of table text (15.8 cm at 10.5 pt, rounded down), the
--- padding of a cell, and the length up to which a cell's text must not wrap.
-local TEXT_EMS = 42
-local CELL_PADDING = 1
+-- Width of the text block in ems of table text (15.8 cm at 10.5 pt, in Typst and Word), the
+-- padding of a cell (Word's 0.19 cm a side and its rules; Typst's is less), and the length up to which a
+-- cell's text must not wrap.
+local TEXT_EMS = 42.65
+local CELL_PADDING = 1.1
 local NO_WRAP_EMS = 7.5
+local LONG_EMS = 8 -- the room a line of long text gets before short cells wrap
 
 local LADDER = {
   function(n) return "（" .. n .. "）" end,
@@ -51,11 +53,39 @@ local function wide(code)
     or (code >= 0xFF00 and code <= 0xFF60) or (code >= 0xFFE0 and code <= 0xFFE6)
 end
 
---- Width of a text in ems: CJK and full-width characters 1, others about half.
+--- Width of a character in ems: CJK and full-width characters 1; Latin ones as a Times-like
+--- serif sets them (digits half an em, capitals wider, a space a quarter).
+local function char_ems(code)
+  if wide(code) then return 1 end
+  if code >= 0x30 and code <= 0x39 then return 0.5 end
+  if code >= 0x41 and code <= 0x5A then return 0.7 end
+  if code >= 0x61 and code <= 0x7A then return 0.48 end
+  if code == 0x20 or code == 0x2E or code == 0x2C then return 0.25 end
+  if code == 0x25 then return 0.83 end
+  return 0.55
+end
+
+-- The space renderers put between a CJK ideograph and a Latin letter or digit.
+local AUTOSPACE = 0.2
+
+local function latin(code) return (code >= 0x30 and code <= 0x39) or (code >= 0x41 and code <= 0x5A) or (code >= 0x61 and code <= 0x7A) end
+
+local function ideograph(code)
+  return wide(code) and not ((code >= 0x3000 and code <= 0x303F) or (code >= 0xFF00 and code <= 0xFF60)
+    or (code >= 0xFE30 and code <= 0xFE4F) or (code >= 0x2190 and code <= 0x2BFF))
+end
+
+--- The space between two characters: AUTOSPACE between an ideograph and a Latin letter or digit.
+local function between(before, code)
+  return before and ((ideograph(before) and latin(code)) or (latin(before) and ideograph(code))) and AUTOSPACE or 0
+end
+
+--- Width of a text in ems, with the space between CJK and Latin characters.
 local function ems(text)
-  local width = 0
+  local width, before = 0, nil
   for _, code in utf8.codes(text) do
-    width = width + (wide(code) and 1 or 0.55)
+    width = width + char_ems(code) + between(before, code)
+    before = code
   end
   return width
 end
@@ -68,7 +98,7 @@ local function longest_run(text)
   local best, run = 0, 0
   for _, code in utf8.codes(text) do
     if (code > 0x20 and code < 0x7F) or JOINED[code] then
-      run = run + (wide(code) and 1 or 0.55)
+      run = run + char_ems(code)
       best = math.max(best, run)
     else
       run = 0
@@ -294,42 +324,205 @@ local function total_rows(tbl)
   end
 end
 
---- Column widths as fractions of the text width, from the cells' content.
+-- Line filling, as a renderer breaks a cell's text: a CJK character is a unit of its own, a
+-- Latin word or number (with its signs) one unit, a space a break; closing punctuation stays
+-- on the line of the character before it and opening punctuation with the one after it.
+local CLOSING = {}
+for _, c in utf8.codes("，。、；：？！）」』》〉】〕”’%…·") do CLOSING[c] = true end
+local OPENS = {}
+for _, c in utf8.codes("（「『《〈【〔“‘") do OPENS[c] = true end
+
+--- The units of ``text``: {width, chars, glyphs, lead} each, the width in ems, chars the CJK
+--- characters (not punctuation) the unit holds, glyphs all its characters and lead the width
+--- of the spaces before it (dropped at a line's start).
+local function units(text)
+  local out, joined, opened, lead, before = {}, false, nil, 0, nil
+  for _, code in utf8.codes(text) do
+    local w = char_ems(code) + between(before, code)
+    before = code
+    if code == 0x20 then
+      joined, lead = false, lead + w
+    elseif ((code > 0x20 and code < 0x7F) or JOINED[code]) and joined and #out > 0 then
+      out[#out].width, out[#out].glyphs = out[#out].width + w, out[#out].glyphs + 1 -- a Latin word goes on
+    elseif CLOSING[code] and #out > 0 then
+      out[#out].width, out[#out].glyphs = out[#out].width + w, out[#out].glyphs + 1
+      joined = false
+    elseif OPENS[code] then
+      opened = { width = (opened and opened.width or 0) + w, glyphs = (opened and opened.glyphs or 0) + 1 }
+    else
+      table.insert(out, { width = w + (opened and opened.width or 0), chars = wide(code) and 1 or 0,
+                          glyphs = 1 + (opened and opened.glyphs or 0), lead = lead })
+      opened, joined, lead = nil, not wide(code), 0
+    end
+  end
+  if opened then table.insert(out, { width = opened.width, chars = 0, glyphs = opened.glyphs, lead = lead }) end
+  return out
+end
+
+--- Lines of ``text`` filled greedily into ``width`` ems, each character ``spacing`` ems wider:
+--- their count and the last line's units.
+local function fill(list, width, spacing)
+  local lines, used, last = 1, 0, {}
+  for _, unit in ipairs(list) do
+    local w = unit.width + (spacing or 0) * unit.glyphs
+    if used > 0 and used + unit.lead + w > width + 0.01 then
+      lines, used, last = lines + 1, 0, {}
+    end
+    used = used + (used > 0 and unit.lead or 0) + w
+    table.insert(last, unit)
+  end
+  return lines, last
+end
+
+--- Whether ``text`` set in ``width`` ems would end on a line holding one CJK character (with
+--- the punctuation after it) alone, at that width or a little either side (renderers measure
+--- a little differently).
+local NEAR = { -0.12, 0, 0.12 }
+
+local function runt(list, width, spacing)
+  for _, near in ipairs(NEAR) do
+    local lines, last = fill(list, width + near, spacing)
+    if lines > 1 and #last == 1 and last[1].chars == 1 then return true end
+  end
+  return false
+end
+
+--- The narrowest width setting a short text on at most ``lines`` lines, none holding one
+--- character alone; the text's whole width for one line.
+local function balanced(text, lines)
+  local list, whole = units(text), ems(text)
+  if lines <= 1 then return whole end
+  local width = math.max(longest_run(text), whole / lines)
+  while width < whole do
+    local count = fill(list, width)
+    if count <= lines and not runt(list, width) then return width end
+    width = width + 0.5
+  end
+  return whole
+end
+
+--- Column widths as fractions of the text width, from the cells' content. Short cells never
+--- wrap while the table fits the text width with LONG_EMS for each line of long text; when
+--- it does not, the widest short texts take two (then three) balanced lines. Then columns
+--- trade width so that fewer cells end on a line holding one character alone.
 local function content_widths(tbl)
   local count = #tbl.colspecs
-  local most, least = {}, {}
-  for c = 1, count do most[c], least[c] = 0, 0 end
+  local texts, most = {}, {}
+  for c = 1, count do texts[c], most[c] = {}, 0 end
   for _, placed in ipairs((grid(tbl))) do
     if placed.cell.col_span == 1 then
       local text = stringify(placed.cell.contents)
-      local width = ems(text)
       local c = placed.x + 1
-      most[c] = math.max(most[c], width)
-      least[c] = math.max(least[c], width <= NO_WRAP_EMS and width or longest_run(text))
+      table.insert(texts[c], text)
+      most[c] = math.max(most[c], ems(text))
     end
   end
-  local widths, total, spare_wanted = {}, 0, 0
-  for c = 1, count do
-    most[c], least[c] = most[c] + CELL_PADDING, least[c] + CELL_PADDING
-    total = total + most[c]
+  local lines = {}
+  local function least(c)
+    local width = 0
+    for _, text in ipairs(texts[c]) do
+      local short = ems(text) <= NO_WRAP_EMS
+      width = math.max(width, short and balanced(text, lines[c]) or longest_run(text))
+    end
+    return width + CELL_PADDING
   end
+  local floor, bounds, wanted = 0, {}, 0
+  for c = 1, count do
+    lines[c] = 1
+    most[c] = most[c] + CELL_PADDING
+    bounds[c] = least(c)
+    floor = floor + bounds[c]
+    wanted = wanted + math.max(0, math.min(most[c], LONG_EMS + CELL_PADDING) - bounds[c])
+  end
+  -- Too wide for one line each (with LONG_EMS for long text): the widest short text that can
+  -- take one more line does.
+  while floor + wanted > TEXT_EMS do
+    local pick, gain = nil, 0.25
+    for c = 1, count do
+      if lines[c] < 3 then
+        lines[c] = lines[c] + 1
+        local saved = bounds[c] - least(c)
+        lines[c] = lines[c] - 1
+        if saved > gain then pick, gain = c, saved end
+      end
+    end
+    if not pick then break end
+    lines[pick] = lines[pick] + 1
+    bounds[pick] = bounds[pick] - gain
+    floor = floor - gain
+    wanted = 0
+    for c = 1, count do wanted = wanted + math.max(0, math.min(most[c], LONG_EMS + CELL_PADDING) - bounds[c]) end
+  end
+  local widths, total = {}, 0
+  for c = 1, count do total = total + most[c] end
   if total <= TEXT_EMS then
-    for c = 1, count do widths[c] = most[c] / total end
-    return widths
+    for c = 1, count do widths[c] = most[c] / total * TEXT_EMS end
+  else
+    -- What is left over the least widths goes first to long text (up to LONG_EMS), then to
+    -- wrapped short texts that can have their one line back (the nearest first: a short text
+    -- is set on one line or in balanced lines, never in between), then to long text again.
+    local spare = TEXT_EMS
+    for c = 1, count do
+      widths[c] = bounds[c]
+      spare = spare - bounds[c]
+    end
+    local function share(amount, wish)
+      local asked = 0
+      for c = 1, count do asked = asked + wish(c) end
+      if asked <= 0 or amount <= 0 then return amount end
+      local given = math.min(amount, asked)
+      for c = 1, count do widths[c] = widths[c] + given * wish(c) / asked end
+      return amount - given
+    end
+    local long = function(c) return most[c] > NO_WRAP_EMS + CELL_PADDING end
+    spare = share(spare, function(c) return long(c) and math.max(0, math.min(most[c], LONG_EMS + CELL_PADDING) - widths[c]) or 0 end)
+    local wrapped = {}
+    for c = 1, count do if not long(c) and widths[c] < most[c] then table.insert(wrapped, c) end end
+    table.sort(wrapped, function(a, b) return most[a] - widths[a] < most[b] - widths[b] end)
+    for _, c in ipairs(wrapped) do
+      if most[c] - widths[c] <= spare then
+        spare = spare - (most[c] - widths[c])
+        widths[c] = most[c]
+      end
+    end
+    spare = share(spare, function(c) return long(c) and most[c] - widths[c] or 0 end)
+    share(spare, function(c) return widths[c] end)
   end
-  local floor = 0
+  -- No cell's last line holding one character alone (as Word and LibreOffice fill a line; the
+  -- PDF's own line breaking avoids them as well): a column whose texts would leave one is
+  -- narrowed or widened by up to three ems, trading the width with one other column, as long
+  -- as fewer texts end so in the two together and neither goes below what it needs.
+  local lists = {}
   for c = 1, count do
-    floor = floor + least[c]
-    spare_wanted = spare_wanted + (most[c] - least[c])
+    lists[c] = {}
+    for _, text in ipairs(texts[c]) do table.insert(lists[c], units(text)) end
   end
-  local spare = math.max(TEXT_EMS - floor, 0)
-  local sum = 0
+  local function runts(c, width)
+    local n = 0
+    for _, list in ipairs(lists[c]) do
+      if runt(list, width - CELL_PADDING) then n = n + 1 end
+    end
+    return n
+  end
   for c = 1, count do
-    local share = spare_wanted > 0 and spare * (most[c] - least[c]) / spare_wanted or 0
-    widths[c] = least[c] + share
-    sum = sum + widths[c]
+    local before = runts(c, widths[c])
+    local best, pick = 0, nil
+    for _, delta in ipairs(before > 0 and { -0.5, 0.5, -1, 1, -1.5, 1.5, -2, 2, -2.5, 2.5, -3, 3 } or {}) do
+      if widths[c] + delta >= bounds[c] then
+        local gain = before - runts(c, widths[c] + delta)
+        for d = 1, count do
+          if gain > best and d ~= c and widths[d] - delta >= bounds[d] then
+            local loss = runts(d, widths[d] - delta) - runts(d, widths[d])
+            if loss <= 0 and gain - loss > best then best, pick = gain - loss, { delta, d } end
+          end
+        end
+      end
+    end
+    if pick then
+      widths[c], widths[pick[2]] = widths[c] + pick[1], widths[pick[2]] - pick[1]
+    end
   end
-  for c = 1, count do widths[c] = widths[c] / sum end
+  for c = 1, count do widths[c] = widths[c] / TEXT_EMS end
   return widths
 end
 
@@ -411,6 +604,34 @@ local function typst_table(tbl, widths)
   return pandoc.RawBlock("typst", code)
 end
 
+-- Word's character styles (docx_reference.py) that set a cell's characters a little wider or
+-- closer, with their spacing in ems of table text: tried in this order.
+local SPACINGS = { { "Table Text Loose", 0.025 }, { "Table Text Tight", -0.025 },
+                   { "Table Text Looser", 0.05 }, { "Table Text Tighter", -0.05 } }
+
+--- Word and LibreOffice cannot avoid a cell's last line holding one character alone, as Typst
+--- does: a paragraph of a cell that would end so is set in the first character style of
+--- SPACINGS with which it does not.
+local function spaced_cells(tbl, widths)
+  for _, p in ipairs((grid(tbl))) do
+    local width = -CELL_PADDING
+    for c = p.x + 1, p.x + p.cell.col_span do width = width + widths[c] * TEXT_EMS end
+    for _, block in ipairs(p.cell.contents) do
+      if block.t == "Plain" or block.t == "Para" then
+        local list = units(stringify(block))
+        if runt(list, width) then
+          for _, option in ipairs(SPACINGS) do
+            if not runt(list, width, option[2]) then
+              block.content = { pandoc.Span(block.content, pandoc.Attr("", {}, { ["custom-style"] = option[1] })) }
+              break
+            end
+          end
+        end
+      end
+    end
+  end
+end
+
 local function Table(tbl)
   total_rows(tbl)
   if FORMAT:match("html") then
@@ -422,6 +643,7 @@ local function Table(tbl)
     return typst_table(tbl, widths)
   end
   for c, spec in ipairs(tbl.colspecs) do tbl.colspecs[c] = { spec[1], widths[c] } end
+  spaced_cells(tbl, widths)
   return tbl
 end
 
