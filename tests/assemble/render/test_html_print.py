@@ -63,6 +63,37 @@ def test_printed_captions_stay_with_their_tables(tmp_path):
     assert "T0R00" not in pages[last] and "T0R26" in pages[last], "表 9-0 的最后一行单独留在续页"
 
 
+@pytest.mark.skipif(CHROMIUM is None, reason="未安装 Chromium，无法检查浏览器打印的分页")
+def test_a_printed_score_line_right_after_a_table_stays_with_its_last_row(tmp_path):
+    """A chapter a page, each with a table further down than the one before and the section's
+    score line right after it: at some offsets the table ended at a page's foot and the score
+    line opened the next page alone."""
+    from pypdf import PdfReader
+
+    offsets = range(22, 40)
+    chapters = []
+    for k in offsets:
+        text = "\n\n".join(f"第{n}段。" + "用于把表格推到页面底部的正文。" * 3 for n in range(k))
+        rows = [[f"T{k}R{n:02d}", "内容"] for n in range(12)]
+        chapters.append(f"# 第{k}章\n\n{text}\n\n: 表 9-{k} 明细表\n\n" + grid_table(["编码", "内容"], rows)
+                        + f"\n\n根据评价标准该指标评分为{k}分（满分40分）。\n\n### 下一节\n\n下一节的正文。")
+    source = tmp_path / "report.md"
+    source.write_text("---\ntitle: 测试\nproject: 测试项目\n---\n\n" + "\n\n".join(chapters) + "\n", encoding="utf-8")
+    builtin.html(source, tmp_path / "report.html")
+    page = tmp_path / "report.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("<h1 ", '<h1 style="break-before: page" '),
+                    encoding="utf-8")
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    "--disable-background-networking", "--no-pdf-header-footer",
+                    f"--print-to-pdf={tmp_path / 'printed.pdf'}", str(page)],
+                   capture_output=True, timeout=300, check=True)
+    pages = [re.sub(r"\s+", "", unicodedata.normalize("NFKC", p.extract_text()))
+             for p in PdfReader(str(tmp_path / "printed.pdf")).pages]
+    for k in offsets:
+        score = next(n for n, p in enumerate(pages) if f"评分为{k}分" in p)
+        assert f"T{k}R11" in pages[score], f"第{k}章的评分句单独留在表格后的一页"
+
+
 def test_html_takes_the_one_typography(tmp_path):
     """The same fonts and sizes as PDF and Word: 仿宋 body (Latin in a Times face, never the
     quotes shared with Chinese), 黑体 and 楷体 headings, sizes as ems of the 小四 body, and the

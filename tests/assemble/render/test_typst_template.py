@@ -107,6 +107,17 @@ def test_a_short_table_is_never_split(tmp_path):
         assert len(holding) == 1, (filler, holding)
 
 
+@pytest.mark.parametrize("filler", [548, 552, 556])  # the table ended at a page's foot before the rule
+def test_a_score_line_right_after_a_table_stays_with_its_last_rows(tmp_path, filler):
+    """A one-line paragraph closing the section right after a table (the score line) is set
+    below the table as body text, never alone at the head of the next page."""
+    table = ": 表 9-3 明细\n\n" + grid_table(["指标", "分值"], [[f"D{n:02d} 指标名称{n}", "5"] for n in range(1, 21)])
+    pages = render(tmp_path, "# 一、表格\n\n" + "正文段落。" * filler + "\n\n" + table
+                   + "\n\n根据评价标准该指标评分为2分（满分2分）。\n\n### 下一节\n\n下一节的正文。\n")
+    assert page_of(pages, "D20指标名称20") == page_of(pages, "根据评价标准该指标评分为2分")
+    assert "after: [根据评价标准该指标评分为2分（满分2分）。]" in (tmp_path / "report.typ").read_text(encoding="utf-8")
+
+
 def test_total_row_spans_the_label_columns(tmp_path):
     typ = tmp_path / "report.typ"
     render(tmp_path, grouped_table())

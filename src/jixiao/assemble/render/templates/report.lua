@@ -744,8 +744,9 @@ local function is_para(block) return block and block.t == "Para" end
 
 --- Keep a list's first two and last two items together, the paragraph introducing a list
 --- (ending in 「：」) with its first item, and a one-line paragraph closing a section (the
---- score line before the next heading) with the paragraph before it: no lone line at the
---- foot or the head of a page.
+--- score line before the next heading) with the paragraph before it, or with the table before
+--- it (in HTML; in Typst it is set by jixiao-table as ``after``): no lone line at the foot or
+--- the head of a page.
 local function keep_lone_lines(doc)
   local blocks, keep, lists = pandoc.List(), {}, {}
   for _, block in ipairs(doc.blocks) do
@@ -761,14 +762,26 @@ local function keep_lone_lines(doc)
       blocks:insert(block)
     end
   end
+  local closed = {}
   for i, block in ipairs(blocks) do
-    local after = blocks[i + 1]
-    if is_para(block) and is_para(blocks[i - 1]) and (after == nil or after.t == "Header")
-        and ems(stringify(block)) <= ONE_LINE_EMS then
-      keep[i - 1] = true
+    local after, before = blocks[i + 1], blocks[i - 1]
+    if is_para(block) and (after == nil or after.t == "Header") and ems(stringify(block)) <= ONE_LINE_EMS then
+      if is_para(before) or (FORMAT:match("html") and before and before.t == "Div" and before.classes:includes("table-wrap")) then
+        keep[i - 1] = true
+      elseif FORMAT:match("typst") and before and before.t == "RawBlock" and before.text:match("^#jixiao%-table%(") then
+        before.text = before.text:sub(1, -2) .. "  after: " .. typst_markup({ block }) .. ",\n)" -- before its ")"
+        closed[i] = true -- set below the table, on the page of its last rows
+      end
     end
   end
-  doc.blocks = kept(blocks, keep)
+  local remaining, still = pandoc.List(), {}
+  for i, block in ipairs(blocks) do
+    if not closed[i] then
+      remaining:insert(block)
+      still[#remaining] = keep[i]
+    end
+  end
+  doc.blocks = kept(remaining, still)
   return doc:walk({ Div = function(div)
     if div.classes:includes(LIST_CLASS) then return div.content end
   end })
