@@ -74,6 +74,17 @@ def test_a_figure_typed_by_the_analyst_names_the_text_file_and_line(index):
     assert records[5]["sources"] == [{"kind": "文字", "where": "data/shanghai-credit-2018/texts/background.md 第 3 行"}]
 
 
+def test_a_year_in_the_project_name_is_the_names_wherever_it_is_printed(index):
+    """The cover prints the project's name, which an analyst's text also mentions: its year comes
+    from the parameter file's name, not from the text that happens to repeat it."""
+    cover = """<html><body><header class="cover"><h1 class="title">2018年上海市公共信用信息服务中心专项</h1>
+<table><tr><td>项目名称：</td><td>2018年上海市公共信用信息服务中心专项</td></tr></table></header></body></html>"""
+    _, records = trace(cover, index)
+    assert [r["text"] for r in records] == ["2018", "2018"]
+    assert all(r["sources"] == [{"kind": "参数文件", "where": "params/shanghai-credit-2018.yaml：project.name",
+                                 "name": "project.name"}] for r in records), records
+
+
 def test_the_report_numbering_is_not_a_figure(index):
     page, records = trace(PAGE, index)
     assert "表 3-1" in html.unescape(re.sub(r"<[^>]+>", "", page))

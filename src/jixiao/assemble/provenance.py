@@ -224,17 +224,20 @@ class Tracer:
 
     def find(self, number: str, windows: list[tuple[str, int]], row_sources, codes: list[set[str]], before: str = "",
              mentioned: set[str] | None = None, row_codes: list[set[str]] = ()) -> list[Source]:
-        """The sources of one figure: a notebook's ``{eval}`` value (the value it names) or words, an
-        analyst's text it is typed in, a value of the indicator or dimension its table row or column
+        """The sources of one figure: a notebook's ``{eval}`` value (the value it names) or words, a
+        parameter's text it is part of (the year in the project's name), an analyst's text it is typed in, a value of the indicator or dimension its table row or column
         names (``row_codes``), a cell of the data row the table row shows, or the values printing this
         number, narrowed by the codes around it (``codes``: the paragraph's, the heading's).
         ``windows``: the figure with the characters around it, widest first, and its offset in each."""
         windows = [(w, at) for w, at in windows if len(w) > len(number) + 2]  # distinctive enough to search
+        worded = self.index.worded(windows[0][0]) if windows else None
         for window, offset in windows:
             written = self.written.find(window, offset, number, self.index.budget) if self.written else None
             if written is not None and written.name:
                 named = self.index.named.get(_dotted(written.name))
                 return [named] if named is not None else [written]
+            if worded is not None:  # part of a parameter's text, as in the name of the project
+                return [worded]
             typed = self.index.typed(window, number)
             if typed is not None:
                 return [typed]

@@ -145,6 +145,7 @@ class SourceIndex:
         self.table_rows: dict[str, list[dict[str, Source]]] = {}  # the same, by table
         self.texts: list[AnalystText] = []
         self.typing: dict[str, list[tuple[AnalystText, int]]] = {}  # a figure → the text lines typing it
+        self.wordings: list[tuple[str, Source]] = []  # a parameter's text holding figures (2018年…专项)
         self.budget = Budget()
         self._codes = {}
         card = project.card
@@ -216,7 +217,9 @@ class SourceIndex:
         if not numbers:
             return
         where, kind, codes, rule, working = self._origin(path, params)
-        self.add(Source(where, kind, numbers, codes, path, rule, working, LABELS.get(path.rsplit(".", 1)[-1], ())))
+        source = self.add(Source(where, kind, numbers, codes, path, rule, working, LABELS.get(path.rsplit(".", 1)[-1], ())))
+        if isinstance(value, str):
+            self.wordings.append((bare(" ".join(value.split())), source))
 
     def _origin(self, path: str, params: str) -> tuple[str, str, tuple, str, str]:
         """(where, kind, codes, rule, working) of a vocabulary value."""
@@ -347,6 +350,11 @@ class SourceIndex:
         self.texts.append(text)
         for figure, lines in text.lines_with.items():
             self.typing.setdefault(figure, []).extend((text, n) for n in lines)
+
+    def worded(self, window: str) -> Source | None:
+        """The parameter whose text ``window`` (a figure with the characters around it) is part of:
+        the year in a project's name, wherever the name is printed (the cover, the title)."""
+        return next((source for text, source in self.wordings if window in text), None)
 
     def typed(self, window: str, number: str) -> Source | None:
         """The analyst's text in which ``window`` (a figure with the characters around it) is typed."""

@@ -114,11 +114,13 @@ def test_html_takes_the_one_typography(tmp_path):
 
 MEASURE = """<script>
 addEventListener("load", () => {
-  const wrap = document.querySelector(".table-wrap"), img = document.querySelector("figure img");
+  const wrap = document.querySelector("main .table-wrap, body > .table-wrap"), img = document.querySelector("figure img");
+  const cover = document.querySelector(".cover .table-wrap");
   const refs = [...document.querySelectorAll("span.ref")].map(s => s.getClientRects().length);
   parent.postMessage(JSON.stringify({
     page: document.documentElement.scrollWidth, view: document.documentElement.clientWidth,
-    wrap: [wrap.scrollWidth, wrap.clientWidth], img: img.getBoundingClientRect().width, refs: refs}), "*");
+    wrap: [wrap.scrollWidth, wrap.clientWidth], img: img.getBoundingClientRect().width, refs: refs,
+    cover: cover ? [cover.scrollWidth, cover.clientWidth] : null}), "*");
 });
 </script>"""
 # Headless Chromium's window is at least 500 px wide: the report is measured in a 390 px frame.
@@ -130,9 +132,10 @@ PHONE = """<!DOCTYPE html><html><body style="margin:0">
 
 @pytest.mark.skipif(CHROMIUM is None, reason="未安装 Chromium，无法检查窄屏上的版面")
 def test_a_phone_scrolls_tables_and_charts_inside_and_keeps_references_whole(tmp_path):
-    """At 390 px: the page itself never scrolls sideways; a wide score table scrolls inside its
-    wrapper, a chart is shown at a readable width (scrolling inside its figure), and every
-    「表 3-1」 reference stays on one line wherever the text wraps."""
+    """At 390 px: the page itself never scrolls sideways; the cover's long names wrap (they were
+    cut at the screen's edge); a wide score table scrolls inside its wrapper, a chart is shown at
+    a readable width (scrolling inside its figure), and every 「表 3-1」 reference stays on one
+    line wherever the text wraps."""
     import json
 
     from PIL import Image
@@ -143,12 +146,16 @@ def test_a_phone_scrolls_tables_and_charts_inside_and_keeps_references_whole(tmp
             for n in range(12)]
     words = "".join(f"第{n}句话引用表 3-{n}，" + "正文" * (n % 5) for n in range(1, 40))
     source = tmp_path / "report.md"
-    source.write_text("---\ntitle: 测试\nproject: 测试项目\n---\n\n# 一、正文\n\n" + words + "\n\n: 表 3-2 评分表\n\n"
+    cover = "cover:\n- {label: 项目名称, value: 2018年上海市公共信用信息服务中心专项}\n- {label: 评价机构, value: 上海大华工程造价咨询有限公司}\n"
+    source.write_text("---\ntitle: 测试\nproject: 测试项目\n" + cover + "---\n\n# 一、正文\n\n" + words + "\n\n: 表 3-2 评分表\n\n"
                       + grid_table(["一级指标", "三级指标", "满分值", "评分值"], rows)
                       + "\n\n![图 3-1 得分率](figures/chart.png){width=100%}\n", encoding="utf-8")
     builtin.html(source, tmp_path / "report.html")
     page = tmp_path / "report.html"
-    page.write_text(page.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>"), encoding="utf-8")
+    text = page.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>")
+    cover = re.search(r'<header class="cover">.*?</header>', text, re.S).group(0)  # wrapped as Quarto's HTML wraps it
+    text = text.replace(cover, cover.replace("<table>", '<div class="table-wrap"><table>').replace("</table>", "</table></div>"))
+    page.write_text(text, encoding="utf-8")
     (tmp_path / "phone.html").write_text(PHONE, encoding="utf-8")
     done = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                            "--disable-background-networking", "--window-size=800,2100", "--virtual-time-budget=5000",
@@ -157,6 +164,7 @@ def test_a_phone_scrolls_tables_and_charts_inside_and_keeps_references_whole(tmp
     found = re.search(r'data-measured="([^"]+)"', done.stdout)
     measured = json.loads(found.group(1).replace("&quot;", '"'))
     assert measured["page"] <= measured["view"] <= 390, measured
+    assert measured["cover"] and measured["cover"][0] <= measured["cover"][1], "封面的项目名称被截断"
     assert measured["wrap"][0] > measured["wrap"][1], "评分表应在表格内横向滚动"
     assert measured["img"] >= 500, "图应按可读的宽度显示（在图内横向滚动）"
     assert len(measured["refs"]) == 39 and set(measured["refs"]) == {1}, "「表 3-n」被拆在两行"

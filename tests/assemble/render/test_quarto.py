@@ -92,6 +92,7 @@ def test_document_gets_quartos_keys_for_header_and_date(build):
     assert "project" not in meta  # Quarto reserves it for its own configuration
     assert (meta["running-header"], meta["date-text"], meta["date"], meta["date-format"]) == (
         "测试项目", "2019年7月1日", "2019-07-01", "YYYY年M月D日")
+    assert meta["toc-title"] == "目\u3000录"  # as the built-in HTML, the PDF and Word set it
     assert text.split("---\n", 2)[2] == DOCUMENT.split("---\n", 2)[2]
 
 
@@ -255,6 +256,7 @@ def test_real_quarto_renders_in_a_hidden_build_folder(build):
     html = made["html"].read_text(encoding="utf-8")
     assert "<script" not in html.lower() and "bootstrap" not in html
     assert "2019年7月1日" in html and "Invalid Date" not in html and "（1）主管部门" in html
+    assert re.search(r'id="toc-title">目\u3000录<', html), "目录的标题应与其他格式一致（目　录）"
     pages = [re.sub(r"\s+", "", p.extract_text()) for p in PdfReader(str(made["pdf"])).pages]
     assert "2019年7月1日" in pages[0] and "InvalidDate" not in "".join(pages)
     assert pages[2].startswith("测试项目") and pages[2].endswith("—1—")  # running header, 「— 1 —」 from the body

@@ -168,11 +168,6 @@ def _field(instruction: str, shown: str) -> list:
             _el("w:r", [_el("w:fldChar", fldCharType="end")])]
 
 
-def _spaced(title: str) -> str:
-    """A two-character title set with a full-width space between (目录 → 目　录)."""
-    return "\u3000".join(title) if len(title) == 2 else title
-
-
 def _page_numbers_of(headings: list[tuple[int, str, str]], pages) -> list[str]:
     """The PDF's page of each heading, matched by text in document order ("" when not found)."""
     shown, at = [], 0
@@ -190,7 +185,7 @@ def _page_numbers_of(headings: list[tuple[int, str, str]], pages) -> list[str]:
 def _contents(meta: dict, headings: list[tuple[int, str, str]], shown: list[str], width: int) -> list:
     """The contents heading and a TOC field whose stored result is one entry per heading, in
     Word's contents content control."""
-    title = _paragraph("TOCHeading", [_run(_spaced(str(meta.get("toc-title") or "目录")))])
+    title = _paragraph("TOCHeading", [_run(frontmatter.toc_title(meta))])
     entries = []
     for (level, text, bookmark), page in zip(headings, shown):
         tabs = _el("w:tabs", [_el("w:tab", val="right", leader="dot", pos=width)])

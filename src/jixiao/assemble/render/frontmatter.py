@@ -25,6 +25,12 @@ def read(source: Path) -> dict:
     return yaml.safe_load(text.split("---\n", 2)[1]) or {}
 
 
+def toc_title(meta: dict) -> str:
+    """The contents' title as every format sets it: two characters a full-width space apart (目　录)."""
+    title = str(meta.get("toc-title") or "目录")
+    return "\u3000".join(title) if len(title) == 2 else title
+
+
 def body(source: Path) -> str:
     """The document without its metadata block."""
     text = source.read_text(encoding="utf-8")

@@ -79,8 +79,10 @@ def quarto_config(formats=tuple(TARGETS)) -> dict:
 
 def document_metadata(meta: dict) -> dict:
     """The stitched front matter as Quarto reads it: no ``project``; the templates' keys; the
-    report date as an ISO ``date`` printed with ``date-format`` (2019年7月1日)."""
+    report date as an ISO ``date`` printed with ``date-format`` (2019年7月1日); the contents'
+    title spaced as the other formats set it (目　录)."""
     out = {k: v for k, v in meta.items() if k not in ("project", "date")}
+    out["toc-title"] = frontmatter.toc_title(meta)  # Quarto's HTML prints it as given
     keys = frontmatter.template_keys(meta)
     out.update(keys)
     if "date-iso" in keys:
