@@ -407,14 +407,20 @@ end
 --- trade width so that fewer cells end on a line holding one character alone.
 local function content_widths(tbl)
   local count = #tbl.colspecs
-  local texts, most = {}, {}
-  for c = 1, count do texts[c], most[c] = {}, 0 end
+  local texts, lists, most, rows = {}, {}, {}, {}
+  for c = 1, count do texts[c], lists[c], most[c] = {}, {}, 0 end
   for _, placed in ipairs((grid(tbl))) do
     if placed.cell.col_span == 1 then
       local text = stringify(placed.cell.contents)
-      local c = placed.x + 1
+      local c, list = placed.x + 1, units(text)
       table.insert(texts[c], text)
+      table.insert(lists[c], list)
       most[c] = math.max(most[c], ems(text))
+      if placed.cell.row_span == 1 then
+        local key = placed.part .. placed.y
+        rows[key] = rows[key] or {}
+        table.insert(rows[key], { c, list })
+      end
     end
   end
   local lines = {}
@@ -488,32 +494,74 @@ local function content_widths(tbl)
     spare = share(spare, function(c) return long(c) and most[c] - widths[c] or 0 end)
     share(spare, function(c) return widths[c] end)
   end
-  -- No cell's last line holding one character alone (as Word and LibreOffice fill a line; the
-  -- PDF's own line breaking avoids them as well): a column whose texts would leave one is
-  -- narrowed or widened by up to three ems, trading the width with one other column, as long
-  -- as fewer texts end so in the two together and neither goes below what it needs.
-  local lists = {}
-  for c = 1, count do
-    lists[c] = {}
-    for _, text in ipairs(texts[c]) do table.insert(lists[c], units(text)) end
+  -- Then columns trade width, measured by the table's lines row by row (as Word and LibreOffice
+  -- fill a line; the PDF's own line breaking avoids lone characters as well): first the columns
+  -- whose texts wrap, to make the table shorter; then a column whose texts would end on a line
+  -- holding one character alone is narrowed or widened by up to three ems against one other
+  -- column, as long as fewer texts end so in the two together, the table grows no longer and
+  -- neither goes below what it needs.
+  local memo = {} -- a text's lines and runt at a width (in hundredths of an em), each asked often
+  local function at(list, width)
+    local key = math.floor(width * 100 + 0.5)
+    memo[list] = memo[list] or {}
+    local known = memo[list][key]
+    if not known then
+      known = { (fill(list, width - CELL_PADDING)), runt(list, width - CELL_PADDING) }
+      memo[list][key] = known
+    end
+    return known
   end
   local function runts(c, width)
     local n = 0
     for _, list in ipairs(lists[c]) do
-      if runt(list, width - CELL_PADDING) then n = n + 1 end
+      if at(list, width)[2] then n = n + 1 end
     end
     return n
   end
+  local function height()
+    local n = 0
+    for _, cells in pairs(rows) do
+      local tallest = 1
+      for _, cell in ipairs(cells) do tallest = math.max(tallest, at(cell[2], widths[cell[1]])[1]) end
+      n = n + tallest
+    end
+    return n
+  end
+  local function traded(c, d, delta, measure) -- measure() with delta ems moved from column d to c
+    widths[c], widths[d] = widths[c] + delta, widths[d] - delta
+    local value = measure()
+    widths[c], widths[d] = widths[c] - delta, widths[d] + delta
+    return value
+  end
+  for _ = 1, 8 do
+    local tall, pick = height(), nil
+    for c = 1, count do
+      for d = 1, count do
+        if c ~= d and most[c] > widths[c] and most[d] > widths[d] then
+          for _, delta in ipairs({ 1, 2, 4 }) do
+            if widths[d] - delta >= bounds[d] and widths[c] + delta <= most[c] then
+              local shorter = traded(c, d, delta, height)
+              if shorter < tall then tall, pick = shorter, { c, d, delta } end
+            end
+          end
+        end
+      end
+    end
+    if not pick then break end
+    widths[pick[1]], widths[pick[2]] = widths[pick[1]] + pick[3], widths[pick[2]] - pick[3]
+  end
   for c = 1, count do
     local before = runts(c, widths[c])
-    local best, pick = 0, nil
+    local best, pick, tall = 0, nil, before > 0 and height() or 0
     for _, delta in ipairs(before > 0 and { -0.5, 0.5, -1, 1, -1.5, 1.5, -2, 2, -2.5, 2.5, -3, 3 } or {}) do
       if widths[c] + delta >= bounds[c] then
         local gain = before - runts(c, widths[c] + delta)
         for d = 1, count do
           if gain > best and d ~= c and widths[d] - delta >= bounds[d] then
             local loss = runts(d, widths[d] - delta) - runts(d, widths[d])
-            if loss <= 0 and gain - loss > best then best, pick = gain - loss, { delta, d } end
+            if loss <= 0 and gain - loss > best and traded(c, d, delta, height) <= tall then
+              best, pick = gain - loss, { delta, d }
+            end
           end
         end
       end
