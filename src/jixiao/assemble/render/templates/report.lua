@@ -332,30 +332,36 @@ for _, c in utf8.codes("，。、；：？！）」』》〉】〕”’%…·")
 local OPENS = {}
 for _, c in utf8.codes("（「『《〈【〔“‘") do OPENS[c] = true end
 
---- The units of ``text``: {width, chars, glyphs, lead} each, the width in ems, chars the CJK
---- characters (not punctuation) the unit holds, glyphs all its characters and lead the width
---- of the spaces before it (dropped at a line's start).
+--- The units of ``text``: {width, chars, glyphs, lead, start, opens, closes} each: the width
+--- in ems, chars the CJK characters (not punctuation) the unit holds, glyphs all its
+--- characters, lead the width of the spaces before it (dropped at a line's start), start the
+--- position of its first character in the text, opens and closes whether it starts with an
+--- opening bracket and ends with closing punctuation.
 local function units(text)
-  local out, joined, opened, lead, before = {}, false, nil, 0, nil
+  local out, joined, opened, lead, before, at = {}, false, nil, 0, nil, 0
   for _, code in utf8.codes(text) do
     local w = char_ems(code) + between(before, code)
-    before = code
+    before, at = code, at + 1
     if code == 0x20 then
       joined, lead = false, lead + w
     elseif ((code > 0x20 and code < 0x7F) or JOINED[code]) and joined and #out > 0 then
       out[#out].width, out[#out].glyphs = out[#out].width + w, out[#out].glyphs + 1 -- a Latin word goes on
     elseif CLOSING[code] and #out > 0 then
-      out[#out].width, out[#out].glyphs = out[#out].width + w, out[#out].glyphs + 1
+      out[#out].width, out[#out].glyphs, out[#out].closes = out[#out].width + w, out[#out].glyphs + 1, true
       joined = false
     elseif OPENS[code] then
-      opened = { width = (opened and opened.width or 0) + w, glyphs = (opened and opened.glyphs or 0) + 1 }
+      opened = opened or { width = 0, glyphs = 0, start = at }
+      opened.width, opened.glyphs = opened.width + w, opened.glyphs + 1
     else
       table.insert(out, { width = w + (opened and opened.width or 0), chars = wide(code) and 1 or 0,
-                          glyphs = 1 + (opened and opened.glyphs or 0), lead = lead })
+                          glyphs = 1 + (opened and opened.glyphs or 0), lead = lead,
+                          start = opened and opened.start or at, opens = opened ~= nil })
       opened, joined, lead = nil, not wide(code), 0
     end
   end
-  if opened then table.insert(out, { width = opened.width, chars = 0, glyphs = opened.glyphs, lead = lead }) end
+  if opened then
+    table.insert(out, { width = opened.width, chars = 0, glyphs = opened.glyphs, lead = lead, start = opened.start, opens = true })
+  end
   return out
 end
 
@@ -376,10 +382,11 @@ end
 
 --- Whether ``text`` set in ``width`` ems would end on a line holding one CJK character (with
 --- the punctuation after it) alone, at that width or a little either side (renderers measure
---- a little differently).
+--- a little differently); a text that fits on one line at that width is set so.
 local NEAR = { -0.12, 0, 0.12 }
 
 local function runt(list, width, spacing)
+  if fill(list, width, spacing) == 1 then return false end
   for _, near in ipairs(NEAR) do
     local lines, last = fill(list, width + near, spacing)
     if lines > 1 and #last == 1 and last[1].chars == 1 then return true end
@@ -559,7 +566,7 @@ local function content_widths(tbl)
         for d = 1, count do
           if gain > best and d ~= c and widths[d] - delta >= bounds[d] then
             local loss = runts(d, widths[d] - delta) - runts(d, widths[d])
-            if loss <= 0 and gain - loss > best and traded(c, d, delta, height) <= tall then
+            if loss <= 0 and gain - loss > best and traded(c, d, delta, height) <= tall + 1 then
               best, pick = gain - loss, { delta, d }
             end
           end
@@ -657,9 +664,55 @@ end
 local SPACINGS = { { "Table Text Loose", 0.025 }, { "Table Text Tight", -0.025 },
                    { "Table Text Looser", 0.05 }, { "Table Text Tighter", -0.05 } }
 
+--- Where a text that would end on a line holding one character alone can start a new line
+--- instead (the unit before which to break): before an opening bracket or after closing
+--- punctuation, the last such place from which neither part ends so, the last part holds two
+--- characters or more and the text takes no more lines.
+local function break_point(list, width)
+  local total = fill(list, width)
+  for p = #list, 2, -1 do
+    if list[p].opens or list[p - 1].closes then
+      local head, tail, chars = {}, {}, 0
+      for n, unit in ipairs(list) do
+        table.insert(n < p and head or tail, unit)
+        if n >= p then chars = chars + unit.chars end
+      end
+      if chars >= 2 and fill(head, width) + fill(tail, width) <= total and not runt(head, width) and not runt(tail, width) then
+        return list[p].start
+      end
+    end
+  end
+end
+
+--- ``inlines`` (Str and Space only) with a line break before the character at ``at``; nil for
+--- other inlines.
+local function broken_at(inlines, at)
+  local out, seen = pandoc.List(), 0
+  for _, inline in ipairs(inlines) do
+    if inline.t == "Space" then
+      seen = seen + 1
+      out:insert(seen == at and pandoc.LineBreak() or inline)
+    elseif inline.t == "Str" then
+      local length = utf8.len(inline.text)
+      if at > seen and at <= seen + length and at > seen + 1 then
+        local cut = utf8.offset(inline.text, at - seen)
+        out:extend({ pandoc.Str(inline.text:sub(1, cut - 1)), pandoc.LineBreak(), pandoc.Str(inline.text:sub(cut)) })
+      elseif at == seen + 1 then
+        out:extend({ pandoc.LineBreak(), inline })
+      else
+        out:insert(inline)
+      end
+      seen = seen + length
+    else
+      return nil
+    end
+  end
+  return out
+end
+
 --- Word and LibreOffice cannot avoid a cell's last line holding one character alone, as Typst
 --- does: a paragraph of a cell that would end so is set in the first character style of
---- SPACINGS with which it does not.
+--- SPACINGS with which it does not, or else starts a line earlier (break_point).
 local function spaced_cells(tbl, widths)
   for _, p in ipairs((grid(tbl))) do
     local width = -CELL_PADDING
@@ -668,12 +721,17 @@ local function spaced_cells(tbl, widths)
       if block.t == "Plain" or block.t == "Para" then
         local list = units(stringify(block))
         if runt(list, width) then
+          local spaced = false
           for _, option in ipairs(SPACINGS) do
             if not runt(list, width, option[2]) then
               block.content = { pandoc.Span(block.content, pandoc.Attr("", {}, { ["custom-style"] = option[1] })) }
+              spaced = true
               break
             end
           end
+          local at = not spaced and break_point(list, width)
+          local broken = at and broken_at(block.content, at)
+          if broken then block.content = broken end
         end
       end
     end
