@@ -3,6 +3,7 @@ column widths from content, Typst tables, East Asian line breaks."""
 
 import json
 import re
+import subprocess
 import zipfile
 
 import pypandoc
@@ -223,3 +224,43 @@ def test_no_lone_line_at_a_page_foot_or_head(tmp_path):
     assert len(re.findall(r"<w:pStyle w:val=\"KeepWithNext\" ?/>", xml)) == 4
     html = convert(LONE, "html5")
     assert html.count('<div class="keep-with-next">') == 4 and "jixiao-list" not in html
+
+
+LINE_MODEL = """
+local filters = dofile(arg[1])
+local function upvalue(fn, name)
+  for i = 1, 200 do
+    local n, v = debug.getupvalue(fn, i)
+    if n == nil then return nil end
+    if n == name then return v end
+  end
+end
+local Table
+for _, f in ipairs(filters) do Table = Table or f.Table end
+local spaced = upvalue(Table, "spaced_cells")
+local break_point, broken_at, units, runt = upvalue(spaced, "break_point"), upvalue(spaced, "broken_at"),
+  upvalue(spaced, "units"), upvalue(spaced, "runt")
+local name = "C108 2018年度平台运行报告编辑数量（产出数量）"
+local at = break_point(units(name), 7.47)
+print(at, runt(units(name), 7.47), runt(units(name), 7.47, -0.05))
+local cell = { pandoc.Str("C108"), pandoc.Space(), pandoc.Str("2018年度平台运行报告编辑数量（产出数量）") }
+print(pandoc.utils.stringify(pandoc.Pandoc({ pandoc.Plain(broken_at(cell, at)) }):walk({ LineBreak = function() return pandoc.Str("|") end })))
+print(break_point(units("平台运行报告编辑数量产出数量说明"), 7.47), runt(units("资金使用情况"), 5), runt(units("资金使用情况"), 6))
+"""
+
+
+def test_a_word_cell_that_would_end_on_one_character_starts_a_line_earlier(tmp_path):
+    """The line model Word cells are checked with (report.lua's units, runt, break_point,
+    broken_at, read through pandoc lua): 附表 1's C108 name in a 7.47-em cell would end on
+    「量）」 at any spacing; it breaks before its bracket, where the line count stays the same.
+    A text without a bracket or punctuation has no such place; a text that fits on one line
+    is no runt."""
+    script = tmp_path / "model.lua"
+    script.write_text(LINE_MODEL, encoding="utf-8")
+    done = subprocess.run([pypandoc.get_pandoc_path(), "lua", str(script), str(TEMPLATES / FILTER)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "22\ttrue\ttrue"  # 「（」 is the 22nd character
+    assert lines[1] == "C108 2018年度平台运行报告编辑数量|（产出数量）"
+    assert lines[2] == "nil\ttrue\tfalse"

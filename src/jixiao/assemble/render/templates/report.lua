@@ -38,6 +38,7 @@ local stringify = pandoc.utils.stringify
 local TEXT_EMS = 42.65
 local CELL_PADDING = 1.1
 local NO_WRAP_EMS = 7.5
+local ONE_LINE_SLACK = 0.15 -- what a text set on one line gets beyond its width (renderers differ)
 local LONG_EMS = 8 -- the room a line of long text gets before short cells wrap
 
 local LADDER = {
@@ -435,14 +436,15 @@ local function content_widths(tbl)
     local width = 0
     for _, text in ipairs(texts[c]) do
       local short = ems(text) <= NO_WRAP_EMS
-      width = math.max(width, short and balanced(text, lines[c]) or longest_run(text))
+      width = math.max(width, short and (lines[c] == 1 and ems(text) + ONE_LINE_SLACK or balanced(text, lines[c]))
+        or longest_run(text))
     end
     return width + CELL_PADDING
   end
   local floor, bounds, wanted = 0, {}, 0
   for c = 1, count do
     lines[c] = 1
-    most[c] = most[c] + CELL_PADDING
+    most[c] = most[c] + CELL_PADDING + ONE_LINE_SLACK
     bounds[c] = least(c)
     floor = floor + bounds[c]
     wanted = wanted + math.max(0, math.min(most[c], LONG_EMS + CELL_PADDING) - bounds[c])
@@ -487,7 +489,7 @@ local function content_widths(tbl)
       for c = 1, count do widths[c] = widths[c] + given * wish(c) / asked end
       return amount - given
     end
-    local long = function(c) return most[c] > NO_WRAP_EMS + CELL_PADDING end
+    local long = function(c) return most[c] > NO_WRAP_EMS + CELL_PADDING + ONE_LINE_SLACK end
     spare = share(spare, function(c) return long(c) and math.max(0, math.min(most[c], LONG_EMS + CELL_PADDING) - widths[c]) or 0 end)
     local wrapped = {}
     for c = 1, count do if not long(c) and widths[c] < most[c] then table.insert(wrapped, c) end end
