@@ -19,10 +19,21 @@ EVAL = re.compile(r"\{eval\}`([^`\n]+)`")
 AT_REFER = re.compile(r"(?<![A-Za-z0-9_@.\\/])@(?:tbl|fig)-([A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)")
 
 
+class Markdown(str):
+    """Text that is Markdown already: ``escape`` leaves it as it is (on one line)."""
+
+
 def escape(text) -> str:
     """A data value as literal Markdown text on one line."""
-    text = " ".join(str(text).split())
-    return SPECIALS.sub(r"\\\1", text)
+    markdown, text = isinstance(text, Markdown), " ".join(str(text).split())
+    return text if markdown else SPECIALS.sub(r"\\\1", text)
+
+
+def escape_keeping_references(text: str) -> Markdown:
+    """A text that may hold reference tokens (an analyst's goal made plain) as literal Markdown,
+    its tokens left for the stitcher to number (``escape`` would break ⟦ref:budget_lines⟧)."""
+    parts = REFER.split(" ".join(str(text).split()))
+    return Markdown("".join(f"⟦ref:{part}⟧" if n % 2 else SPECIALS.sub(r"\\\1", part) for n, part in enumerate(parts)))
 
 
 def unescape(text) -> str:

@@ -92,3 +92,33 @@ def test_the_sources_of_the_money_must_add_up(tmp_path):
     with pytest.raises(InputError) as caught:
         load_project(params)
     assert any("budget.funds 各来源的 spent（全年执行数）合计 850001.00 元" in m for m in caught.value.messages)
+
+
+def test_a_reference_in_a_goal_reads_as_words_in_the_form_alone(tmp_path):
+    """「预算见 @tbl-budget_lines 和表格」: the report annexing the form numbers the reference (表 1-1); the
+    form printed on its own (xlsx, docx, pdf) is made before any chapter runs and names the report's
+    exhibit in words, never the internal token."""
+    import io
+
+    import docx
+    import openpyxl
+    import yaml
+
+    from jixiao.form.output import form_files
+    from jixiao.pieces.form_tables import goals
+
+    params = copy_example(tmp_path)
+    data = yaml.safe_load(params.read_text(encoding="utf-8"))
+    data["texts"]["annual_goal"] = "完成数据归集和平台运维，预算见 @tbl-budget_lines 和表格。"
+    data["texts"]["annual_result"] = "基本完成。"
+    params.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    form = build_form(load_project(params))
+    # the report annexing the form numbers the reference: its token reaches the stitcher whole
+    assert "⟦ref:budget_lines⟧" in form.goal and "预算见 ⟦ref:budget_lines⟧ 和表格。" in goals(form)
+    files = form_files(form)
+    sheet = openpyxl.load_workbook(io.BytesIO(files["自评表.xlsx"]))
+    cells = [v for ws in sheet for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    word = [c.text for t in docx.Document(io.BytesIO(files["自评表.docx"])).tables for r in t.rows for c in r.cells]
+    for texts in (cells, word):
+        assert "完成数据归集和平台运维，预算见评价报告中的相应图表和表格。" in texts
+        assert not any("⟦" in t for t in texts)

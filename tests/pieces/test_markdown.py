@@ -37,3 +37,15 @@ def test_wrap_breaks_only_where_no_space_appears():
     assert wrap("C103 平台支撑政府和市场", 8) == ["C103 平", "台支撑政", "府和市场"]
     assert wrap("2018年报告", 3) == ["2018年", "报", "告"]  # never inside 2018
     assert wrap(r"\*\*", 1) == [r"\*\*"]
+
+
+def test_a_text_keeps_its_reference_tokens_whole_and_the_rest_literal():
+    """An analyst's goal made plain (the 自评表 annex) may hold a reference: its token reaches the
+    stitcher whole (escaping it gave ⟦ref:budget\\_lines⟧, which nothing numbered), every other
+    character stays literal, and a table cell takes the text as it is."""
+    from jixiao.markup import Markdown, escape, escape_keeping_references
+
+    text = escape_keeping_references("预算见 ⟦ref:budget_lines⟧ 和 *表* a_b [链接](x)")
+    assert text == "预算见 ⟦ref:budget_lines⟧ 和 \\*表\\* a\\_b \\[链接\\](x)"
+    assert isinstance(text, Markdown) and escape(text) == text
+    assert pipe_table(["目标"], [[text]]).splitlines()[2] == f"| {text} |"

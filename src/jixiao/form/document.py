@@ -22,7 +22,7 @@ from docx.shared import Cm, Pt
 from .. import fonts
 from ..errors import RunFailure
 from ..numeric import fixed2, trimmed
-from .model import Form, rate_text, score_text
+from .model import Form, alone, rate_text, score_text
 
 COLUMNS = 9
 WIDTHS_CM = (1.6, 2.4, 2.6, 5.2, 3.0, 3.0, 1.6, 1.8, 5.5)  # 26.7 cm: A4 landscape less 1.5 cm margins
@@ -80,8 +80,8 @@ def grid(form: Form) -> tuple[list[Cell], int]:
     put(r, 0, "年度总体目标", rowspan=2, head=True)
     put(r, 1, "预期目标", colspan=4, head=True)
     put(r, 5, "实际完成情况", colspan=4, head=True)
-    put(r + 1, 1, form.goal, colspan=4, align="left")
-    put(r + 1, 5, form.result, colspan=4, align="left")
+    put(r + 1, 1, alone(form.goal), colspan=4, align="left")
+    put(r + 1, 5, alone(form.result), colspan=4, align="left")
     r += 2
     put(r, 0, "绩效指标", rowspan=len(form.rows) + 1, head=True)
     for col, label in enumerate(("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",

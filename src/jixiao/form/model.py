@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..errors import InputError
+from ..markup import REFER
 from ..numeric import HUNDRED, fixed2, parse_number, round2
 from ..project import PENDING, Project
 from ..project.vocabulary import Names
@@ -100,6 +101,17 @@ class Form:
 
 def _wan(value: Decimal | None) -> Decimal | None:
     return None if value is None else value / TEN_THOUSAND
+
+
+# What a reference to one of the report's tables or figures reads as in a form printed on its own
+# (the report numbers them; the form is made before any chapter runs).
+REPORT_EXHIBIT = "评价报告中的相应图表"
+
+
+def alone(text: str) -> str:
+    """A goal text as the form printed on its own shows it: a reference token (⟦ref:…⟧, which
+    the report annexing the form turns into 表 1-1) as REPORT_EXHIBIT."""
+    return re.sub(rf" ?{REFER.pattern} ?", REPORT_EXHIBIT, text)
 
 
 def plain_text(markdown: str) -> str:

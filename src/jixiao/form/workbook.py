@@ -26,7 +26,7 @@ from openpyxl.worksheet.page import PageMargins
 from ..project import PENDING
 from ..numeric import round2
 from ..scoring.tree import NOT_APPLICABLE
-from .model import Form
+from .model import Form, alone
 
 COLUMNS = 9  # A 区块名 · B–D 指标层级 · E–I 数值与说明
 WIDTHS = {"A": 8, "B": 12, "C": 14, "D": 26, "E": 16, "F": 16, "G": 9, "H": 11, "I": 34}  # at least
@@ -213,11 +213,12 @@ def write_sheet(ws, form: Form) -> Placed:
     _text(ws, f"F{row}", "实际完成情况", bold=True, fill=HEAD_FILL)
     _merge(ws, f"F{row}:I{row}")
     row += 1
-    _text(ws, f"B{row}", form.goal, center=False)
+    goal, result = alone(form.goal), alone(form.result)
+    _text(ws, f"B{row}", goal, center=False)
     _merge(ws, f"B{row}:E{row}")
-    _text(ws, f"F{row}", form.result, center=False)
+    _text(ws, f"F{row}", result, center=False)
     _merge(ws, f"F{row}:I{row}")
-    ws.row_dimensions[row].height = max(30, 15 * _lines(max(form.goal, form.result, key=len), 60))
+    ws.row_dimensions[row].height = max(30, 15 * _lines(max(goal, result, key=len), 60))
     row += 1
 
     # 绩效指标

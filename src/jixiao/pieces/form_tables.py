@@ -3,6 +3,7 @@
 chapter notebook gives them their captions."""
 
 from ..form.model import Form, rate_text, score_text
+from ..markup import escape_keeping_references
 from ..numeric import fixed2, trimmed
 from .markdown import SPAN, grid_table, pipe_table
 from .tables import _spans
@@ -27,7 +28,7 @@ def funds(form: Form) -> str:
 
 def goals(form: Form) -> str:
     """年度总体目标: 预期目标 beside 实际完成情况."""
-    return pipe_table(["预期目标", "实际完成情况"], [[form.goal.replace("\n", " "), form.result.replace("\n", " ")]])
+    return pipe_table(["预期目标", "实际完成情况"], [[escape_keeping_references(form.goal), escape_keeping_references(form.result)]])
 
 
 def indicators(form: Form) -> str:
