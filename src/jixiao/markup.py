@@ -26,14 +26,18 @@ class Markdown(str):
 def escape(text) -> str:
     """A data value as literal Markdown text on one line."""
     markdown, text = isinstance(text, Markdown), " ".join(str(text).split())
-    return text if markdown else SPECIALS.sub(r"\\\1", text)
+    return text if markdown else _literal(text)
+
+
+def _literal(text: str) -> str:
+    return SPECIALS.sub(r"\\\1", text)
 
 
 def escape_keeping_references(text: str) -> Markdown:
     """A text that may hold reference tokens (an analyst's goal made plain) as literal Markdown,
     its tokens left for the stitcher to number (``escape`` would break ⟦ref:budget_lines⟧)."""
     parts = REFER.split(" ".join(str(text).split()))
-    return Markdown("".join(f"⟦ref:{part}⟧" if n % 2 else SPECIALS.sub(r"\\\1", part) for n, part in enumerate(parts)))
+    return Markdown("".join(f"⟦ref:{part}⟧" if n % 2 else _literal(part) for n, part in enumerate(parts)))
 
 
 def unescape(text) -> str:

@@ -24,21 +24,11 @@ def test_header_text_cannot_escape_the_css_string():
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="未安装 Chromium，无法检查浏览器打印的分页")
-def test_printed_captions_stay_with_their_tables(tmp_path):
-    """One chapter a page, each with a grouped table further down than the one before: at
-    some of these offsets a caption and header used to be left at the foot of a page. The
-    first chapter's table is one row longer than a page holds: its last row used to stand
-    alone on the next page."""
+def _printed(tmp_path, chapters: list[str]) -> list[str]:
+    """The chapters as the built-in HTML, each starting a page, printed by headless Chromium (A4):
+    each printed page's text."""
     from pypdf import PdfReader
 
-    offsets = range(30, 46)
-    tail = [[f"第{n // 6}组" if n % 6 == 0 or n >= 24 else SPAN, f"T0R{n:02d}", "内容"] for n in range(28)]
-    chapters = ["# 第0章\n\n: 表 9-0 长表\n\n" + grid_table(["组", "编码", "内容"], tail)]
-    for k in offsets:
-        text = "\n\n".join(f"第{n}段。" + "用于把表格推到页面底部的正文。" * 3 for n in range(k))
-        rows = [[f"第{n // 6}组" if n % 6 == 0 else SPAN, f"T{k}R{n:02d}", "内容"] for n in range(30)]
-        chapters.append(f"# 第{k}章\n\n{text}\n\n: 表 9-{k} 分组表\n\n" + grid_table(["组", "编码", "内容"], rows))
     source = tmp_path / "report.md"
     source.write_text("---\ntitle: 测试\nproject: 测试项目\n---\n\n" + "\n\n".join(chapters) + "\n", encoding="utf-8")
     builtin.html(source, tmp_path / "report.html")
@@ -50,7 +40,23 @@ def test_printed_captions_stay_with_their_tables(tmp_path):
                     f"--print-to-pdf={tmp_path / 'printed.pdf'}", str(page)],
                    capture_output=True, timeout=300, check=True)
     # NFKC: the extracted text spells some characters as Kangxi radicals (⽬ for 目)
-    pages = [unicodedata.normalize("NFKC", p.extract_text()) for p in PdfReader(str(tmp_path / "printed.pdf")).pages]
+    return [unicodedata.normalize("NFKC", p.extract_text()) for p in PdfReader(str(tmp_path / "printed.pdf")).pages]
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="未安装 Chromium，无法检查浏览器打印的分页")
+def test_printed_captions_stay_with_their_tables(tmp_path):
+    """One chapter a page, each with a grouped table further down than the one before: at
+    some of these offsets a caption and header used to be left at the foot of a page. The
+    first chapter's table is one row longer than a page holds: its last row used to stand
+    alone on the next page."""
+    offsets = range(30, 46)
+    tail = [[f"第{n // 6}组" if n % 6 == 0 or n >= 24 else SPAN, f"T0R{n:02d}", "内容"] for n in range(28)]
+    chapters = ["# 第0章\n\n: 表 9-0 长表\n\n" + grid_table(["组", "编码", "内容"], tail)]
+    for k in offsets:
+        text = "\n\n".join(f"第{n}段。" + "用于把表格推到页面底部的正文。" * 3 for n in range(k))
+        rows = [[f"第{n // 6}组" if n % 6 == 0 else SPAN, f"T{k}R{n:02d}", "内容"] for n in range(30)]
+        chapters.append(f"# 第{k}章\n\n{text}\n\n: 表 9-{k} 分组表\n\n" + grid_table(["组", "编码", "内容"], rows))
+    pages = _printed(tmp_path, chapters)
     # the cover and the contents carry no number and do not count: the body starts at — 1 —
     body = next(n for n, p in enumerate(pages) if "表 9-0 " in p)
     assert body >= 2 and not any("—" in p for p in pages[:body])
@@ -68,8 +74,6 @@ def test_a_printed_score_line_right_after_a_table_stays_with_its_last_row(tmp_pa
     """A chapter a page, each with a table further down than the one before and the section's
     score line right after it: at some offsets the table ended at a page's foot and the score
     line opened the next page alone."""
-    from pypdf import PdfReader
-
     offsets = range(22, 40)
     chapters = []
     for k in offsets:
@@ -77,18 +81,7 @@ def test_a_printed_score_line_right_after_a_table_stays_with_its_last_row(tmp_pa
         rows = [[f"T{k}R{n:02d}", "内容"] for n in range(12)]
         chapters.append(f"# 第{k}章\n\n{text}\n\n: 表 9-{k} 明细表\n\n" + grid_table(["编码", "内容"], rows)
                         + f"\n\n根据评价标准该指标评分为{k}分（满分40分）。\n\n### 下一节\n\n下一节的正文。")
-    source = tmp_path / "report.md"
-    source.write_text("---\ntitle: 测试\nproject: 测试项目\n---\n\n" + "\n\n".join(chapters) + "\n", encoding="utf-8")
-    builtin.html(source, tmp_path / "report.html")
-    page = tmp_path / "report.html"
-    page.write_text(page.read_text(encoding="utf-8").replace("<h1 ", '<h1 style="break-before: page" '),
-                    encoding="utf-8")
-    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                    "--disable-background-networking", "--no-pdf-header-footer",
-                    f"--print-to-pdf={tmp_path / 'printed.pdf'}", str(page)],
-                   capture_output=True, timeout=300, check=True)
-    pages = [re.sub(r"\s+", "", unicodedata.normalize("NFKC", p.extract_text()))
-             for p in PdfReader(str(tmp_path / "printed.pdf")).pages]
+    pages = [re.sub(r"\s+", "", page) for page in _printed(tmp_path, chapters)]
     for k in offsets:
         score = next(n for n, p in enumerate(pages) if f"评分为{k}分" in p)
         assert f"T{k}R11" in pages[score], f"第{k}章的评分句单独留在表格后的一页"

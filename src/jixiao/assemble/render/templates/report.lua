@@ -441,17 +441,19 @@ local function content_widths(tbl)
     end
     return width + CELL_PADDING
   end
-  local floor, bounds, wanted = 0, {}, 0
+  local bounds = {}
   for c = 1, count do
     lines[c] = 1
     most[c] = most[c] + CELL_PADDING + ONE_LINE_SLACK
     bounds[c] = least(c)
-    floor = floor + bounds[c]
-    wanted = wanted + math.max(0, math.min(most[c], LONG_EMS + CELL_PADDING) - bounds[c])
   end
-  -- Too wide for one line each (with LONG_EMS for long text): the widest short text that can
-  -- take one more line does.
-  while floor + wanted > TEXT_EMS do
+  local function needed() -- the least widths, and LONG_EMS for each line of long text
+    local sum = 0
+    for c = 1, count do sum = sum + math.max(bounds[c], math.min(most[c], LONG_EMS + CELL_PADDING)) end
+    return sum
+  end
+  -- Too wide for one line each: the widest short text that can take one more line does.
+  while needed() > TEXT_EMS do
     local pick, gain = nil, 0.25
     for c = 1, count do
       if lines[c] < 3 then
@@ -464,9 +466,6 @@ local function content_widths(tbl)
     if not pick then break end
     lines[pick] = lines[pick] + 1
     bounds[pick] = bounds[pick] - gain
-    floor = floor - gain
-    wanted = 0
-    for c = 1, count do wanted = wanted + math.max(0, math.min(most[c], LONG_EMS + CELL_PADDING) - bounds[c]) end
   end
   local widths, total = {}, 0
   for c = 1, count do total = total + most[c] end
