@@ -884,10 +884,6 @@ def check_report(report: Report) -> list[str]:
     return [problem for check in CHECKS for problem in check(report)]
 
 
-def _drawn_width(text: str, size: float) -> float:
-    return sum(size if unicodedata.east_asian_width(ch) in "WF" else size * 0.5 for ch in text)
-
-
 def lone_characters(pdf: Path) -> list[tuple[int, str]]:
     """(page, text) of every line that holds one CJK character alone (with the punctuation after
     it) and goes on from the line above it: a table cell's or paragraph's last line broken off
@@ -908,9 +904,9 @@ def lone_characters(pdf: Path) -> list[tuple[int, str]]:
         for y, pieces in rows.items():
             for x, size, text in sorted(pieces):
                 if lines.get(y) and x - lines[y][-1][1] < 6:
-                    lines[y][-1][1:] = [x + _drawn_width(text, size), lines[y][-1][2] + text]
+                    lines[y][-1][1:] = [x + _latin_width(text) * size, lines[y][-1][2] + text]
                 else:
-                    lines.setdefault(y, []).append([x, x + _drawn_width(text, size), text])
+                    lines.setdefault(y, []).append([x, x + _latin_width(text) * size, text])
         for y, segments in lines.items():
             for x, _, text in segments:
                 core = text.strip().rstrip("，。、；：？！）”’》」")
